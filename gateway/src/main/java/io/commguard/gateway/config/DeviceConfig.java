@@ -1,0 +1,26 @@
+package io.commguard.gateway.config;
+
+import io.commguard.gateway.model.Site;
+
+/**
+ * One device instance.
+ *
+ * @param id unique device id; also its MQTT username on the embedded endpoint
+ * @param profile id of the device profile (device model) that decodes it
+ * @param passwordHash salted hash of the device's MQTT password ({@code gateway hash-password});
+ *     required for devices that connect to the embedded endpoint
+ * @param topic topic filter the device publishes under; defaults to {@code devices/{id}/#}
+ */
+public record DeviceConfig(
+    String id, String profile, String passwordHash, String topic, Site site, String location) {
+
+  public DeviceConfig {
+    site = site == null ? Site.UNKNOWN : site;
+    location = location == null ? "" : location;
+  }
+
+  /** Topic filter the device may publish under (its ACL on the embedded endpoint). */
+  public String topicFilter() {
+    return topic == null || topic.isBlank() ? "devices/" + id + "/#" : topic;
+  }
+}

@@ -1,0 +1,29 @@
+package io.commguard.gateway.config;
+
+import java.util.List;
+
+/**
+ * The whole gateway configuration (one YAML file). See docs/configuration.md for every key.
+ *
+ * @param gatewayId unique id of this gateway at the city platform, e.g. {@code gw-310115-0042}
+ * @param dataDir where the outbox, rule state and the per-gateway hash key live
+ * @param profilesDir the device-profiles directory
+ */
+public record GatewayConfig(
+    String gatewayId,
+    String dataDir,
+    String profilesDir,
+    DeviceEndpointConfig deviceEndpoint,
+    ExternalBrokerConfig externalBroker,
+    List<DeviceConfig> devices,
+    UplinkConfig uplink,
+    OutboxConfig outbox) {
+
+  public GatewayConfig {
+    dataDir = dataDir == null ? "data" : dataDir;
+    profilesDir = profilesDir == null ? "device-profiles" : profilesDir;
+    deviceEndpoint = deviceEndpoint == null ? DeviceEndpointConfig.DISABLED : deviceEndpoint;
+    devices = devices == null ? List.of() : List.copyOf(devices);
+    outbox = outbox == null ? OutboxConfig.DEFAULTS : outbox;
+  }
+}
