@@ -6,9 +6,18 @@ import io.commguard.alert.v1.Evidence;
 import io.commguard.alert.v1.EventKind;
 import io.commguard.alert.v1.Measurement;
 import io.commguard.alert.v1.Site;
+import com.google.protobuf.CodedOutputStream;
+import io.commguard.alert.v1.AlertBatch;
 import io.commguard.gateway.model.AlertDraft;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
 
-/** Turns a numbered {@link AlertDraft} into the wire {@link Alert} of {@code commguard.alert.v1}. Stateless. */
+/**
+ * Turns a numbered {@link AlertDraft} into the wire {@link Alert} of {@code commguard.alert.v1},
+ * and stored alerts into an {@link AlertBatch}. Stateless.
+ */
 public final class AlertEncoder {
   private AlertEncoder() {}
 
@@ -55,5 +64,27 @@ public final class AlertEncoder {
       case STATUS -> EventKind.STATUS;
       case ACCESS -> EventKind.ACCESS;
     };
+  }
+
+  /**
+   * The bytes of an {@link AlertBatch} holding already-encoded alerts. An embedded message is
+   * length-delimited on the wire, so the stored {@code Alert} bytes are copied in verbatim instead
+   * of being parsed and re-serialised.
+   */
+  public static byte[] batch(String gatewayId, long batchSequence, long sentAtMs, List<byte[]> alerts) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + alerts.stream().mapToInt(a -> a.length + 4).sum());
+      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+      out.writeString(AlertBatch.GATEWAY_ID_FIELD_NUMBER, gatewayId);
+      out.writeUInt64(AlertBatch.BATCH_SEQUENCE_FIELD_NUMBER, batchSequence);
+      out.writeInt64(AlertBatch.SENT_AT_MS_FIELD_NUMBER, sentAtMs);
+      for (byte[] alert : alerts) {
+        out.writeByteArray(AlertBatch.ALERTS_FIELD_NUMBER, alert);
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
