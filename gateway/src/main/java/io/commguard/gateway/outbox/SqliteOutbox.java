@@ -2,6 +2,7 @@ package io.commguard.gateway.outbox;
 
 import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
@@ -28,7 +29,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +102,7 @@ public final class SqliteOutbox implements AlertStore {
   private String storageAlertId;
   private long lastSummaryMs;
   private long lastAgeAndHistoryMs;
-  private final Map<String, Long> lastLogMs = new HashMap<>();
+  private final RateLimitedLog rateLimitedLog = new RateLimitedLog(LOG, 10_000);
 
   public SqliteOutbox(OutboxConfig config, Path dataDir, String gatewayId, Counters counters) {
     this(config, dataDir, gatewayId, counters, Clock.systemUTC());
@@ -788,11 +788,7 @@ public final class SqliteOutbox implements AlertStore {
   }
 
   private void logRateLimited(String key, Level level, String message) {
-    long now = System.currentTimeMillis();
-    Long last = lastLogMs.get(key);
-    if (last == null || now - last >= 10_000) {
-      lastLogMs.put(key, now);
-      LOG.log(level, message);
-    }
+    rateLimitedLog.log(level, key, message);
   }
+
 }

@@ -4,7 +4,7 @@ import io.commguard.alert.v1.Ack;
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.AlertBatch;
 import io.commguard.gateway.config.TlsConfig;
-import io.commguard.gateway.uplink.PemTls;
+import io.commguard.gateway.security.PemTls;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -92,11 +92,7 @@ public final class CityReceiver implements AutoCloseable {
       o.setPassword(System.getenv(options.passwordEnv()).getBytes(StandardCharsets.UTF_8));
     }
     if (options.tls() != null) {
-      try {
-        o.setSocketFactory(PemTls.socketFactory(options.tls()));
-      } catch (java.security.GeneralSecurityException e) {
-        throw new IOException("Cannot set up TLS: " + e.getMessage(), e);
-      }
+      o.setSocketFactory(PemTls.socketFactory(options.tls()));
     }
     client.connect(o).waitForCompletion(10_000);
     subscribe();

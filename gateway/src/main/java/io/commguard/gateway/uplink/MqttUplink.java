@@ -7,6 +7,7 @@ import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.outbox.OutboxRow;
 import io.commguard.gateway.outbox.SqliteOutbox;
+import io.commguard.gateway.security.PemTls;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
