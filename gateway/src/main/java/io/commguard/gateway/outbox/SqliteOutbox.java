@@ -358,6 +358,7 @@ public final class SqliteOutbox implements AlertStore {
       conn.commit();
     } catch (SQLException e) {
       rollbackQuietly();
+      resync();
       boolean storage = isStorageError(e);
       if (storage) {
         enterDiskFull(e);
@@ -773,7 +774,28 @@ public final class SqliteOutbox implements AlertStore {
     try {
       conn.rollback();
     } catch (SQLException e) {
-      logRateLimited("rollback", Level.WARNING, "Outbox rollback failed. reason=" + e.getMessage());
+      // SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL); the driver
+      // does not know and would run the next statements in autocommit mode. Open the transaction
+      // it believes is open.
+      try (Statement st = conn.createStatement()) {
+        st.execute("BEGIN");
+      } catch (SQLException alreadyOpen) {
+        logRateLimited("rollback", Level.WARNING, "Outbox rollback failed. reason=" + e.getMessage());
+      }
+    }
+  }
+
+  /** After a failed write, re-reads what is really stored so counts and the next sequence are exact. */
+  private void resync() {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*), coalesce(sum(bytes), 0), coalesce(max(sequence), 0) FROM outbox")) {
+      rs.next();
+      pendingRows = rs.getLong(1);
+      pendingBytes = rs.getLong(2);
+      lastSequence = Math.max(lastSequence, rs.getLong(3));
+      conn.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
     }
   }
 
