@@ -32,6 +32,8 @@ import javax.xml.stream.XMLStreamReader;
 final class PayloadParser {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** For JSON embedded in text records, where more text follows the value. */
+  private static final ObjectMapper EMBEDDED_JSON = new ObjectMapper();
   private static final XMLInputFactory XML = xmlFactory();
 
   private final Codec codec;
@@ -264,8 +266,8 @@ final class PayloadParser {
 
   /** Parses one JSON value starting at {@code start}; returns the index just after it. */
   private static int embeddedJson(String text, int start, ObjectNode record, String key) throws DecodeException {
-    try (JsonParser p = JSON.getFactory().createParser(text.substring(start))) {
-      JsonNode value = JSON.readTree(p);
+    try (JsonParser p = EMBEDDED_JSON.getFactory().createParser(text.substring(start))) {
+      JsonNode value = EMBEDDED_JSON.readTree(p);
       record.set(key, value);
       return start + (int) p.currentLocation().getCharOffset();
     } catch (JsonProcessingException e) {
