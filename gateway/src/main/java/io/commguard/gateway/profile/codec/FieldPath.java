@@ -30,7 +30,7 @@ public final class FieldPath {
    * @throws IllegalArgumentException with a reason fit for a validation problem
    */
   public static FieldPath compile(String expression) {
-    String[] alts = expression.split("\\|");
+    String[] alts = expression.split("\\|", -1);
     Object[][] compiled = new Object[alts.length][];
     String last = "";
     for (int i = 0; i < alts.length; i++) {
