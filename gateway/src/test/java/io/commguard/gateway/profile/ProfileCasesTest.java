@@ -15,7 +15,7 @@ import io.commguard.gateway.model.Evidence;
 import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.privacy.HashKey;
-import io.commguard.gateway.profile.codec.PayloadDecoder;
+import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +107,7 @@ class ProfileCasesTest {
     Instant receivedAt = expected.has("receivedAt") ? instant(expected.get("receivedAt").asText()) : DEFAULT_RECEIVED_AT;
     String topic = expected.path("topic").asText("devices/case-device/event");
     DeviceRef device = new DeviceRef("case-device", profile.id(), profile.model(), null, null);
-    PayloadDecoder decoder = PayloadDecoder.create(profile, TEST_KEY, new Counters());
+    ProfilePayloadDecoder decoder = ProfilePayloadDecoder.create(profile, TEST_KEY, new Counters());
     byte[] payload = Files.readAllBytes(payloadFile);
 
     if (expected.has("error")) {

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The validated, compiled {@code decode} section of an MQTT profile: everything a
- * {@link PayloadDecoder} needs, parsed once. Immutable. See docs/profiles.md for the YAML.
+ * {@link ProfilePayloadDecoder} needs, parsed once. Immutable. See docs/profiles.md for the YAML.
  *
  * @param events path to an array whose elements are decoded as separate events, or null
  * @param code how the native code is read and mapped

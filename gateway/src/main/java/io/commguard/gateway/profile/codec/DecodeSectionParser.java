@@ -215,7 +215,7 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
     return table;
   }
 
-  /** Writes a table key the way {@link PayloadDecoder} writes a decoded code, so they compare equal. */
+  /** Writes a table key the way {@link ProfilePayloadDecoder} writes a decoded code, so they compare equal. */
   private static String normaliseCode(String key, List<CodePart> parts, String joiner, String path, ProblemCollector problems) {
     if (parts.size() <= 1 && (parts.isEmpty() || parts.get(0).format() == CodePart.Format.TEXT)) {
       return key;

@@ -19,13 +19,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every analytics eventType of domain.md section 4 maps to its canonical type in the shipped profile. */
 class HikvisionEventTypesTest {
-  private static PayloadDecoder decoder;
+  private static ProfilePayloadDecoder decoder;
 
   @BeforeAll
   static void load() {
     Path dir = Path.of(System.getProperty("profiles.dir", "../device-profiles"));
     DeviceProfile p = new ProfileLoader(ProfileSections.all()).loadDirectory(dir).get("hikvision-isapi-camera");
-    decoder = PayloadDecoder.create(p, HashKey.of(new byte[32]), new Counters());
+    decoder = ProfilePayloadDecoder.create(p, HashKey.of(new byte[32]), new Counters());
   }
 
   @ParameterizedTest

@@ -36,16 +36,16 @@ class PayloadDecoderTest {
 
   private final Counters counters = new Counters();
 
-  private PayloadDecoder decoder(String decodeYaml) throws Exception {
+  private ProfilePayloadDecoder decoder(String decodeYaml) throws Exception {
     var node = new ObjectMapper(new YAMLFactory()).readTree(decodeYaml);
     ProblemCollector problems = new ProblemCollector("test");
     DecodeSection section = new DecodeSectionParser().parse(node, problems);
     assertThat(problems.problems()).isEmpty();
     DeviceProfile profile = new DeviceProfile("p", "v", "m", Protocol.MQTT, "d", null, Map.of("decode", section));
-    return PayloadDecoder.create(profile, KEY, counters);
+    return ProfilePayloadDecoder.create(profile, KEY, counters);
   }
 
-  private static List<DeviceEvent> decode(PayloadDecoder d, String payload) throws DecodeException {
+  private static List<DeviceEvent> decode(ProfilePayloadDecoder d, String payload) throws DecodeException {
     return d.decode(DEVICE, "t", payload.getBytes(StandardCharsets.UTF_8), RECEIVED);
   }
 
@@ -75,7 +75,7 @@ class PayloadDecoderTest {
 
   @Test
   void unknownCode_travelsAsUnknown_andIsCounted() throws Exception {
-    PayloadDecoder d = decoder(ACCESS);
+    ProfilePayloadDecoder d = decoder(ACCESS);
     decode(d, "{\"e\":{\"major\":9,\"minor\":1}}");
     decode(d, "{\"e\":{\"major\":9,\"minor\":2}}");
     decode(d, "{\"e\":{\"major\":5,\"minor\":27}}");
@@ -84,7 +84,7 @@ class PayloadDecoderTest {
 
   @Test
   void ignoreCaseTable_keepsNativeCodeAsSent() throws Exception {
-    PayloadDecoder d = decoder("codec: json\ncode: { path: t, match: ignoreCase, table: { fieldDetection: PERIMETER_INTRUSION } }\n");
+    ProfilePayloadDecoder d = decoder("codec: json\ncode: { path: t, match: ignoreCase, table: { fieldDetection: PERIMETER_INTRUSION } }\n");
     DeviceEvent e = decode(d, "{\"t\":\"FIELDDETECTION\"}").get(0);
     assertThat(e.type()).isEqualTo(CanonicalType.PERIMETER_INTRUSION);
     assertThat(e.nativeCode()).isEqualTo("FIELDDETECTION");
@@ -102,7 +102,7 @@ class PayloadDecoderTest {
       "format: pattern, pattern: 'yyyy-MM-dd HH:mm:ss', zone: Asia/Shanghai; \"2026-11-22 10:00:00\"; 2026-11-22T02:00:00Z",
       "format: pattern, pattern: 'yyyyMMddHHmmssXXX', zone: UTC; \"20261122100000+08:00\"; 2026-11-22T02:00:00Z"})
   void timeFormats(String spec, String value, String expected) throws Exception {
-    PayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\ntime: { path: t, " + spec + " }\n");
+    ProfilePayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\ntime: { path: t, " + spec + " }\n");
     assertThat(decode(d, "{\"c\":\"x\",\"t\":" + value + "}").get(0).deviceTime()).isEqualTo(Instant.parse(expected));
   }
 
@@ -113,7 +113,7 @@ class PayloadDecoderTest {
       "format: epochMillis; \"soon\"",
       "format: pattern, pattern: 'yyyy-MM-dd HH:mm:ss', zone: UTC; \"22/11/2026\""})
   void badTime_isDecodeError(String spec, String value) throws Exception {
-    PayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\ntime: { path: t, " + spec + " }\n");
+    ProfilePayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\ntime: { path: t, " + spec + " }\n");
     assertThatThrownBy(() -> decode(d, "{\"c\":\"x\",\"t\":" + value + "}"))
         .isInstanceOf(DecodeException.class)
         .satisfies(e -> assertThat(((DecodeException) e).field()).isEqualTo("t"))
@@ -122,13 +122,13 @@ class PayloadDecoderTest {
 
   @Test
   void missingTime_usesReceiveTime() throws Exception {
-    PayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\ntime: { path: t }\n");
+    ProfilePayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\ntime: { path: t }\n");
     assertThat(decode(d, "{\"c\":\"x\"}").get(0).deviceTime()).isEqualTo(RECEIVED);
   }
 
   @Test
   void phase_fromField_fromCodeRule_andDefault() throws Exception {
-    PayloadDecoder d = decoder("""
+    ProfilePayloadDecoder d = decoder("""
         codec: json
         code: { path: c, table: { x: MOTION, p: { type: MOTION, phase: PULSE } } }
         phase: { path: s, values: { Start: ACTIVE, Stop: INACTIVE }, default: ACTIVE }
@@ -141,7 +141,7 @@ class PayloadDecoderTest {
 
   @Test
   void measurements_scaledWithUnits_requiredAndWrongType() throws Exception {
-    PayloadDecoder d = decoder("""
+    ProfilePayloadDecoder d = decoder("""
         codec: json
         code: { path: c, table: { x: READING } }
         measurements:
@@ -162,14 +162,14 @@ class PayloadDecoderTest {
 
   @Test
   void codeOfWrongType_isDecodeError() throws Exception {
-    PayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\n");
+    ProfilePayloadDecoder d = decoder("codec: json\ncode: { path: c, table: { x: MOTION } }\n");
     assertThatThrownBy(() -> decode(d, "{\"c\":{\"nested\":1}}")).hasMessage("wrong_type at c: expected a scalar");
     assertThatThrownBy(() -> decode(d, "[1,2]")).hasMessage("missing_field at c");
   }
 
   @Test
   void privacy_hashDropForward_andNothingUnmappedLeaks() throws Exception {
-    PayloadDecoder d = decoder("""
+    ProfilePayloadDecoder d = decoder("""
         codec: json
         code: { path: c, table: { x: ACCESS_GRANTED } }
         attributes:
@@ -185,7 +185,7 @@ class PayloadDecoderTest {
 
   @Test
   void inlineImageData_neverForwarded_andCounted() throws Exception {
-    PayloadDecoder d = decoder("""
+    ProfilePayloadDecoder d = decoder("""
         codec: json
         code: { path: c, table: { x: FIRE_SMOKE } }
         evidence: [ { kind: image, path: pics } ]
@@ -200,7 +200,7 @@ class PayloadDecoderTest {
 
   @Test
   void eventsPath_splitsOneMessageIntoSeveralEvents() throws Exception {
-    PayloadDecoder d = decoder("codec: json\nevents: list\ncode: { path: c, table: { x: MOTION } }\nepisodeKey: 'ch{ch}'\n");
+    ProfilePayloadDecoder d = decoder("codec: json\nevents: list\ncode: { path: c, table: { x: MOTION } }\nepisodeKey: 'ch{ch}'\n");
     List<DeviceEvent> events = decode(d, "{\"list\":[{\"c\":\"x\",\"ch\":1},{\"c\":\"y\",\"ch\":2}]}");
     assertThat(events).extracting(DeviceEvent::nativeCode, DeviceEvent::episodeKey)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("x", "ch1"), org.assertj.core.groups.Tuple.tuple("y", "ch2"));
@@ -210,7 +210,7 @@ class PayloadDecoderTest {
 
   @Test
   void decodeErrors_neverCarryPayloadValues() throws Exception {
-    PayloadDecoder d = decoder("""
+    ProfilePayloadDecoder d = decoder("""
         codec: json
         code: { path: c, table: { x: MOTION } }
         phase: { path: s, values: { on: ACTIVE } }
@@ -230,7 +230,7 @@ class PayloadDecoderTest {
 
   @Test
   void decoder_isThreadSafe_sameResultsFromManyThreads() throws Exception {
-    PayloadDecoder d = decoder("""
+    ProfilePayloadDecoder d = decoder("""
         codec: json
         code: { path: c, table: { x: FIRE_SMOKE } }
         episodeKey: 'ch{ch}'

@@ -12,6 +12,7 @@ import io.commguard.gateway.privacy.HashKey;
 import io.commguard.gateway.privacy.Privacy;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.DeviceProfile;
+import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.profile.codec.DecodeSection.AttributeSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.CodeSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.EvidenceSpec;
@@ -32,7 +33,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Decodes one profile's MQTT payloads into canonical {@link DeviceEvent}s. Built once per profile
+ * The {@link PayloadDecoder} of one MQTT profile: maps its payloads into canonical {@link DeviceEvent}s
+ * as its {@code decode} section says. Built once per profile
  * at boot; immutable and thread-safe, called concurrently from source threads. Never logs and never
  * puts payload values into exceptions (they may be personal data): a {@link DecodeException}
  * names only the profile path of the field and a reason label.
@@ -42,7 +44,7 @@ import java.util.Map;
  * {@code decode_dropped_field{device,reason=inline_data}} for each evidence or attribute value
  * dropped because it is inline data (base64 image bytes) rather than a reference.
  */
-public final class PayloadDecoder {
+public final class ProfilePayloadDecoder implements PayloadDecoder {
   /** Values longer than this are inline data (e.g. base64 images), not references or labels. */
   static final int MAX_VALUE_CHARS = 1024;
 
@@ -52,7 +54,7 @@ public final class PayloadDecoder {
   private final HashKey hashKey;
   private final Counters counters;
 
-  private PayloadDecoder(String profileId, DecodeSection section, HashKey hashKey, Counters counters) {
+  private ProfilePayloadDecoder(String profileId, DecodeSection section, HashKey hashKey, Counters counters) {
     this.profileId = profileId;
     this.section = section;
     this.parser = new PayloadParser(section.codec(), section.kv());
@@ -67,12 +69,12 @@ public final class PayloadDecoder {
    * @param counters where unknown codes and dropped inline data are counted
    * @throws IllegalArgumentException when the profile has no {@code decode} section
    */
-  public static PayloadDecoder create(DeviceProfile profile, HashKey hashKey, Counters counters) {
+  public static ProfilePayloadDecoder create(DeviceProfile profile, HashKey hashKey, Counters counters) {
     DecodeSection section = profile.section(DecodeSection.KEY, DecodeSection.class);
     if (section == null) {
       throw new IllegalArgumentException("Profile " + profile.id() + " has no decode section");
     }
-    return new PayloadDecoder(profile.id(), section, hashKey, counters);
+    return new ProfilePayloadDecoder(profile.id(), section, hashKey, counters);
   }
 
   public String profileId() {
@@ -86,6 +88,7 @@ public final class PayloadDecoder {
    * @param topic the MQTT topic (kept for future topic-based mapping; not read today)
    * @throws DecodeException malformed payload, wrong field type, missing required field or bad time
    */
+  @Override
   public List<DeviceEvent> decode(DeviceRef device, String topic, byte[] payload, Instant receivedAt) throws DecodeException {
     List<JsonNode> records = parser.parse(payload);
     List<DeviceEvent> out = new ArrayList<>(records.size());
