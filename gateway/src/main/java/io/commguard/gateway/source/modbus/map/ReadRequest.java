@@ -16,6 +16,11 @@ public record ReadRequest(Table table, int address, int quantity, List<RegisterP
     }
   }
 
+  /** True when the points sit at more than one address range, so the request can be split. */
+  public boolean coversSeveralRanges() {
+    return points.stream().map(p -> p.address() + ":" + p.span()).distinct().count() > 1;
+  }
+
   /** Index of a point's first register (or bit) within this request's response. */
   public int indexOf(RegisterPoint p) {
     return p.address() - address;
