@@ -42,6 +42,9 @@ final class DeviceSession {
   private final String[] activeCode;
   private long lastTelemetryNanos;
   private boolean telemetrySent;
+  /** Groups read at least once; the first telemetry waits for all so it is complete. */
+  private final boolean[] groupSeen;
+  private int groupsSeen;
 
   int failures;
   long backoffUntilNanos;
@@ -58,6 +61,7 @@ final class DeviceSession {
     }
     this.minIntervalNanos = min;
     this.cycleRunning = new boolean[profile.groups().size()];
+    this.groupSeen = new boolean[profile.groups().size()];
     this.active = new Boolean[profile.conditions().size()];
     this.activeCode = new String[profile.conditions().size()];
   }
@@ -120,7 +124,11 @@ final class DeviceSession {
   }
 
   /** Decodes a completed group cycle into the latest values. */
-  void store(List<ReadRequest> requests, byte[][] results) {
+  void store(int group, List<ReadRequest> requests, byte[][] results) {
+    if (!groupSeen[group]) {
+      groupSeen[group] = true;
+      groupsSeen++;
+    }
     for (int i = 0; i < requests.size(); i++) {
       ReadRequest r = requests.get(i);
       for (RegisterPoint p : r.points()) {
@@ -178,7 +186,7 @@ final class DeviceSession {
         active[i] = current[i];
       }
     }
-    if (!measurements.isEmpty()
+    if (!measurements.isEmpty() && groupsSeen == groupSeen.length
         && (!telemetrySent || nowNanos - lastTelemetryNanos >= profile.telemetryInterval().toNanos())) {
       telemetrySent = true;
       lastTelemetryNanos = nowNanos;

@@ -293,7 +293,7 @@ final class LinkPoller {
     DeviceSession s = c.session;
     s.cycleRunning[c.group] = false;
     counters.increment("modbus_polls", s.id(), "ok");
-    s.store(c.requests, c.results);
+    s.store(c.group, c.requests, c.results);
     Instant now = Instant.now();
     if (s.recordSuccess()) {
       LOG.log(Level.INFO, "Modbus device back online device=" + s.id() + " link=" + config.id());
