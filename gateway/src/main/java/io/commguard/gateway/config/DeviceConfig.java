@@ -10,13 +10,20 @@ import io.commguard.gateway.model.Site;
  * @param passwordHash salted hash of the device's MQTT password ({@code gateway hash-password});
  *     required for devices that connect to the embedded endpoint
  * @param topic topic filter the device publishes under; defaults to {@code devices/{id}/#}
+ * @param modbus for a polled Modbus device: its link and unit id; null for MQTT devices
  */
 public record DeviceConfig(
-    String id, String profile, String passwordHash, String topic, Site site, String location) {
+    String id, String profile, String passwordHash, String topic, Site site, String location,
+    DeviceModbusConfig modbus) {
 
   public DeviceConfig {
     site = site == null ? Site.UNKNOWN : site;
     location = location == null ? "" : location;
+  }
+
+  /** A device without Modbus settings (an MQTT device). */
+  public DeviceConfig(String id, String profile, String passwordHash, String topic, Site site, String location) {
+    this(id, profile, passwordHash, topic, site, location, null);
   }
 
   /** Topic filter the device may publish under (its ACL on the embedded endpoint). */
