@@ -37,6 +37,8 @@ final class Episode {
   boolean pulse;
   /** Derived by the gateway (offline, no activity): opened and closed by its watchdog only. */
   boolean managed;
+  /** Its raise was refused by the rate limiter; retried by its next sample, not by the tick. */
+  boolean rateLimited;
   /** Restored from disk and not yet re-announced. */
   boolean restored;
   String nativeCode = "";

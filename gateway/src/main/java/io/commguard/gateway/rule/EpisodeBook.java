@@ -12,6 +12,7 @@ import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.rule.spec.AlarmSpec;
 import io.commguard.gateway.rule.spec.ConfirmationSpec;
 import io.commguard.gateway.rule.spec.RulesSection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -117,7 +118,7 @@ final class EpisodeBook {
         if (quiet) {
           episodes.remove(ep.key);
           counters.increment("rule_debounced", ep.key.deviceId(), ep.key.type().name());
-        } else if (ep.activeRun > 0) {
+        } else if (ep.activeRun > 0 && !ep.rateLimited) {
           tryRaise(ep, policy, rules, now, out);
         }
         continue;
@@ -166,6 +167,11 @@ final class EpisodeBook {
     if (ep != null && ep.open()) {
       clear(ep, out.now(), out, attributes);
     }
+  }
+
+  /** True when an episode exists for {@code key}, pending or open. */
+  boolean tracks(EpisodeKey key) {
+    return episodes.containsKey(key);
   }
 
   boolean isOpen(EpisodeKey key) {
@@ -217,8 +223,10 @@ final class EpisodeBook {
         confirmationAttributes(ep, level), level);
     if (!out.offer(raised, rules.rateLimit())) {
       ep.alertId = null;
+      ep.rateLimited = true;
       return;
     }
+    ep.rateLimited = false;
     ep.level = level;
     ep.lastUpdate = now;
     ep.pendingEvidence.clear();
@@ -279,7 +287,8 @@ final class EpisodeBook {
 
   /**
    * The level to announce: the desired level, except that a level-1 gas alarm under {@code
-   * TWO_DETECTORS} confirmation needs another detector of the zone active within the window.
+   * TWO_DETECTORS} confirmation needs another detector of the same zone with an ongoing gas
+   * episode whose last active sample is within {@code within} of this one's.
    */
   private int effectiveLevel(Episode ep, Instant now) {
     if (ep.key.type() != CanonicalType.GAS_LEAK || ep.desiredLevel != 1) {
@@ -289,15 +298,15 @@ final class EpisodeBook {
     if (spec.mode() == ConfirmationSpec.Mode.OFF) {
       return 1;
     }
-    return confirmingDevice(ep, now, spec) != null ? 1 : Math.max(1, spec.unconfirmedLevel());
+    return confirmingDevice(ep, spec) != null ? 1 : Math.max(1, spec.unconfirmedLevel());
   }
 
-  private String confirmingDevice(Episode ep, Instant now, ConfirmationSpec spec) {
+  private String confirmingDevice(Episode ep, ConfirmationSpec spec) {
     String zone = zoneOf(ep.device);
-    Instant since = now.minus(spec.within());
     for (Episode other : episodes.values()) {
       if (other.key.type() == CanonicalType.GAS_LEAK && !other.key.deviceId().equals(ep.key.deviceId())
-          && other.inactiveRun == 0 && other.lastActivity != null && !other.lastActivity.isBefore(since)
+          && other.inactiveRun == 0 && other.lastActivity != null
+          && Duration.between(other.lastActivity, ep.lastActivity).abs().compareTo(spec.within()) <= 0
           && zone.equals(zoneOf(other.device))) {
         return other.key.deviceId();
       }
@@ -313,7 +322,11 @@ final class EpisodeBook {
     if (spec.mode() == ConfirmationSpec.Mode.OFF) {
       return Map.of();
     }
-    return Map.of("confirmation", level == 1 ? "confirmed" : "single_detector", "zone", zoneOf(ep.device));
+    if (level != 1) {
+      return Map.of("confirmation", "single_detector", "zone", zoneOf(ep.device));
+    }
+    String by = confirmingDevice(ep, spec);
+    return Map.of("confirmation", "confirmed", "zone", zoneOf(ep.device), "confirmedBy", by == null ? "" : by);
   }
 
   /** The device's configured zone, else its community/building/unit/floor. */

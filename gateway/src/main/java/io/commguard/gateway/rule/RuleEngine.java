@@ -111,9 +111,10 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     offline.seen(e.deviceId(), out);
     households.seen(e, out);
     if (maintenance.hold(e)) {
+      windowView = maintenance.view();
       return out.alerts();
     }
-    for (DeviceEvent sample : thresholds.samples(e, rulesOf(e.deviceId()))) {
+    for (DeviceEvent sample : thresholds.samples(e, rulesOf(e.deviceId()), episodes::tracks)) {
       episodes.sample(sample, out);
     }
     switch (e.kind()) {

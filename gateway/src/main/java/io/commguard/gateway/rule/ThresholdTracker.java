@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Multi-level thresholds with hysteresis. Keeps the current level of each (device, measurement)
@@ -25,8 +26,12 @@ final class ThresholdTracker {
     this.store = store;
   }
 
-  /** Samples derived from the readings of {@code e}, in the order of the profile's thresholds. */
-  List<DeviceEvent> samples(DeviceEvent e, RulesSection rules) {
+  /**
+   * Samples derived from the readings of {@code e}, in the order of the profile's thresholds. A
+   * reading at normal level yields an INACTIVE sample only while {@code tracked} says an episode
+   * still waits for it (clear debounce).
+   */
+  List<DeviceEvent> samples(DeviceEvent e, RulesSection rules, Predicate<EpisodeKey> tracked) {
     if (rules.thresholds() == null || rules.thresholds().isEmpty() || e.measurements().isEmpty()) {
       return List.of();
     }
@@ -48,7 +53,7 @@ final class ThresholdTracker {
             store.put(key, Integer.toString(next));
           }
         }
-        if (next == 0 && current == 0) {
+        if (next == 0 && current == 0 && !tracked.test(new EpisodeKey(e.deviceId(), t.type(), t.measurement()))) {
           continue;
         }
         out.add(new DeviceEvent(e.device(), EventKind.ALARM, t.type(), next == 0 ? t.type().defaultLevel() : next,

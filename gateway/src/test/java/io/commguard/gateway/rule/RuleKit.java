@@ -37,6 +37,7 @@ final class RuleKit {
   final MutableClock clock = new MutableClock(T0);
   final Counters counters = new Counters();
   final List<AlertDraft> emitted = new ArrayList<>();
+  private final Map<String, Site> sites = new java.util.HashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   RuleEngine engine;
 
@@ -56,6 +57,7 @@ final class RuleKit {
   }
 
   RuleEngine engine(String profileYaml, GatewayRules gatewayRules, RuleStateStore store, List<DeviceConfig> devices) {
+    devices.forEach(d -> sites.put(d.id(), d.site()));
     return new RuleEngine("gw-test", devices, gatewayRules, Map.of("p1", rules(profileYaml)), store, clock, counters,
         () -> "a" + ids.incrementAndGet());
   }
@@ -79,8 +81,9 @@ final class RuleKit {
     }
   }
 
-  static DeviceRef ref(String deviceId) {
-    return new DeviceRef(deviceId, "p1", "model-x", SITE, "loc-" + deviceId);
+  /** The device as a source would describe it, with its configured site. */
+  DeviceRef ref(String deviceId) {
+    return new DeviceRef(deviceId, "p1", "model-x", sites.getOrDefault(deviceId, SITE), "loc-" + deviceId);
   }
 
   DeviceEvent alarm(String device, CanonicalType type, Phase phase, int level, String episodeKey, String... evidence) {
