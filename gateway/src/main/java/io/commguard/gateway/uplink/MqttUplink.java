@@ -50,7 +50,7 @@ public final class MqttUplink {
   private static final System.Logger LOG = System.getLogger(MqttUplink.class.getName());
   static final int TIMEOUTS_BEFORE_RECONNECT = 3;
   private static final long BACKOFF_MIN_MS = 250;
-  private static final long BACKOFF_MAX_MS = 30_000;
+  private static final long BACKOFF_MAX_MS = 5_000;
 
   private record InFlight(long batchSequence, List<Long> sequences, Map<Long, String> alertIds, long sentAtNanos,
       boolean urgent) {}

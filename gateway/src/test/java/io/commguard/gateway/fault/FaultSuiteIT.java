@@ -40,7 +40,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario1_gatewayKilledMidStream_restarted() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "1-sigkill", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
@@ -49,6 +49,7 @@ class FaultSuiteIT {
       rig.gateway.kill();
       keepLoadRunningFor(Duration.ofSeconds(2));
       rig.gateway.start();
+      rig.awaitEndpoint();
       keepLoadRunningFor(Duration.ofSeconds(4));
 
       finish(rig, "1-sigkill", -1);
@@ -57,7 +58,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario2_cityBrokerDown_thenReceiverDown() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "2-broker-down", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
@@ -85,7 +86,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario3_halfDeadLink() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES); BlackholeProxy proxy = new BlackholeProxy(rig.cityBroker.port())) {
+    try (FaultRig rig = new FaultRig(dir, "3-half-dead", DEVICES); BlackholeProxy proxy = new BlackholeProxy(rig.cityBroker.port())) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(proxy.url(), null));
       rig.startFleet(RATE, 0);
@@ -102,7 +103,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario4_outboxLimitDuringOutage_evictsTelemetryOnly() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "4-outbox-limit", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(),
           "  maxBytes: 60000\n  summaryIntervalMs: 1000\n"));
@@ -126,7 +127,7 @@ class FaultSuiteIT {
   void scenario5_diskFull_thenSpaceFreed() throws Exception {
     SmallTmpfs tmpfs = SmallTmpfs.mount(dir.resolve("data"), "16m");
     assumeTrue(tmpfs != null, SmallTmpfs.lastSkipReason());
-    try (tmpfs; FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (tmpfs; FaultRig rig = new FaultRig(dir, "5-disk-full", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
@@ -149,7 +150,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario6_corruptDatabaseAtStartup() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "6-corrupt-db", DEVICES)) {
       Files.createDirectories(rig.dataDir);
       Files.writeString(rig.dataDir.resolve("outbox.db"), "not a database ".repeat(1000));
       rig.startReceiver();
@@ -186,7 +187,14 @@ class FaultSuiteIT {
     if (earlier != null) {
       produced.addAll(earlier);
     }
-    await().atMost(DRAIN).until(() -> rig.receivedTokens.containsAll(produced));
+    try {
+      await().atMost(DRAIN).until(() -> rig.receivedTokens.containsAll(produced));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      Set<String> missing = new HashSet<>(produced);
+      missing.removeAll(rig.receivedTokens);
+      System.out.println("FAULT-MISSING " + scenario + " count=" + missing.size() + " sample="
+          + missing.stream().sorted().limit(20).toList());
+    }
     CityReceiver.Stats stats = rig.receiver.stats();
     long received = intersection(produced, rig.receivedTokens);
     long duplicateRows;
