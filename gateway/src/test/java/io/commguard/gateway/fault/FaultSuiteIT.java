@@ -119,7 +119,8 @@ class FaultSuiteIT {
 
       await().atMost(DRAIN).until(() -> rig.gatewayAlert("outbox_eviction_summary", AlertState.RAISED));
       assertThat(rig.lastGatewayAlertAttributes("outbox_eviction_summary")).containsKey("evicted.bytes");
-      finish(rig, "4-outbox-limit-60kB-outage-12s readings=" + rig.fleet.ackedReadings(), drainRate, produced);
+      finish(rig, "4-outbox-limit-60kB-outage-12s readingsAcked=" + rig.fleet.ackedReadings() + " evictionSummary="
+          + rig.lastGatewayAlertAttributes("outbox_eviction_summary"), drainRate, produced);
     }
   }
 
