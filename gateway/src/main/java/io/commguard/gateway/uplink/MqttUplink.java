@@ -229,7 +229,6 @@ public final class MqttUplink {
     LOG.log(reconnectAttempt <= 1 ? Level.WARNING : Level.DEBUG,
         "Uplink cannot connect; retrying. broker={0} retryInMs={1} reason={2}", config.brokerUrl(), delay,
         error == null ? "unknown" : error.getMessage());
-    discard(c);
     exec.schedule(guarded(this::connect), delay, TimeUnit.MILLISECONDS);
   }
 
@@ -244,6 +243,7 @@ public final class MqttUplink {
         config.brokerUrl(), reason);
     dropInFlight();
     discard(c);
+    client = null;
     exec.schedule(guarded(this::connect), backoffMs(), TimeUnit.MILLISECONDS);
   }
 
@@ -259,15 +259,16 @@ public final class MqttUplink {
     if (c == null) {
       return;
     }
+    // Paho throws NullPointerException, not MqttException, for some states (e.g. already closed).
     try {
       c.disconnectForcibly(0, 100, false);
-    } catch (MqttException e) {
-      LOG.log(Level.DEBUG, "Uplink forced disconnect failed. reason={0}", e.getMessage());
+    } catch (MqttException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "Uplink forced disconnect failed. reason={0}", e.toString());
     }
     try {
       c.close(true);
-    } catch (MqttException e) {
-      LOG.log(Level.DEBUG, "Uplink close failed. reason={0}", e.getMessage());
+    } catch (MqttException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "Uplink close failed. reason={0}", e.toString());
     }
   }
 
