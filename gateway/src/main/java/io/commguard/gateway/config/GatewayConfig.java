@@ -1,5 +1,6 @@
 package io.commguard.gateway.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -9,6 +10,9 @@ import java.util.List;
  * @param dataDir where the outbox, rule state and the per-gateway hash key live
  * @param profilesDir the device-profiles directory
  * @param modbusLinks Modbus TCP connections and RS-485 buses that devices are polled over
+ * @param rules site-level rule overrides and watched households (schema in docs/rules.md);
+ *     validated by {@code rule.spec.GatewayRulesParser}; null when absent
+ * @param admin the loopback admin API; disabled unless configured
  */
 public record GatewayConfig(
     String gatewayId,
@@ -19,7 +23,9 @@ public record GatewayConfig(
     List<DeviceConfig> devices,
     UplinkConfig uplink,
     OutboxConfig outbox,
-    List<ModbusLinkConfig> modbusLinks) {
+    List<ModbusLinkConfig> modbusLinks,
+    JsonNode rules,
+    AdminConfig admin) {
 
   public GatewayConfig {
     dataDir = dataDir == null ? "data" : dataDir;
@@ -28,11 +34,6 @@ public record GatewayConfig(
     devices = devices == null ? List.of() : List.copyOf(devices);
     outbox = outbox == null ? OutboxConfig.DEFAULTS : outbox;
     modbusLinks = modbusLinks == null ? List.of() : List.copyOf(modbusLinks);
-  }
-
-  /** A configuration without Modbus links. */
-  public GatewayConfig(String gatewayId, String dataDir, String profilesDir, DeviceEndpointConfig deviceEndpoint,
-      ExternalBrokerConfig externalBroker, List<DeviceConfig> devices, UplinkConfig uplink, OutboxConfig outbox) {
-    this(gatewayId, dataDir, profilesDir, deviceEndpoint, externalBroker, devices, uplink, outbox, null);
+    admin = admin == null ? AdminConfig.DISABLED : admin;
   }
 }

@@ -74,7 +74,7 @@ class ModbusSourceIT {
         null, null,
         List.of(
             link("tcp-a", Transport.TCP, tcp.port()),
-            link("dtu-b", Transport.RTU_OVER_TCP, dtu.port())));
+            link("dtu-b", Transport.RTU_OVER_TCP, dtu.port())), null, null);
     ProblemCollector problems = new ProblemCollector("gateway.yaml");
     ModbusLinkConfig.validateAll(config.modbusLinks(), config.devices(), problems);
     assertThat(problems.problems()).isEmpty();
@@ -168,7 +168,7 @@ class ModbusSourceIT {
 
   static DeviceConfig device(String id, String profile, String link, int unit) {
     return new DeviceConfig(id, profile, null, null, new Site("310115", "g1", "B3", "1", "2F", ""), "stairwell",
-        new DeviceModbusConfig(link, unit));
+        new DeviceModbusConfig(link, unit), null);
   }
 
   static ModbusLinkConfig link(String id, Transport transport, int port) {
