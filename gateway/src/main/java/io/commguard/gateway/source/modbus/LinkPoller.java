@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +37,7 @@ final class LinkPoller {
 
   private final ModbusLinkConfig config;
   private final ModbusClient client;
-  private final ScheduledExecutorService poller;
+  private final PollerThread poller;
   private final List<DeviceSession> sessions;
   private final ModbusEvents events;
   private final Counters counters;
@@ -53,7 +52,7 @@ final class LinkPoller {
   private ScheduledFuture<?> wakeup;
   private long wakeupAtNanos = Long.MAX_VALUE;
 
-  LinkPoller(ModbusLinkConfig config, ModbusClient client, ScheduledExecutorService poller,
+  LinkPoller(ModbusLinkConfig config, ModbusClient client, PollerThread poller,
       List<DeviceSession> sessions, ModbusEvents events, Counters counters, RateLimitedLog rateLimited) {
     this.config = config;
     this.client = client;
@@ -328,7 +327,7 @@ final class LinkPoller {
       wakeup.cancel(false);
     }
     wakeupAtNanos = next;
-    wakeup = poller.schedule(this::wake, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+    wakeup = poller.schedule(this::wake, Math.max(0, next - now));
   }
 
   private void wake() {

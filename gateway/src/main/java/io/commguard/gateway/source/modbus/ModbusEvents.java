@@ -6,7 +6,6 @@ import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Hands a device's events to the pipeline. When the sink refuses one (overload), the device's
@@ -16,10 +15,10 @@ import java.util.concurrent.ScheduledExecutorService;
 final class ModbusEvents {
   private final EventSink sink;
   private final Counters counters;
-  private final ScheduledExecutorService poller;
+  private final PollerThread poller;
   private final RateLimitedLog rateLimited;
 
-  ModbusEvents(EventSink sink, Counters counters, ScheduledExecutorService poller, RateLimitedLog rateLimited) {
+  ModbusEvents(EventSink sink, Counters counters, PollerThread poller, RateLimitedLog rateLimited) {
     this.sink = sink;
     this.counters = counters;
     this.poller = poller;

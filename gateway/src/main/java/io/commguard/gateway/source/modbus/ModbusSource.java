@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class ModbusSource implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ModbusSource.class.getName());
 
-  private final ScheduledExecutorService poller;
+  private final PollerThread poller;
   private final List<LinkPoller> links = new ArrayList<>();
 
   /**
@@ -39,11 +37,7 @@ public final class ModbusSource implements AutoCloseable {
    * @throws IllegalArgumentException when a device names an unknown link
    */
   public ModbusSource(List<ModbusLinkConfig> links, List<ModbusDevice> devices, EventSink sink, Counters counters) {
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "modbus-poller");
-      t.setDaemon(true);
-      return t;
-    });
+    this.poller = new PollerThread();
     RateLimitedLog rateLimited = new RateLimitedLog(LOG);
     ModbusEvents events = new ModbusEvents(sink, counters, poller, rateLimited);
     Map<String, ModbusLinkConfig> linkById = new LinkedHashMap<>();
@@ -116,7 +110,7 @@ public final class ModbusSource implements AutoCloseable {
     } catch (Exception e) {
       LOG.log(System.Logger.Level.WARNING, "Modbus links did not all close in time detail=" + e.getMessage());
     }
-    poller.shutdownNow();
+    poller.shutdown();
   }
 
   @Override
