@@ -18,6 +18,7 @@ final class ErrorReason {
   static final String SHORT_RESPONSE = "short_response";
   static final String UNIT_ID_MISMATCH = "unit_id_mismatch";
   static final String CONNECT_FAILED = "connect_failed";
+  static final String CONNECTION = "connection";
 
   private ErrorReason() {}
 
@@ -53,8 +54,9 @@ final class ErrorReason {
       return "out_of_sync";
     }
     if (t instanceof ClosedChannelException || t instanceof IOException
-        || message.startsWith("not connected") || message.startsWith("not reconnected")) {
-      return "connection";
+        || message.startsWith("not connected") || message.startsWith("not reconnected")
+        || message.startsWith("failed to write to port") || message.startsWith("failed to open port")) {
+      return CONNECTION;
     }
     if (t instanceof IndexOutOfBoundsException || t instanceof java.nio.BufferUnderflowException) {
       return "malformed_response";

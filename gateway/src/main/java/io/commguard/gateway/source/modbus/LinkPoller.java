@@ -257,6 +257,10 @@ final class LinkPoller {
       startCycle(s, c.group, true);
       return;
     }
+    if (reason.equals(ErrorReason.CONNECTION) && config.transport() == ModbusLinkConfig.Transport.RTU) {
+      // An unplugged USB adapter leaves the port "open"; close it so the next poll reopens it.
+      client.disconnectAsync();
+    }
     if (!reason.equals(ErrorReason.TIMEOUT) && p.attempts < config.retries()) {
       p.attempts++;
       counters.increment("modbus_retries", s.id(), reason);
