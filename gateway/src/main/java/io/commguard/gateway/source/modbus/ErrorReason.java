@@ -19,6 +19,7 @@ final class ErrorReason {
   static final String UNIT_ID_MISMATCH = "unit_id_mismatch";
   static final String CONNECT_FAILED = "connect_failed";
   static final String CONNECTION = "connection";
+  static final String PORT_BLOCKED = "port_blocked";
 
   private ErrorReason() {}
 
@@ -27,6 +28,12 @@ final class ErrorReason {
       t = t.getCause();
     }
     return t;
+  }
+
+  /** The cause's message, or its class name when it has none (a bare timeout). */
+  static String detail(Throwable error) {
+    Throwable t = unwrap(error);
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 
   static String of(Throwable error) {
@@ -41,6 +48,9 @@ final class ErrorReason {
     }
     if (t instanceof ModbusCrcException) {
       return "crc_error";
+    }
+    if (t instanceof LinkIo.PortBlockedException) {
+      return PORT_BLOCKED;
     }
     if (t instanceof ShortResponseException) {
       return SHORT_RESPONSE;

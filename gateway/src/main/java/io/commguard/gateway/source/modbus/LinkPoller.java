@@ -37,6 +37,7 @@ final class LinkPoller {
 
   private final ModbusLinkConfig config;
   private final ModbusClient client;
+  private final LinkIo io;
   private final PollerThread poller;
   private final List<DeviceSession> sessions;
   private final ModbusEvents events;
@@ -56,6 +57,7 @@ final class LinkPoller {
       List<DeviceSession> sessions, ModbusEvents events, Counters counters, RateLimitedLog rateLimited) {
     this.config = config;
     this.client = client;
+    this.io = config.transport() == ModbusLinkConfig.Transport.RTU ? LinkIo.dedicated(config.id(), config.timeoutMs()) : LinkIo.inline();
     this.poller = poller;
     this.sessions = List.copyOf(sessions);
     this.events = events;
@@ -92,7 +94,10 @@ final class LinkPoller {
       }
       queue.clear();
       due.clear();
-      client.disconnectAsync().whenComplete((v, ex) -> done.complete(null));
+      closePort().whenComplete((v, ex) -> {
+        io.shutdown();
+        done.complete(null);
+      });
     });
     return done;
   }
@@ -170,13 +175,17 @@ final class LinkPoller {
       return;
     }
     connecting = true;
-    client.connectAsync().whenCompleteAsync((v, ex) -> {
+    io.call(client::connectAsync).whenCompleteAsync((v, ex) -> {
       connecting = false;
       if (stopped) {
         return;
       }
       if (ex != null) {
-        String detail = String.valueOf(ErrorReason.unwrap(ex).getMessage());
+        String detail = ErrorReason.detail(ex);
+        if (ErrorReason.of(ex).equals(ErrorReason.PORT_BLOCKED)) {
+          io.abandon();
+          closePort();
+        }
         rateLimited.log(Level.WARNING, "connect/" + config.id(), "Modbus link connect failed link=" + config.id()
             + " transport=" + config.transport() + " detail=" + detail);
         // Every device waiting on this link counts a failed poll and backs off.
@@ -200,13 +209,9 @@ final class LinkPoller {
     ReadRequest r = p.request();
     DeviceSession s = p.cycle.session;
     counters.increment("modbus_requests", s.id(), r.table().name().toLowerCase(java.util.Locale.ROOT));
-    CompletableFuture<ModbusResponsePdu> response;
-    try {
-      response = client.sendAsync(s.device.unitId(), pdu(r)).toCompletableFuture();
-    } catch (RuntimeException e) {
-      response = CompletableFuture.failedFuture(e);
-    }
-    response.whenCompleteAsync((pdu, ex) -> onResponse(p, pdu, ex), poller);
+    ModbusRequestPdu request = pdu(r);
+    io.call(() -> client.sendAsync(s.device.unitId(), request))
+        .whenCompleteAsync((pdu, ex) -> onResponse(p, pdu, ex), poller);
   }
 
   private void onResponse(Pending p, ModbusResponsePdu pdu, Throwable ex) {
@@ -242,7 +247,7 @@ final class LinkPoller {
     Cycle c = p.cycle;
     DeviceSession s = c.session;
     String reason = ErrorReason.of(ex);
-    String detail = String.valueOf(ErrorReason.unwrap(ex).getMessage());
+    String detail = ErrorReason.detail(ex);
     counters.increment("modbus_errors", s.id(), reason);
     ReadRequest r = p.request();
     if (reason.equals(ErrorReason.ILLEGAL_DATA_ADDRESS) && r.coversSeveralRanges()) {
@@ -257,9 +262,16 @@ final class LinkPoller {
       startCycle(s, c.group, true);
       return;
     }
-    if (reason.equals(ErrorReason.CONNECTION) && config.transport() == ModbusLinkConfig.Transport.RTU) {
-      // An unplugged USB adapter leaves the port "open"; close it so the next poll reopens it.
-      client.disconnectAsync();
+    if (reason.equals(ErrorReason.PORT_BLOCKED)) {
+      // The serial thread is stuck in a write (line or adapter gone): leave it, close the port
+      // from aside and reopen it on a fresh thread at the next poll.
+      LOG.log(Level.WARNING, "Modbus serial port stuck; reopening it link=" + config.id() + " port=" + config.serialPort());
+      counters.increment("modbus_port_reopens", s.id(), reason);
+      io.abandon();
+      closePort();
+    } else if (reason.equals(ErrorReason.CONNECTION) && config.transport() == ModbusLinkConfig.Transport.RTU) {
+      // An unplugged USB adapter can leave the port "open"; close it so the next poll reopens it.
+      closePort();
     }
     if (!reason.equals(ErrorReason.TIMEOUT) && p.attempts < config.retries()) {
       p.attempts++;
@@ -298,6 +310,19 @@ final class LinkPoller {
       events.emitOffline(s, Phase.ACTIVE, Instant.now());
     }
   }
+
+  /** Closes the connection or port without ever waiting on the poller thread. */
+  private CompletableFuture<Void> closePort() {
+    return CompletableFuture.runAsync(() -> client.disconnectAsync().toCompletableFuture().join(), CLOSER)
+        .exceptionally(ex -> null);
+  }
+
+  /** Closing a stuck serial port can itself block; it happens on throwaway daemon threads. */
+  private static final java.util.concurrent.Executor CLOSER = task -> {
+    Thread t = new Thread(task, "modbus-close");
+    t.setDaemon(true);
+    t.start();
+  };
 
   private void dropQueued(Cycle c) {
     queue.removeIf(q -> q.cycle == c);
