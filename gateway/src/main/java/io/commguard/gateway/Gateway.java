@@ -11,6 +11,7 @@ import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
 import io.commguard.gateway.rule.RuleEngine;
+import io.commguard.gateway.security.VerifiedPasswords;
 import io.commguard.gateway.rule.spec.RulesSection;
 import io.commguard.gateway.rule.spec.RulesSectionParser;
 import io.commguard.gateway.source.modbus.ModbusSource;
@@ -98,8 +99,9 @@ public final class Gateway implements AutoCloseable {
   private void startSources(GatewayPlan plan, Map<String, DeviceBinding> bindings, MqttIngest ingest,
       Pipeline pipeline, int loops) throws Exception {
     GatewayConfig config = plan.config();
+    VerifiedPasswords passwords = new VerifiedPasswords();
     if (config.deviceEndpoint().enabled()) {
-      String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(config.deviceEndpoint(), bindings, ingest, counters),
+      String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(config.deviceEndpoint(), bindings, ingest, passwords, counters),
           new DeploymentOptions().setInstances(loops)).await();
       stopOrder.add(0, () -> vertx.undeploy(deployment).await());
       LOG.log(Level.INFO, "Device endpoint listening host=" + config.deviceEndpoint().host() + " port=" + config.deviceEndpoint().port());
