@@ -208,6 +208,9 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
           return Instant.ofEpochMilli(v.isNumber() ? v.asLong() : Long.parseLong(v.asText().strip()));
         case EPOCH_SECONDS: {
           double s = v.isNumber() ? v.asDouble() : Double.parseDouble(v.asText().strip());
+          if (!Double.isFinite(s)) {
+            throw new NumberFormatException("not finite");
+          }
           long whole = (long) Math.floor(s);
           return Instant.ofEpochSecond(whole, Math.round((s - whole) * 1_000_000_000L));
         }
@@ -260,7 +263,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
   }
 
   private static double number(JsonNode v, FieldPath path) throws DecodeException {
-    if (v.isNumber()) {
+    if (v.isNumber() && Double.isFinite(v.asDouble())) {
       return v.asDouble();
     }
     if (v.isTextual()) {
