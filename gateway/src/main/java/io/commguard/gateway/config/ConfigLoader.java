@@ -81,6 +81,10 @@ public final class ConfigLoader {
     positive(o.groupCommitMaxWaitMs(), "outbox.groupCommitMaxWaitMs", problems, 0);
     positive(o.groupCommitMaxRows(), "outbox.groupCommitMaxRows", problems, 1);
     positive(o.queueCapacity(), "outbox.queueCapacity", problems, 1);
+    positive(o.maxBytes() > Integer.MAX_VALUE ? Integer.MAX_VALUE : o.maxBytes().intValue(), "outbox.maxBytes", problems, 4096);
+    positive(o.maxAgeHours(), "outbox.maxAgeHours", problems, 1);
+    positive(o.historyDays(), "outbox.historyDays", problems, 0);
+    positive(o.summaryIntervalMs(), "outbox.summaryIntervalMs", problems, 0);
   }
 
   private static void validateEndpoint(DeviceEndpointConfig e, ProblemCollector problems) {

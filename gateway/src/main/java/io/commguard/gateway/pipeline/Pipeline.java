@@ -28,20 +28,16 @@ public final class Pipeline implements EventSink {
   @Override
   public CompletionStage<Void> accept(DeviceEvent event) {
     counters.increment("events_in");
-    List<AlertDraft> alerts;
     synchronized (this) {
-      alerts = rules.evaluate(event);
+      return appendAll(rules.evaluate(event));
     }
-    return appendAll(alerts);
   }
 
   /** Runs time-driven rules; called by a periodic timer. */
   public CompletionStage<Void> tick(Instant now) {
-    List<AlertDraft> alerts;
     synchronized (this) {
-      alerts = rules.tick(now);
+      return appendAll(rules.tick(now));
     }
-    return appendAll(alerts);
   }
 
   private CompletionStage<Void> appendAll(List<AlertDraft> alerts) {
@@ -49,6 +45,9 @@ public final class Pipeline implements EventSink {
       return DONE;
     }
     counters.add("alerts_out", alerts.size());
-    return store.append(alerts);
+    // Called under the lock so alerts reach the outbox in the order the rules decided them; both
+    // calls only enqueue. Rule state first, then the outbox: a failed state write is logged by the
+    // rules and must not hold back the alarm itself.
+    return rules.flush().handle((ok, err) -> null).thenCompose(v -> store.append(alerts));
   }
 }

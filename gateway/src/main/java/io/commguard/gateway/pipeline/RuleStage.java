@@ -4,6 +4,8 @@ import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.DeviceEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Turns device events into alerts. Implementations are not thread-safe: the pipeline calls them
@@ -16,5 +18,14 @@ public interface RuleStage {
   /** Alerts due to the passage of time alone (auto-clear, offline detection); called about once a second. */
   default List<AlertDraft> tick(Instant now) {
     return List.of();
+  }
+
+  /**
+   * Completes once the rule state changed by the calls so far is durable. The pipeline waits for
+   * it before appending the alerts, so that a crash never leaves an alert sent for an episode the
+   * rules have forgotten (see docs/rules.md, "Persistence").
+   */
+  default CompletionStage<Void> flush() {
+    return CompletableFuture.completedFuture(null);
   }
 }

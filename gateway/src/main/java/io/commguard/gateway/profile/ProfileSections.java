@@ -1,6 +1,8 @@
 package io.commguard.gateway.profile;
 
 import io.commguard.gateway.profile.codec.DecodeSectionParser;
+import io.commguard.gateway.rule.spec.RulesSectionParser;
+import io.commguard.gateway.source.modbus.map.ModbusProfileParser;
 import java.util.List;
 
 /**
@@ -13,6 +15,8 @@ public final class ProfileSections {
   /** Fresh parsers for every known section ({@code decode}, ...). */
   public static List<ProfileSectionParser<?>> all() {
     return List.of(
-        new DecodeSectionParser());
+        new DecodeSectionParser(),
+        new ModbusProfileParser(),
+        new RulesSectionParser());
   }
 }

@@ -53,7 +53,7 @@ class ProfileValidationTest {
         Arguments.of("bad protocol", HEADER.replace("protocol: MQTT", "protocol: HTTP") + DECODE, "protocol",
             "must be one of MQTT, MODBUS"),
         Arguments.of("unknown top-level key", HEADER + DECODE + "colour: red\n", "colour",
-            "unknown key (allowed: decode, description, id, model, protocol, vendor)"),
+            "unknown key (allowed: decode, description, id, modbus, model, protocol, rules, vendor)"),
         Arguments.of("mqtt without decode", HEADER, "decode", "required for MQTT profiles"),
         // decode basics
         Arguments.of("missing codec", HEADER + DECODE.replace("  codec: json\n", ""), "decode.codec", "required"),
