@@ -150,6 +150,8 @@ public final class ProfileLoader {
     }
     if (protocol == Protocol.MQTT && !root.has("decode")) {
       problems.add("decode", "required for MQTT profiles");
+    } else if (protocol != null && protocol != Protocol.MQTT && root.has("decode")) {
+      problems.add("decode", "only for MQTT profiles");
     }
     Map<String, Object> sections = new LinkedHashMap<>();
     for (ProfileSectionParser<?> parser : parsers.values()) {
