@@ -9,6 +9,7 @@ import java.util.List;
  * @param gatewayId unique id of this gateway at the city platform, e.g. {@code gw-310115-0042}
  * @param dataDir where the outbox, rule state and the per-gateway hash key live
  * @param profilesDir the device-profiles directory
+ * @param modbusLinks Modbus TCP connections and RS-485 buses that devices are polled over
  * @param rules site-level rule overrides and watched households (schema in docs/rules.md);
  *     validated by {@code rule.spec.GatewayRulesParser}; null when absent
  * @param admin the loopback admin API; disabled unless configured
@@ -22,6 +23,7 @@ public record GatewayConfig(
     List<DeviceConfig> devices,
     UplinkConfig uplink,
     OutboxConfig outbox,
+    List<ModbusLinkConfig> modbusLinks,
     JsonNode rules,
     AdminConfig admin) {
 
@@ -31,6 +33,7 @@ public record GatewayConfig(
     deviceEndpoint = deviceEndpoint == null ? DeviceEndpointConfig.DISABLED : deviceEndpoint;
     devices = devices == null ? List.of() : List.copyOf(devices);
     outbox = outbox == null ? OutboxConfig.DEFAULTS : outbox;
+    modbusLinks = modbusLinks == null ? List.of() : List.copyOf(modbusLinks);
     admin = admin == null ? AdminConfig.DISABLED : admin;
   }
 }

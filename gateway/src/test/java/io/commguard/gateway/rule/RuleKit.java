@@ -63,7 +63,7 @@ final class RuleKit {
   }
 
   static DeviceConfig device(String id, Site site) {
-    return new DeviceConfig(id, "p1", null, null, site, "loc-" + id, null);
+    return new DeviceConfig(id, "p1", null, null, site, "loc-" + id, null, null);
   }
 
   static RulesSection rules(String yaml) {

@@ -1,0 +1,184 @@
+package io.commguard.gateway.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.commguard.gateway.security.PasswordHash;
+import io.commguard.gateway.source.mqtt.TopicTemplate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the gateway YAML config and validates it as a whole. Every problem found is reported with
+ * the file, the path inside it (e.g. {@code devices[1].passwordHash}) and the reason; unknown keys
+ * are rejected rather than ignored, so a typo never silently falls back to a default.
+ */
+public final class ConfigLoader {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .build();
+
+  private ConfigLoader() {}
+
+  public static GatewayConfig load(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(in, file.toString());
+    } catch (IOException e) {
+      throw new InvalidInputException(List.of(new Problem(file.toString(), "", "cannot read: " + e.getMessage())));
+    }
+  }
+
+  public static GatewayConfig parse(InputStream in, String fileName) throws IOException {
+    GatewayConfig config;
+    try {
+      config = YAML.readValue(in, GatewayConfig.class);
+    } catch (JsonMappingException e) {
+      throw new InvalidInputException(List.of(new Problem(fileName, pathOf(e), reasonOf(e))));
+    } catch (JsonProcessingException e) {
+      throw new InvalidInputException(List.of(new Problem(fileName, "", "not valid YAML" + at(e.getLocation()) + ": " + e.getOriginalMessage())));
+    }
+    if (config == null) {
+      throw new InvalidInputException(List.of(new Problem(fileName, "", "file is empty")));
+    }
+    ProblemCollector problems = new ProblemCollector(fileName);
+    validate(config, problems);
+    problems.throwIfAny();
+    return config;
+  }
+
+  static void validate(GatewayConfig c, ProblemCollector problems) {
+    if (c.gatewayId() == null || !ID.matcher(c.gatewayId()).matches()) {
+      problems.add("gatewayId", "required: 1-64 letters, digits, '.', '_' or '-'");
+    }
+    validateEndpoint(c.deviceEndpoint(), problems);
+    validateDevices(c, problems);
+    if (c.externalBroker() != null) {
+      validateBroker(c.externalBroker(), problems);
+    }
+    if (c.uplink() == null) {
+      problems.add("uplink", "required: the city platform broker alerts are sent to");
+    } else {
+      validateUplink(c.uplink(), problems);
+    }
+    OutboxConfig o = c.outbox();
+    positive(o.groupCommitMaxWaitMs(), "outbox.groupCommitMaxWaitMs", problems, 0);
+    positive(o.groupCommitMaxRows(), "outbox.groupCommitMaxRows", problems, 1);
+    positive(o.queueCapacity(), "outbox.queueCapacity", problems, 1);
+    positive(o.maxBytes() > Integer.MAX_VALUE ? Integer.MAX_VALUE : o.maxBytes().intValue(), "outbox.maxBytes", problems, 4096);
+    positive(o.maxAgeHours(), "outbox.maxAgeHours", problems, 1);
+    positive(o.historyDays(), "outbox.historyDays", problems, 0);
+    positive(o.summaryIntervalMs(), "outbox.summaryIntervalMs", problems, 0);
+  }
+
+  private static void validateEndpoint(DeviceEndpointConfig e, ProblemCollector problems) {
+    if (e.port() < 0 || e.port() > 65535) {
+      problems.add("deviceEndpoint.port", "must be 0-65535, was " + e.port());
+    }
+    if (e.maxPayloadBytes() < 256 || e.maxPayloadBytes() > 16 * 1024 * 1024) {
+      problems.add("deviceEndpoint.maxPayloadBytes", "must be 256 to 16777216, was " + e.maxPayloadBytes());
+    }
+    if (e.tls() != null && (e.tls().certFile() == null || e.tls().keyFile() == null)) {
+      problems.add("deviceEndpoint.tls", "a server needs both certFile and keyFile");
+    }
+  }
+
+  private static void validateDevices(GatewayConfig c, ProblemCollector problems) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < c.devices().size(); i++) {
+      DeviceConfig d = c.devices().get(i);
+      String at = "devices[" + i + "]";
+      if (d == null) {
+        problems.add(at, "empty entry");
+        continue;
+      }
+      if (d.id() == null || !ID.matcher(d.id()).matches()) {
+        problems.add(at + ".id", "required: 1-64 letters, digits, '.', '_' or '-'");
+      } else if (!seen.add(d.id())) {
+        problems.add(at + ".id", "duplicate device id '" + d.id() + "'");
+      }
+      if (d.profile() == null || d.profile().isBlank()) {
+        problems.add(at + ".profile", "required: the id of a device profile");
+      }
+      if (d.passwordHash() != null && !PasswordHash.isWellFormed(d.passwordHash())) {
+        problems.add(at + ".passwordHash", "not a hash made by 'gateway hash-password' (plaintext passwords are not accepted)");
+      }
+      if (d.topic() != null && (d.topic().isBlank() || d.topic().startsWith("$"))) {
+        problems.add(at + ".topic", "must be a topic filter such as devices/" + d.id() + "/#");
+      }
+    }
+  }
+
+  private static void validateBroker(ExternalBrokerConfig b, ProblemCollector problems) {
+    if (b.url() == null || !(b.url().startsWith("tcp://") || b.url().startsWith("ssl://"))) {
+      problems.add("externalBroker.url", "required: tcp://host:port or ssl://host:port");
+    }
+    for (int i = 0; i < b.topics().size(); i++) {
+      try {
+        new TopicTemplate(b.topics().get(i));
+      } catch (IllegalArgumentException e) {
+        problems.add("externalBroker.topics[" + i + "]", e.getMessage());
+      }
+    }
+  }
+
+  private static void validateUplink(UplinkConfig u, ProblemCollector problems) {
+    if (u.brokerUrl() == null || !(u.brokerUrl().startsWith("tcp://") || u.brokerUrl().startsWith("ssl://"))) {
+      problems.add("uplink.brokerUrl", "required: tcp://host:port or ssl://host:port");
+    }
+    positive(u.batchMaxAlerts(), "uplink.batchMaxAlerts", problems, 1);
+    positive(u.batchMaxDelayMs(), "uplink.batchMaxDelayMs", problems, 0);
+    positive(u.ackTimeoutMs(), "uplink.ackTimeoutMs", problems, 100);
+    positive(u.inFlightBatches(), "uplink.inFlightBatches", problems, 1);
+  }
+
+  private static void positive(int value, String path, ProblemCollector problems, int min) {
+    if (value < min) {
+      problems.add(path, "must be at least " + min + ", was " + value);
+    }
+  }
+
+  private static String pathOf(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  private static String reasonOf(JsonMappingException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      return "unknown key '" + u.getPropertyName() + "'" + at(e.getLocation()) + "; known keys: " + u.getKnownPropertyIds();
+    }
+    String message = e.getOriginalMessage();
+    int cut = message.indexOf(" (through reference chain");
+    return (cut > 0 ? message.substring(0, cut) : message) + at(e.getLocation());
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null || location.getLineNr() < 0 ? "" : " (line " + location.getLineNr() + ")";
+  }
+}

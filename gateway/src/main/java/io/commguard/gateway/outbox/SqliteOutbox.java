@@ -1,0 +1,816 @@
+package io.commguard.gateway.outbox;
+
+import io.commguard.gateway.config.OutboxConfig;
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
+import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.AlertState;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.model.DeviceRef;
+import io.commguard.gateway.model.EventKind;
+import io.commguard.gateway.model.Measurement;
+import io.commguard.gateway.model.Site;
+import io.commguard.gateway.pipeline.AlertStore;
+import io.commguard.gateway.pipeline.OverloadedException;
+import io.commguard.gateway.uplink.AlertEncoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * The SQLite outbox (file {@code outbox.db} in the data directory).
+ *
+ * <p>Threading: one writer thread owns the connection. {@link #append} puts work on a queue whose
+ * alert count is bounded by {@code queueCapacity}; <b>overload policy</b>: when it is full the
+ * append fails at once with {@link OverloadedException} (the source withholds its QoS 1 PUBACK and
+ * the device retransmits). Uplink calls ({@link #nextBatch}, {@link #markDelivered},
+ * {@link #release}) are few (bounded by the uplink's in-flight window) and are never refused.
+ *
+ * <p>Durability: WAL with {@code synchronous=FULL} by default, so an append's future completes only
+ * after its transaction is fsynced; appends arriving within {@code groupCommitMaxWaitMs} (up to
+ * {@code groupCommitMaxRows}) share one transaction.
+ *
+ * <p>Order and bounds, eviction, storage-full back-pressure, history and the corrupt-database
+ * procedure are described in docs/delivery.md.
+ */
+public final class SqliteOutbox implements AlertStore {
+  private static final System.Logger LOG = System.getLogger(SqliteOutbox.class.getName());
+  private static final Object STOP = new Object();
+  private static final long HOUSEKEEPING_POLL_MS = 500;
+  private static final long AGE_AND_HISTORY_EVERY_MS = 60_000;
+  private static final int EVICT_CHUNK = 1000;
+  /** Leave the storage-full state once pending bytes fall below this share of the bound. */
+  private static final double RESUME_RATIO = 0.9;
+
+  private static final String INSERT = "INSERT INTO outbox(sequence, alert_id, device_id, type, level, state,"
+      + " priority, evictable, created_ms, bytes, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String PROMOTE =
+      "UPDATE outbox SET priority = ? WHERE device_id = ? AND priority > ? AND sequence < ?";
+
+  private record Append(List<AlertDraft> drafts, CompletableFuture<Void> done) {}
+
+  private final OutboxConfig config;
+  private final Path dataDir;
+  private final Path dbFile;
+  private final String gatewayId;
+  private final Counters counters;
+  private final Clock clock;
+  private final LinkedBlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
+  private final AtomicInteger queuedAlerts = new AtomicInteger();
+  private final DeviceRef gatewayDevice;
+  private volatile boolean running;
+  private volatile IntConsumer commitListener = priority -> {};
+  private Thread writer;
+
+  // Writer-thread state.
+  private Connection conn;
+  private long lastSequence;
+  private long pendingRows;
+  private long pendingBytes;
+  private final Set<Long> inFlight = new HashSet<>();
+  private final List<AlertDraft> ownAlerts = new ArrayList<>();
+  private final Map<String, Long> evictedSinceSummary = new TreeMap<>();
+  private boolean storageFull;
+  private boolean diskFull;
+  private String storageAlertId;
+  private long lastSummaryMs;
+  private long lastAgeAndHistoryMs;
+  private final RateLimitedLog rateLimitedLog = new RateLimitedLog(LOG, 10_000);
+
+  public SqliteOutbox(OutboxConfig config, Path dataDir, String gatewayId, Counters counters) {
+    this(config, dataDir, gatewayId, counters, Clock.systemUTC());
+  }
+
+  SqliteOutbox(OutboxConfig config, Path dataDir, String gatewayId, Counters counters, Clock clock) {
+    this.config = config;
+    this.dataDir = dataDir;
+    this.dbFile = dataDir.resolve("outbox.db");
+    this.gatewayId = gatewayId;
+    this.counters = counters;
+    this.clock = clock;
+    this.gatewayDevice = new DeviceRef(gatewayId, "gateway", "commguard-gateway", Site.UNKNOWN, "gateway");
+  }
+
+  /**
+   * Opens (or creates) the database and starts the writer thread. A database that cannot be opened
+   * or fails its integrity check is moved aside (never deleted), a new one is created and a level-2
+   * gateway fault alert is queued. Blocking: call it at boot, not on an event loop.
+   *
+   * @throws UncheckedIOException when not even a new database can be created
+   */
+  public void start() {
+    try {
+      Files.createDirectories(dataDir);
+      open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the outbox in " + dataDir, e);
+    } catch (SQLException e) {
+      throw new UncheckedIOException(new IOException("Cannot open the outbox " + dbFile + ": " + e.getMessage(), e));
+    }
+    lastSummaryMs = clock.millis();
+    lastAgeAndHistoryMs = 0;
+    running = true;
+    writer = new Thread(this::runWriter, "outbox-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /** Commits what is queued, then closes the database. Blocks up to 10 s. */
+  public void close() {
+    if (!running) {
+      return;
+    }
+    running = false;
+    tasks.add(STOP);
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Called on the writer thread after each commit with the most urgent priority (1..4) committed. */
+  public void setCommitListener(IntConsumer listener) {
+    this.commitListener = listener;
+  }
+
+  @Override
+  public CompletionStage<Void> append(List<AlertDraft> alerts) {
+    if (alerts.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (!running) {
+      return CompletableFuture.failedFuture(new OverloadedException("outbox is closed"));
+    }
+    int n = alerts.size();
+    if (queuedAlerts.addAndGet(n) > config.queueCapacity()) {
+      queuedAlerts.addAndGet(-n);
+      counters.increment("outbox_refused", alerts.get(0).device().deviceId(), "queue_full");
+      return CompletableFuture.failedFuture(new OverloadedException("outbox queue full"));
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    tasks.add(new Append(List.copyOf(alerts), done));
+    return done;
+  }
+
+  /**
+   * The next undelivered rows not already in flight, most urgent priority first, then oldest; they
+   * become in flight until {@link #markDelivered} or {@link #release}.
+   */
+  public CompletionStage<List<OutboxRow>> nextBatch(int maxRows) {
+    return call(() -> fetch(maxRows));
+  }
+
+  /** Acknowledged rows: moved from the outbox to the history. Unknown sequences are ignored. */
+  public CompletionStage<Void> markDelivered(Collection<Long> sequences) {
+    List<Long> copy = List.copyOf(sequences);
+    return call(() -> {
+      deliver(copy);
+      return null;
+    });
+  }
+
+  /** In-flight rows that were not acknowledged: they become eligible for {@link #nextBatch} again. */
+  public void release(Collection<Long> sequences) {
+    List<Long> copy = List.copyOf(sequences);
+    tasks.add((Runnable) () -> copy.forEach(inFlight::remove));
+  }
+
+  /** Every in-flight row becomes eligible again (used when the uplink connection is lost). */
+  public void releaseAll() {
+    tasks.add((Runnable) inFlight::clear);
+  }
+
+  public CompletionStage<OutboxStats> stats() {
+    return call(() -> new OutboxStats(pendingRows, pendingBytes, inFlight.size(), count("history"),
+        lastSequence, storageFull || diskFull));
+  }
+
+  public Path databaseFile() {
+    return dbFile;
+  }
+
+  // ---------------------------------------------------------------- writer thread
+
+  private interface SqlWork<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> CompletionStage<T> call(SqlWork<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    if (!running) {
+      f.completeExceptionally(new IllegalStateException("outbox is closed"));
+      return f;
+    }
+    tasks.add((Runnable) () -> {
+      try {
+        f.complete(work.run());
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly();
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
+  private void runWriter() {
+    boolean stop = false;
+    while (!stop) {
+      Object task;
+      try {
+        task = tasks.poll(HOUSEKEEPING_POLL_MS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        break;
+      }
+      if (task == STOP) {
+        stop = true;
+      } else if (task instanceof Append first) {
+        stop = gatherAndCommit(first);
+      } else if (task != null) {
+        ((Runnable) task).run();
+      }
+      housekeeping();
+    }
+    drainAfterStop();
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "Outbox close failed. reason={0}", e.getMessage());
+    }
+  }
+
+  /** Waits up to groupCommitMaxWaitMs for more appends, then commits them together. */
+  private boolean gatherAndCommit(Append first) {
+    List<Append> group = new ArrayList<>();
+    List<Runnable> deferred = new ArrayList<>();
+    group.add(first);
+    int rows = first.drafts().size();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.groupCommitMaxWaitMs());
+    boolean stop = false;
+    while (rows < config.groupCommitMaxRows()) {
+      Object next = tasks.poll();
+      if (next == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          next = tasks.poll(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+        if (next == null) {
+          break;
+        }
+      }
+      if (next == STOP) {
+        stop = true;
+        break;
+      } else if (next instanceof Append a) {
+        group.add(a);
+        rows += a.drafts().size();
+      } else {
+        deferred.add((Runnable) next);
+      }
+    }
+    commitGroup(group, rows);
+    deferred.forEach(Runnable::run);
+    return stop;
+  }
+
+  private void drainAfterStop() {
+    List<Append> rest = new ArrayList<>();
+    int rows = 0;
+    Object t;
+    while ((t = tasks.poll()) != null) {
+      if (t instanceof Append a) {
+        rest.add(a);
+        rows += a.drafts().size();
+      } else if (t instanceof Runnable r) {
+        r.run();
+      }
+    }
+    if (!rest.isEmpty()) {
+      commitGroup(rest, rows);
+    }
+  }
+
+  private void commitGroup(List<Append> group, int rows) {
+    queuedAlerts.addAndGet(-rows);
+    List<Append> accepted = new ArrayList<>();
+    for (Append a : group) {
+      if (storageFull && !diskFull) {
+        shedOrRefuse(a, "storage_full");
+      } else {
+        accepted.add(a);
+      }
+    }
+    int committedPriority = 5;
+    long seq = lastSequence;
+    long bytes = 0;
+    int count = 0;
+    List<AlertDraft> own = List.copyOf(ownAlerts);
+    try (PreparedStatement ins = conn.prepareStatement(INSERT); PreparedStatement promote = conn.prepareStatement(PROMOTE)) {
+      for (AlertDraft d : own) {
+        bytes += insert(ins, promote, d, ++seq);
+        committedPriority = Math.min(committedPriority, d.level());
+        count++;
+      }
+      for (Append a : accepted) {
+        for (AlertDraft d : a.drafts()) {
+          bytes += insert(ins, promote, d, ++seq);
+          committedPriority = Math.min(committedPriority, d.level());
+          count++;
+        }
+      }
+      if (count == 0) {
+        return;
+      }
+      setMeta("last_sequence", seq);
+      conn.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      resync();
+      boolean storage = isStorageError(e);
+      if (storage) {
+        enterDiskFull(e);
+        for (Append a : accepted) {
+          shedOrRefuse(a, "disk_full");
+        }
+        evictForSpace();
+      } else {
+        logRateLimited("commit", Level.ERROR, "Outbox commit failed; appends refused. reason=" + e.getMessage());
+        counters.increment("outbox_commit_failed", "-", "sql_error");
+        for (Append a : accepted) {
+          a.done().completeExceptionally(e);
+        }
+      }
+      return;
+    }
+    lastSequence = seq;
+    pendingRows += count;
+    pendingBytes += bytes;
+    ownAlerts.subList(0, own.size()).clear();
+    counters.add("outbox_appended", count);
+    counters.increment("outbox_commits");
+    if (diskFull) {
+      diskFull = false;
+      LOG.log(Level.INFO, "Outbox storage writable again. pendingRows={0}", pendingRows);
+      maybeLeaveStorageFull();
+    }
+    for (Append a : accepted) {
+      a.done().complete(null);
+    }
+    enforceByteBound();
+    commitListener.accept(committedPriority);
+  }
+
+  /** Storage is exhausted: level 1/2 alarms are refused (back-pressure), anything else is shed and counted. */
+  private void shedOrRefuse(Append a, String reason) {
+    boolean hasAlarm = a.drafts().stream().anyMatch(d -> d.level() <= 2 && !d.evictable());
+    if (hasAlarm) {
+      counters.increment("outbox_refused", a.drafts().get(0).device().deviceId(), reason);
+      a.done().completeExceptionally(new OverloadedException("outbox " + reason.replace('_', ' ')));
+    } else {
+      for (AlertDraft d : a.drafts()) {
+        countEviction(d.device().deviceId(), reason);
+      }
+      a.done().complete(null);
+    }
+  }
+
+  private int insert(PreparedStatement ins, PreparedStatement promote, AlertDraft d, long seq) throws SQLException {
+    byte[] payload = AlertEncoder.encode(d, seq, gatewayId).toByteArray();
+    String device = d.device().deviceId();
+    ins.setLong(1, seq);
+    ins.setString(2, d.alertId());
+    ins.setString(3, device);
+    ins.setInt(4, d.type().protoNumber());
+    ins.setInt(5, d.level());
+    ins.setInt(6, d.state().protoNumber());
+    ins.setInt(7, d.level());
+    ins.setInt(8, d.evictable() ? 1 : 0);
+    ins.setLong(9, clock.millis());
+    ins.setInt(10, payload.length);
+    ins.setBytes(11, payload);
+    ins.executeUpdate();
+    if (d.level() < 4) {
+      // Earlier alerts of this device must not be overtaken: raise them to this priority.
+      promote.setInt(1, d.level());
+      promote.setString(2, device);
+      promote.setInt(3, d.level());
+      promote.setLong(4, seq);
+      promote.executeUpdate();
+    }
+    return payload.length;
+  }
+
+  private List<OutboxRow> fetch(int maxRows) throws SQLException {
+    List<OutboxRow> out = new ArrayList<>(maxRows);
+    try (PreparedStatement ps = conn.prepareStatement("SELECT sequence, alert_id, device_id, level, priority, payload"
+        + " FROM outbox ORDER BY priority, sequence LIMIT ?")) {
+      ps.setInt(1, maxRows + inFlight.size());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && out.size() < maxRows) {
+          long seq = rs.getLong(1);
+          if (!inFlight.contains(seq)) {
+            out.add(new OutboxRow(seq, rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getBytes(6)));
+          }
+        }
+      }
+    }
+    conn.commit();
+    for (OutboxRow r : out) {
+      inFlight.add(r.sequence());
+    }
+    return out;
+  }
+
+  private void deliver(List<Long> sequences) throws SQLException {
+    long now = clock.millis();
+    long rows = 0;
+    long bytes = 0;
+    try (PreparedStatement size = conn.prepareStatement("SELECT bytes FROM outbox WHERE sequence = ?");
+        PreparedStatement hist = conn.prepareStatement("INSERT OR IGNORE INTO history(sequence, alert_id, device_id,"
+            + " type, level, state, created_ms, delivered_ms) SELECT sequence, alert_id, device_id, type, level, state,"
+            + " created_ms, ? FROM outbox WHERE sequence = ?");
+        PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?")) {
+      for (long seq : sequences) {
+        size.setLong(1, seq);
+        try (ResultSet rs = size.executeQuery()) {
+          if (!rs.next()) {
+            continue;
+          }
+          bytes += rs.getLong(1);
+        }
+        hist.setLong(1, now);
+        hist.setLong(2, seq);
+        hist.executeUpdate();
+        del.setLong(1, seq);
+        del.executeUpdate();
+        rows++;
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      sequences.forEach(inFlight::remove);
+      throw e;
+    }
+    sequences.forEach(inFlight::remove);
+    pendingRows -= rows;
+    pendingBytes -= bytes;
+    counters.add("outbox_delivered", rows);
+    maybeLeaveStorageFull();
+  }
+
+  // ---------------------------------------------------------------- bounds and eviction
+
+  private void enforceByteBound() {
+    if (pendingBytes <= config.maxBytes()) {
+      return;
+    }
+    try {
+      evict("bytes", Long.MIN_VALUE);
+    } catch (SQLException e) {
+      rollbackQuietly();
+      logRateLimited("evict", Level.ERROR, "Outbox eviction failed. reason=" + e.getMessage());
+    }
+    if (pendingBytes > config.maxBytes() && !storageFull) {
+      storageFull = true;
+      raiseStorageAlert("only level 1/2 alarms left and the outbox is over its byte bound (maxBytes="
+          + config.maxBytes() + ")");
+    }
+  }
+
+  /**
+   * Deletes evictable rows (telemetry and summaries, then level 4, then level 3; oldest first) until
+   * pending bytes are within the bound. With {@code olderThanMs} set, evicts every evictable row
+   * created before it instead.
+   */
+  private void evict(String reason, long olderThanMs) throws SQLException {
+    boolean byAge = olderThanMs != Long.MIN_VALUE;
+    String sql = "SELECT sequence, device_id, bytes FROM outbox WHERE (evictable = 1 OR level >= 3)"
+        + (byAge ? " AND created_ms < ?" : "") + " ORDER BY evictable DESC, level DESC, sequence LIMIT " + EVICT_CHUNK;
+    while (byAge || pendingBytes > config.maxBytes()) {
+      List<long[]> victims = new ArrayList<>();
+      List<String> devices = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement(sql)) {
+        if (byAge) {
+          ps.setLong(1, olderThanMs);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            victims.add(new long[] {rs.getLong(1), rs.getLong(3)});
+            devices.add(rs.getString(2));
+          }
+        }
+      }
+      if (victims.isEmpty()) {
+        conn.commit();
+        return;
+      }
+      long freed = 0;
+      int i = 0;
+      try (PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?")) {
+        while (i < victims.size() && (byAge || pendingBytes - freed > config.maxBytes())) {
+          del.setLong(1, victims.get(i)[0]);
+          del.executeUpdate();
+          freed += victims.get(i)[1];
+          i++;
+        }
+      }
+      conn.commit();
+      for (int k = 0; k < i; k++) {
+        inFlight.remove(victims.get(k)[0]);
+        countEviction(devices.get(k), reason);
+      }
+      pendingRows -= i;
+      pendingBytes -= freed;
+    }
+  }
+
+  /** On a full disk, deleting a chunk of telemetry lets SQLite reuse its pages for alarms. */
+  private void evictForSpace() {
+    List<Long> seqs = new ArrayList<>();
+    List<String> devices = new ArrayList<>();
+    long freed = 0;
+    try (PreparedStatement ps = conn.prepareStatement("SELECT sequence, device_id, bytes FROM outbox"
+            + " WHERE evictable = 1 ORDER BY sequence LIMIT " + EVICT_CHUNK);
+        PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?")) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          seqs.add(rs.getLong(1));
+          devices.add(rs.getString(2));
+          freed += rs.getLong(3);
+        }
+      }
+      for (long s : seqs) {
+        del.setLong(1, s);
+        del.executeUpdate();
+      }
+      conn.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+      return;
+    }
+    for (int k = 0; k < seqs.size(); k++) {
+      inFlight.remove(seqs.get(k));
+      countEviction(devices.get(k), "disk_full");
+    }
+    pendingRows -= seqs.size();
+    pendingBytes -= freed;
+    if (!seqs.isEmpty()) {
+      LOG.log(Level.WARNING, "Outbox evicted telemetry to free disk space. rows={0} bytes={1}", seqs.size(), freed);
+    }
+  }
+
+  private void countEviction(String deviceId, String reason) {
+    counters.increment("outbox_evicted", deviceId, reason);
+    evictedSinceSummary.merge(reason, 1L, Long::sum);
+  }
+
+  private void enterDiskFull(SQLException e) {
+    if (!diskFull) {
+      diskFull = true;
+      LOG.log(Level.ERROR, "Outbox storage is full; refusing level 1/2 alarms and shedding the rest until space returns."
+          + " file={0} reason={1}", dbFile, e.getMessage());
+      counters.increment("outbox_disk_full");
+      if (storageAlertId == null) {
+        raiseStorageAlert("disk full: " + e.getMessage());
+      }
+    }
+  }
+
+  private void raiseStorageAlert(String why) {
+    storageAlertId = "gw-storage-" + gatewayId + "-" + clock.millis();
+    LOG.log(Level.ERROR, "Outbox storage full; level 1/2 alarms are refused (devices retransmit). reason={0}", why);
+    ownAlerts.add(gatewayAlert(storageAlertId, CanonicalType.GATEWAY_FAULT, 2, AlertState.RAISED,
+        "outbox_storage_full", "Outbox storage full: " + why, Map.of(), List.of()));
+  }
+
+  private void maybeLeaveStorageFull() {
+    if (storageFull && pendingBytes <= config.maxBytes() * RESUME_RATIO) {
+      storageFull = false;
+    }
+    if (!storageFull && !diskFull && storageAlertId != null) {
+      LOG.log(Level.INFO, "Outbox storage available again. pendingBytes={0}", pendingBytes);
+      ownAlerts.add(gatewayAlert(storageAlertId, CanonicalType.GATEWAY_FAULT, 2, AlertState.CLEARED,
+          "outbox_storage_full", "Outbox storage available again", Map.of(), List.of()));
+      storageAlertId = null;
+    }
+  }
+
+  private AlertDraft gatewayAlert(String id, CanonicalType type, int level, AlertState state, String code,
+      String description, Map<String, String> attributes, List<Measurement> measurements) {
+    Instant now = clock.instant();
+    return new AlertDraft(id, gatewayDevice, EventKind.STATUS, type, level, state, code, now, now, measurements, List.of(), attributes, description);
+  }
+
+  // ---------------------------------------------------------------- housekeeping
+
+  private void housekeeping() {
+    long now = clock.millis();
+    if (!evictedSinceSummary.isEmpty() && now - lastSummaryMs >= config.summaryIntervalMs()) {
+      long total = evictedSinceSummary.values().stream().mapToLong(Long::longValue).sum();
+      Map<String, String> attrs = new TreeMap<>();
+      evictedSinceSummary.forEach((reason, n) -> attrs.put("evicted." + reason, Long.toString(n)));
+      ownAlerts.add(gatewayAlert("gw-evictions-" + gatewayId + "-" + UUID.randomUUID(), CanonicalType.GATEWAY_SUMMARY,
+          4, AlertState.RAISED, "outbox_eviction_summary",
+          "Outbox evicted " + total + " alerts since the last summary", attrs,
+          List.of(new Measurement("evicted", total, "alerts"))));
+      evictedSinceSummary.clear();
+      lastSummaryMs = now;
+    }
+    if (now - lastAgeAndHistoryMs >= AGE_AND_HISTORY_EVERY_MS) {
+      lastAgeAndHistoryMs = now;
+      try {
+        evict("age", now - TimeUnit.HOURS.toMillis(config.maxAgeHours()));
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM history WHERE delivered_ms < ?")) {
+          ps.setLong(1, now - TimeUnit.DAYS.toMillis(config.historyDays()));
+          ps.executeUpdate();
+        }
+        conn.commit();
+      } catch (SQLException e) {
+        rollbackQuietly();
+        logRateLimited("housekeeping", Level.WARNING, "Outbox housekeeping failed. reason=" + e.getMessage());
+      }
+    }
+    if (!ownAlerts.isEmpty() || diskFull) {
+      // Commits the gateway's own alerts; on a full disk this doubles as the probe that notices space returning.
+      commitGroup(List.of(), 0);
+    }
+  }
+
+  // ---------------------------------------------------------------- open, schema, corrupt file
+
+  private void open() throws SQLException, IOException {
+    try {
+      openAndCheck();
+    } catch (SQLException e) {
+      closeQuietly();
+      Path aside = dataDir.resolve("outbox.db.corrupt-" + clock.millis());
+      Files.move(dbFile, aside, StandardCopyOption.ATOMIC_MOVE);
+      for (String suffix : new String[] {"-wal", "-shm"}) {
+        Path side = dataDir.resolve("outbox.db" + suffix);
+        if (Files.exists(side)) {
+          Files.move(side, dataDir.resolve(aside.getFileName() + suffix), StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+      LOG.log(Level.ERROR, "Outbox database could not be opened; moved aside and a new one started."
+          + " file={0} movedTo={1} reason={2}", dbFile, aside, e.getMessage());
+      counters.increment("outbox_db_moved_aside");
+      openAndCheck();
+      // The old file's sequence is unknown: continue above any sequence it could have given out.
+      lastSequence = Math.max(lastSequence, clock.millis() * 1000);
+      setMeta("last_sequence", lastSequence);
+      conn.commit();
+      ownAlerts.add(gatewayAlert("gw-outbox-db-" + gatewayId + "-" + clock.millis(), CanonicalType.GATEWAY_FAULT, 2,
+          AlertState.RAISED, "outbox_db_moved_aside",
+          "Outbox database could not be opened and was moved aside to " + aside.getFileName() + ": " + e.getMessage(),
+          Map.of("moved_to", aside.getFileName().toString()), List.of()));
+    }
+  }
+
+  private void openAndCheck() throws SQLException {
+    boolean existed = Files.exists(dbFile);
+    conn = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+    try (Statement st = conn.createStatement()) {
+      if (existed) {
+        try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
+          String result = rs.next() ? rs.getString(1) : "no result";
+          if (!"ok".equals(result)) {
+            throw new SQLException("integrity check failed: " + result);
+          }
+        }
+      }
+      try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=WAL")) {
+        if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
+          throw new SQLException("cannot switch to WAL journal mode");
+        }
+      }
+      st.execute("PRAGMA synchronous=" + config.synchronous().name());
+      st.execute("PRAGMA busy_timeout=5000");
+      st.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      st.execute("CREATE TABLE IF NOT EXISTS outbox(sequence INTEGER PRIMARY KEY, alert_id TEXT NOT NULL,"
+          + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
+          + " priority INTEGER NOT NULL, evictable INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
+          + " bytes INTEGER NOT NULL, payload BLOB NOT NULL)");
+      st.execute("CREATE INDEX IF NOT EXISTS outbox_send ON outbox(priority, sequence)");
+      st.execute("CREATE INDEX IF NOT EXISTS outbox_device ON outbox(device_id, priority)");
+      st.execute("CREATE INDEX IF NOT EXISTS outbox_evict ON outbox(evictable DESC, level DESC, sequence)");
+      st.execute("CREATE TABLE IF NOT EXISTS history(sequence INTEGER PRIMARY KEY, alert_id TEXT NOT NULL,"
+          + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
+          + " created_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL)");
+      st.execute("CREATE INDEX IF NOT EXISTS history_delivered ON history(delivered_ms)");
+      try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'last_sequence'")) {
+        lastSequence = rs.next() ? rs.getLong(1) : 0;
+      }
+      try (ResultSet rs = st.executeQuery("SELECT count(*), coalesce(sum(bytes), 0), coalesce(max(sequence), 0) FROM outbox")) {
+        rs.next();
+        pendingRows = rs.getLong(1);
+        pendingBytes = rs.getLong(2);
+        lastSequence = Math.max(lastSequence, rs.getLong(3));
+      }
+    }
+    conn.setAutoCommit(false);
+    if (pendingRows > 0) {
+      LOG.log(Level.INFO, "Outbox resumes undelivered alerts. pendingRows={0} lastSequence={1}", pendingRows, lastSequence);
+    }
+  }
+
+  private void setMeta(String key, long value) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)")) {
+      ps.setString(1, key);
+      ps.setLong(2, value);
+      ps.executeUpdate();
+    }
+  }
+
+  private long count(String table) throws SQLException {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      long n = rs.getLong(1);
+      conn.commit();
+      return n;
+    }
+  }
+
+  private static boolean isStorageError(SQLException e) {
+    if (e instanceof SQLiteException se) {
+      int primary = se.getResultCode().code & 0xff;
+      return primary == SQLiteErrorCode.SQLITE_FULL.code || primary == SQLiteErrorCode.SQLITE_IOERR.code;
+    }
+    return false;
+  }
+
+  private void rollbackQuietly() {
+    try {
+      conn.rollback();
+    } catch (SQLException e) {
+      // SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL); the driver
+      // does not know and would run the next statements in autocommit mode. Open the transaction
+      // it believes is open.
+      try (Statement st = conn.createStatement()) {
+        st.execute("BEGIN");
+      } catch (SQLException alreadyOpen) {
+        logRateLimited("rollback", Level.WARNING, "Outbox rollback failed. reason=" + e.getMessage());
+      }
+    }
+  }
+
+  /** After a failed write, re-reads what is really stored so counts and the next sequence are exact. */
+  private void resync() {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*), coalesce(sum(bytes), 0), coalesce(max(sequence), 0) FROM outbox")) {
+      rs.next();
+      pendingRows = rs.getLong(1);
+      pendingBytes = rs.getLong(2);
+      lastSequence = Math.max(lastSequence, rs.getLong(3));
+      conn.commit();
+    } catch (SQLException e) {
+      rollbackQuietly();
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      if (conn != null) {
+        conn.close();
+      }
+    } catch (SQLException ignored) {
+      // The file is being moved aside; nothing more to do with this connection.
+    }
+  }
+
+  private void logRateLimited(String key, Level level, String message) {
+    rateLimitedLog.log(level, key, message);
+  }
+
+}

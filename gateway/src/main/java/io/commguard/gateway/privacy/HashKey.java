@@ -1,0 +1,116 @@
+package io.commguard.gateway.privacy;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The per-gateway secret behind keyed hashes of personal identifiers: HMAC-SHA256, hex, truncated
+ * to {@value #HEX_CHARS} characters (128 bits). The same identifier hashes to the same value on one
+ * gateway (so rules and the platform can correlate a card across events) and to unrelated values
+ * on another gateway. Thread-safe: each thread uses its own {@link Mac}.
+ */
+public final class HashKey {
+  /** Length of the key in bytes. */
+  public static final int KEY_BYTES = 32;
+  /** File name of the key inside the gateway's data directory. */
+  public static final String FILE_NAME = "hash.key";
+  /** Length of a hash in hex characters. */
+  public static final int HEX_CHARS = 32;
+
+  private static final String ALGORITHM = "HmacSHA256";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final SecretKeySpec key;
+  private final ThreadLocal<Mac> macs;
+
+  private HashKey(byte[] keyBytes) {
+    if (keyBytes.length != KEY_BYTES) {
+      throw new IllegalArgumentException("hash key must be " + KEY_BYTES + " bytes, was " + keyBytes.length);
+    }
+    this.key = new SecretKeySpec(keyBytes.clone(), ALGORITHM);
+    this.macs = ThreadLocal.withInitial(this::newMac);
+    newMac(); // fail at construction, not on the first message, if HMAC-SHA256 is unavailable
+  }
+
+  /** A key from raw bytes (tests, or a key provisioned by other means). */
+  public static HashKey of(byte[] keyBytes) {
+    return new HashKey(keyBytes);
+  }
+
+  /**
+   * Reads {@code dataDir/hash.key}, creating it on first start with {@value #KEY_BYTES} random
+   * bytes and permissions 0600 (where the file system supports POSIX permissions). Blocking file
+   * I/O: call at boot, not on an event loop.
+   *
+   * @throws IOException when the directory or file cannot be read or written
+   * @throws IllegalStateException when an existing key file has the wrong length
+   */
+  public static HashKey loadOrCreate(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    Path file = dataDir.resolve(FILE_NAME);
+    if (!Files.exists(file)) {
+      create(dataDir, file);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    if (bytes.length != KEY_BYTES) {
+      throw new IllegalStateException("Hash key file " + file + " has " + bytes.length + " bytes, expected " + KEY_BYTES
+          + "; restore it from backup or remove it to start a new key (hashes will change)");
+    }
+    return new HashKey(bytes);
+  }
+
+  private static void create(Path dataDir, Path file) throws IOException {
+    byte[] bytes = new byte[KEY_BYTES];
+    new SecureRandom().nextBytes(bytes);
+    boolean posix = Files.getFileStore(dataDir).supportsFileAttributeView("posix");
+    Path tmp = posix
+        ? Files.createTempFile(dataDir, FILE_NAME, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+        : Files.createTempFile(dataDir, FILE_NAME, ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(bytes));
+      ch.force(true);
+    }
+    try {
+      // Written whole to a temp file first, so a crash never leaves a short key behind.
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+  /** The keyed hash of {@code value}: lowercase hex, {@value #HEX_CHARS} characters. */
+  public String hash(String value) {
+    byte[] mac = macs.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
+    return HEX.formatHex(mac, 0, HEX_CHARS / 2);
+  }
+
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(key);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HashKey[redacted]";
+  }
+}

@@ -1,0 +1,81 @@
+package io.commguard.gateway.receiver;
+
+import io.commguard.gateway.config.TlsConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gateway receiver}: the reference city receiver, run until Ctrl-C. */
+@Command(name = "receiver", mixinStandardHelpOptions = true,
+    description = {"Reference city receiver: subscribes to gateway alert batches with an MQTT 5 shared subscription,",
+        "de-duplicates, stores them (SQLite or JSON lines), acknowledges them and prints a live view.",
+        "Start several with the same --group to split the load."})
+public final class ReceiverCommand implements Callable<Integer> {
+  @Option(names = "--broker", required = true, description = "City broker URL, e.g. tcp://broker:1883 or ssl://broker:8883")
+  String broker;
+
+  @Option(names = "--group", defaultValue = "commguard-receivers", description = "Shared subscription group (default: ${DEFAULT-VALUE})")
+  String group;
+
+  @Option(names = "--topic", defaultValue = "city/+/alerts", description = "Alert topic filter (default: ${DEFAULT-VALUE})")
+  String topic;
+
+  @Option(names = "--ack-topic", defaultValue = "city/{gatewayId}/acks", description = "Ack topic; {gatewayId} is replaced (default: ${DEFAULT-VALUE})")
+  String ackTopic;
+
+  @Option(names = "--acks", defaultValue = "PLATFORM", description = "PLATFORM publishes Acks, NONE does not (gateways in BROKER ack mode) (default: ${DEFAULT-VALUE})")
+  CityReceiver.AckPolicy acks;
+
+  @Option(names = "--out", defaultValue = "received-alerts.db", description = "SQLite file, or a .jsonl file for JSON lines (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--client-id", description = "MQTT client id (default: generated)")
+  String clientId;
+
+  @Option(names = "--username", description = "MQTT user name")
+  String username;
+
+  @Option(names = "--password-env", description = "Environment variable holding the MQTT password")
+  String passwordEnv;
+
+  @Option(names = "--ca", description = "PEM CA file to trust (TLS)")
+  String ca;
+
+  @Option(names = "--cert", description = "PEM client certificate (mutual TLS)")
+  String cert;
+
+  @Option(names = "--key", description = "PEM PKCS#8 client key (mutual TLS)")
+  String key;
+
+  @Option(names = "--quiet", description = "Do not print each alert")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    TlsConfig tls = ca == null && cert == null ? null : new TlsConfig(ca, cert, key);
+    CityReceiver.Options options = new CityReceiver.Options(broker, clientId, group, topic, ackTopic, acks, this.out,
+        username, passwordEnv, tls);
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (CityReceiver receiver = new CityReceiver(options, a -> {
+      if (!quiet) {
+        out.println(AlertPrinter.line(a));
+      }
+    })) {
+      receiver.start();
+      out.println("Receiving " + receiver.sharedTopic() + " from " + broker + " into " + this.out + " (Ctrl-C to stop)");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        receiver.close();
+        CityReceiver.Stats s = receiver.stats();
+        out.println("Receiver stopped. batches=" + s.batches() + " alerts=" + s.alerts() + " stored=" + s.stored()
+            + " duplicates=" + s.duplicates() + " malformed=" + s.malformed());
+        stopped.countDown();
+      }, "receiver-shutdown"));
+      stopped.await();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,69 @@
+package io.commguard.gateway.security;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Salted PBKDF2-HMAC-SHA256 password hashes in the form {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}
+ * (salt and hash in base64). Config files hold only these, never a plaintext password.
+ */
+public final class PasswordHash {
+  public static final String SCHEME = "pbkdf2-sha256";
+  public static final int DEFAULT_ITERATIONS = 60_000;
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BITS = 256;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private PasswordHash() {}
+
+  public static String hash(char[] password) {
+    byte[] salt = new byte[SALT_BYTES];
+    RANDOM.nextBytes(salt);
+    byte[] derived = derive(password, salt, DEFAULT_ITERATIONS);
+    Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+    return SCHEME + '$' + DEFAULT_ITERATIONS + '$' + b64.encodeToString(salt) + '$' + b64.encodeToString(derived);
+  }
+
+  /** Checks a password against a stored hash in constant time. */
+  public static boolean verify(char[] password, String stored) {
+    String[] parts = stored.split("\\$");
+    if (!isWellFormed(stored)) {
+      return false;
+    }
+    int iterations = Integer.parseInt(parts[1]);
+    byte[] salt = Base64.getDecoder().decode(parts[2]);
+    byte[] expected = Base64.getDecoder().decode(parts[3]);
+    return MessageDigest.isEqual(expected, derive(password, salt, iterations));
+  }
+
+  /** True when the text has the shape {@link #hash} produces; used by config validation. */
+  public static boolean isWellFormed(String stored) {
+    if (stored == null) {
+      return false;
+    }
+    String[] parts = stored.split("\\$");
+    if (parts.length != 4 || !SCHEME.equals(parts[0])) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(parts[1]) >= 10_000
+          && Base64.getDecoder().decode(parts[2]).length >= 8
+          && Base64.getDecoder().decode(parts[3]).length == HASH_BITS / 8;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static byte[] derive(char[] password, byte[] salt, int iterations) {
+    try {
+      PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, HASH_BITS);
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("PBKDF2WithHmacSHA256 is not available in this JVM", e);
+    }
+  }
+}

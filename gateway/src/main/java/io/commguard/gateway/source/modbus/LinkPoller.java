@@ -1,0 +1,385 @@
+package io.commguard.gateway.source.modbus;
+
+import com.digitalpetri.modbus.client.ModbusClient;
+import com.digitalpetri.modbus.pdu.ModbusRequestPdu;
+import com.digitalpetri.modbus.pdu.ModbusResponsePdu;
+import com.digitalpetri.modbus.pdu.ReadCoilsRequest;
+import com.digitalpetri.modbus.pdu.ReadCoilsResponse;
+import com.digitalpetri.modbus.pdu.ReadDiscreteInputsRequest;
+import com.digitalpetri.modbus.pdu.ReadDiscreteInputsResponse;
+import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
+import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
+import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
+import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
+import io.commguard.gateway.config.ModbusLinkConfig;
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.Phase;
+import io.commguard.gateway.source.modbus.map.ReadRequest;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Polls every device of one link. One timer per link (not per point): a priority queue of due
+ * group polls and a FIFO of pending reads, drained while the link's request budget allows (one
+ * request in flight plus an inter-frame gap on serial framing). Requests go out through the
+ * library's asynchronous API; nothing here ever blocks, so a dead device only costs its own
+ * timeout on its own link. All state is confined to the shared poller thread.
+ */
+final class LinkPoller {
+  private static final System.Logger LOG = System.getLogger(LinkPoller.class.getName());
+
+  private final ModbusLinkConfig config;
+  private final ModbusClient client;
+  private final ScheduledExecutorService poller;
+  private final List<DeviceSession> sessions;
+  private final ModbusEvents events;
+  private final Counters counters;
+  private final RateLimitedLog rateLimited;
+
+  private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos, b.atNanos));
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int inFlight;
+  private long sendNotBeforeNanos;
+  private boolean connecting;
+  private boolean stopped;
+  private ScheduledFuture<?> wakeup;
+  private long wakeupAtNanos = Long.MAX_VALUE;
+
+  LinkPoller(ModbusLinkConfig config, ModbusClient client, ScheduledExecutorService poller,
+      List<DeviceSession> sessions, ModbusEvents events, Counters counters, RateLimitedLog rateLimited) {
+    this.config = config;
+    this.client = client;
+    this.poller = poller;
+    this.sessions = List.copyOf(sessions);
+    this.events = events;
+    this.counters = counters;
+    this.rateLimited = rateLimited;
+  }
+
+  String id() {
+    return config.id();
+  }
+
+  /** Schedules the first polls, spread over each group's interval so devices do not poll in lockstep. */
+  void start() {
+    poller.execute(() -> {
+      long now = System.nanoTime();
+      for (int d = 0; d < sessions.size(); d++) {
+        DeviceSession s = sessions.get(d);
+        for (int g = 0; g < s.device.profile().groups().size(); g++) {
+          long spread = s.intervalNanos(g) * d / Math.max(1, sessions.size());
+          due.add(new Due(now + spread, s, g));
+        }
+      }
+      pump();
+    });
+  }
+
+  /** Stops polling; pending requests complete or time out inside the library and are ignored. */
+  CompletableFuture<Void> stop() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    poller.execute(() -> {
+      stopped = true;
+      if (wakeup != null) {
+        wakeup.cancel(false);
+      }
+      queue.clear();
+      due.clear();
+      client.disconnectAsync().whenComplete((v, ex) -> done.complete(null));
+    });
+    return done;
+  }
+
+  private void pump() {
+    if (stopped) {
+      return;
+    }
+    long now = System.nanoTime();
+    while (!due.isEmpty() && due.peek().atNanos <= now) {
+      Due d = due.poll();
+      DeviceSession s = d.session;
+      if (s.backoffUntilNanos > now) {
+        due.add(new Due(s.backoffUntilNanos, s, d.group));
+        continue;
+      }
+      long interval = s.intervalNanos(d.group);
+      due.add(new Due(Math.max(d.atNanos + interval, now), s, d.group));
+      if (s.cycleRunning[d.group]) {
+        counters.increment("modbus_poll_overruns", s.id(), "previous_poll_running");
+        continue;
+      }
+      startCycle(s, d.group, false);
+    }
+    dispatch(now);
+    scheduleWakeup(now);
+  }
+
+  private void startCycle(DeviceSession s, int group, boolean front) {
+    List<ReadRequest> plan = s.plan(group);
+    Cycle c = new Cycle(s, group, plan);
+    s.cycleRunning[group] = true;
+    counters.increment("modbus_polls", s.id(), "started");
+    List<Pending> reads = new ArrayList<>();
+    for (int i = 0; i < plan.size(); i++) {
+      reads.add(new Pending(c, i));
+    }
+    if (front) {
+      for (int i = reads.size() - 1; i >= 0; i--) {
+        queue.addFirst(reads.get(i));
+      }
+    } else {
+      queue.addAll(reads);
+    }
+  }
+
+  private void dispatch(long now) {
+    if (queue.isEmpty()) {
+      return;
+    }
+    if (!client.isConnected()) {
+      connect();
+      return;
+    }
+    while (!queue.isEmpty() && inFlight < config.maxConcurrentRequests() && now >= sendNotBeforeNanos) {
+      Pending p = queue.poll();
+      if (!p.cycle.failed) {
+        send(p);
+      }
+    }
+  }
+
+  private void connect() {
+    if (connecting) {
+      return;
+    }
+    connecting = true;
+    client.connectAsync().whenCompleteAsync((v, ex) -> {
+      connecting = false;
+      if (stopped) {
+        return;
+      }
+      if (ex != null) {
+        String detail = String.valueOf(ErrorReason.unwrap(ex).getMessage());
+        rateLimited.log(Level.WARNING, "connect/" + config.id(), "Modbus link connect failed link=" + config.id()
+            + " transport=" + config.transport() + " detail=" + detail);
+        // Every device waiting on this link counts a failed poll and backs off.
+        List<Cycle> waiting = new ArrayList<>();
+        for (Pending p : queue) {
+          if (!waiting.contains(p.cycle)) {
+            waiting.add(p.cycle);
+          }
+        }
+        for (Cycle c : waiting) {
+          failCycle(c, ErrorReason.CONNECT_FAILED, detail);
+        }
+      }
+      pump();
+    }, poller);
+  }
+
+  private void send(Pending p) {
+    inFlight++;
+    ReadRequest r = p.request();
+    DeviceSession s = p.cycle.session;
+    counters.increment("modbus_requests", s.id(), r.table().name().toLowerCase(java.util.Locale.ROOT));
+    CompletableFuture<ModbusResponsePdu> response;
+    try {
+      response = client.sendAsync(s.device.unitId(), pdu(r)).toCompletableFuture();
+    } catch (RuntimeException e) {
+      response = CompletableFuture.failedFuture(e);
+    }
+    response.whenCompleteAsync((pdu, ex) -> onResponse(p, pdu, ex), poller);
+  }
+
+  private void onResponse(Pending p, ModbusResponsePdu pdu, Throwable ex) {
+    inFlight--;
+    if (config.interFrameDelayMs() > 0) {
+      sendNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.interFrameDelayMs());
+    }
+    if (stopped) {
+      return;
+    }
+    Cycle c = p.cycle;
+    if (!c.failed) {
+      byte[] data = null;
+      if (ex == null) {
+        data = payload(pdu, p.request());
+        if (data == null) {
+          ex = new ErrorReason.ShortResponseException("asked for " + p.request().quantity() + " at " + p.request().address());
+        }
+      }
+      if (ex == null) {
+        c.results[p.index] = data;
+        if (--c.remaining == 0) {
+          complete(c);
+        }
+      } else {
+        onError(p, ex);
+      }
+    }
+    pump();
+  }
+
+  private void onError(Pending p, Throwable ex) {
+    Cycle c = p.cycle;
+    DeviceSession s = c.session;
+    String reason = ErrorReason.of(ex);
+    String detail = String.valueOf(ErrorReason.unwrap(ex).getMessage());
+    counters.increment("modbus_errors", s.id(), reason);
+    ReadRequest r = p.request();
+    if (reason.equals(ErrorReason.ILLEGAL_DATA_ADDRESS) && r.coversSeveralRanges()) {
+      List<ReadRequest> parts = s.splitRequest(c.group, r);
+      counters.increment("modbus_plan_fallbacks", s.id(), reason);
+      LOG.log(Level.WARNING, "Modbus device refused a merged read; reading its points one by one from now on"
+          + " device=" + s.id() + " table=" + r.table() + " address=" + r.address() + " quantity=" + r.quantity()
+          + " requests=" + parts.size());
+      c.failed = true;
+      s.cycleRunning[c.group] = false;
+      dropQueued(c);
+      startCycle(s, c.group, true);
+      return;
+    }
+    if (!reason.equals(ErrorReason.TIMEOUT) && p.attempts < config.retries()) {
+      p.attempts++;
+      counters.increment("modbus_retries", s.id(), reason);
+      queue.addFirst(p);
+      return;
+    }
+    failCycle(c, reason, detail);
+  }
+
+  private void failCycle(Cycle c, String reason, String detail) {
+    if (c.failed) {
+      return;
+    }
+    DeviceSession s = c.session;
+    long now = System.nanoTime();
+    c.failed = true;
+    s.cycleRunning[c.group] = false;
+    // A failing device gives the bus back at once: its other queued reads are dropped.
+    for (Pending q : queue) {
+      if (q.cycle.session == s && q.cycle != c && !q.cycle.failed) {
+        q.cycle.failed = true;
+        s.cycleRunning[q.cycle.group] = false;
+      }
+    }
+    queue.removeIf(q -> q.cycle.session == s);
+    counters.increment("modbus_polls", s.id(), "failed");
+    boolean wentOffline = s.recordFailure(reason, now, config.offlineAfterFailures(),
+        TimeUnit.MILLISECONDS.toNanos(config.maxBackoffMs()));
+    rateLimited.log(Level.WARNING, s.id() + "/" + reason, "Modbus poll failed device=" + s.id() + " link=" + config.id()
+        + " unitId=" + s.device.unitId() + " reason=" + reason + " failures=" + s.failures
+        + " retryInMs=" + TimeUnit.NANOSECONDS.toMillis(s.backoffUntilNanos - now) + " detail=" + detail);
+    if (wentOffline) {
+      LOG.log(Level.WARNING, "Modbus device offline device=" + s.id() + " link=" + config.id()
+          + " failures=" + s.failures + " reason=" + reason);
+      events.emitOffline(s, Phase.ACTIVE, Instant.now());
+    }
+  }
+
+  private void dropQueued(Cycle c) {
+    queue.removeIf(q -> q.cycle == c);
+  }
+
+  private void complete(Cycle c) {
+    DeviceSession s = c.session;
+    s.cycleRunning[c.group] = false;
+    counters.increment("modbus_polls", s.id(), "ok");
+    s.store(c.group, c.requests, c.results);
+    Instant now = Instant.now();
+    if (s.recordSuccess()) {
+      LOG.log(Level.INFO, "Modbus device back online device=" + s.id() + " link=" + config.id());
+      events.emitOffline(s, Phase.INACTIVE, now);
+    }
+    events.emit(s, s.events(now, System.nanoTime()));
+  }
+
+  private void scheduleWakeup(long now) {
+    long next = due.isEmpty() ? Long.MAX_VALUE : due.peek().atNanos;
+    if (!queue.isEmpty() && inFlight < config.maxConcurrentRequests() && !connecting) {
+      next = Math.min(next, sendNotBeforeNanos);
+    }
+    if (next == Long.MAX_VALUE) {
+      return;
+    }
+    if (wakeup != null && !wakeup.isDone() && wakeupAtNanos <= next) {
+      return;
+    }
+    if (wakeup != null) {
+      wakeup.cancel(false);
+    }
+    wakeupAtNanos = next;
+    wakeup = poller.schedule(this::pump, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+  }
+
+  private static ModbusRequestPdu pdu(ReadRequest r) {
+    return switch (r.table()) {
+      case COIL -> new ReadCoilsRequest(r.address(), r.quantity());
+      case DISCRETE_INPUT -> new ReadDiscreteInputsRequest(r.address(), r.quantity());
+      case INPUT_REGISTER -> new ReadInputRegistersRequest(r.address(), r.quantity());
+      case HOLDING_REGISTER -> new ReadHoldingRegistersRequest(r.address(), r.quantity());
+    };
+  }
+
+  /** The response's data bytes, or null when it holds fewer registers or bits than asked for. */
+  private static byte[] payload(ModbusResponsePdu pdu, ReadRequest r) {
+    byte[] data = null;
+    if (pdu instanceof ReadHoldingRegistersResponse h) {
+      data = h.registers();
+    } else if (pdu instanceof ReadInputRegistersResponse i) {
+      data = i.registers();
+    } else if (pdu instanceof ReadCoilsResponse co) {
+      data = co.coils();
+    } else if (pdu instanceof ReadDiscreteInputsResponse di) {
+      data = di.inputs();
+    }
+    if (data == null) {
+      return null;
+    }
+    int needed = r.table().isBits() ? (r.quantity() + 7) / 8 : r.quantity() * 2;
+    return data.length < needed ? null : data;
+  }
+
+  private record Due(long atNanos, DeviceSession session, int group) {}
+
+  /** One poll of one group of one device: its reads and their results. */
+  private static final class Cycle {
+    final DeviceSession session;
+    final int group;
+    final List<ReadRequest> requests;
+    final byte[][] results;
+    int remaining;
+    boolean failed;
+
+    Cycle(DeviceSession session, int group, List<ReadRequest> requests) {
+      this.session = session;
+      this.group = group;
+      this.requests = requests;
+      this.results = new byte[requests.size()][];
+      this.remaining = requests.size();
+    }
+  }
+
+  private static final class Pending {
+    final Cycle cycle;
+    final int index;
+    int attempts;
+
+    Pending(Cycle cycle, int index) {
+      this.cycle = cycle;
+      this.index = index;
+    }
+
+    ReadRequest request() {
+      return cycle.requests.get(index);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.commguard.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.commguard.gateway.security.PasswordHash;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private static final String VALID = """
+      gatewayId: gw-310115-0042
+      deviceEndpoint:
+        enabled: true
+        port: 18830
+      devices:
+        - id: cam-01
+          profile: hikvision-isapi-camera
+          passwordHash: "%s"
+          site: {communityCode: "310115001", building: "3"}
+      uplink:
+        brokerUrl: tcp://127.0.0.1:1883
+        ackMode: platform
+      """.formatted(PasswordHash.hash("s3cret-device".toCharArray()));
+
+  @Test
+  void parse_validFile_givesDefaultsForMissingKeys() throws Exception {
+    GatewayConfig c = parse(VALID);
+
+    assertThat(c.gatewayId()).isEqualTo("gw-310115-0042");
+    assertThat(c.deviceEndpoint().host()).isEqualTo("127.0.0.1");
+    assertThat(c.devices().get(0).topicFilter()).isEqualTo("devices/cam-01/#");
+    assertThat(c.devices().get(0).site().building()).isEqualTo("3");
+    assertThat(c.uplink().ackMode()).isEqualTo(UplinkConfig.AckMode.PLATFORM);
+    assertThat(c.outbox().groupCommitMaxWaitMs()).isEqualTo(3);
+  }
+
+  static Stream<Arguments> badFiles() {
+    return Stream.of(
+        Arguments.of(VALID.replace("gatewayId: gw-310115-0042", "gatewayId: 'bad id'"), "gatewayId", "required"),
+        Arguments.of(VALID.replace("port: 18830", "prot: 18830"), "deviceEndpoint.prot", "unknown key 'prot'"),
+        Arguments.of(VALID.replace("port: 18830", "port: 70000"), "deviceEndpoint.port", "0-65535"),
+        Arguments.of(VALID.replaceAll("passwordHash: .*", "passwordHash: hunter2"), "devices[0].passwordHash", "plaintext"),
+        Arguments.of(VALID.replace("profile: hikvision-isapi-camera", "profile: ''"), "devices[0].profile", "required"),
+        Arguments.of(VALID.replace("ackMode: platform", "ackMode: sometimes"), "uplink.ackMode", "sometimes"),
+        Arguments.of(VALID.replace("brokerUrl: tcp://127.0.0.1:1883", "brokerUrl: http://x"), "uplink.brokerUrl", "tcp://"),
+        Arguments.of(VALID.replace("port: 18830", "port: eighty"), "deviceEndpoint.port", "eighty"),
+        Arguments.of(VALID + "externalBroker:\n  url: tcp://127.0.0.1:1\n  topics: ['site/+/event']\n",
+            "externalBroker.topics[0]", "{deviceId}"),
+        Arguments.of(VALID.replace("uplink:", "  - id: cam-01\n    profile: x\nuplink:"), "devices[1].id", "duplicate"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badFiles")
+  void parse_invalidFile_namesPathAndReason(String yaml, String path, String reasonPart) {
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> {
+              assertThat(p.file()).isEqualTo("gateway.yaml");
+              assertThat(p.path()).isEqualTo(path);
+              assertThat(p.reason()).contains(reasonPart);
+            }));
+  }
+
+  @Test
+  void parse_severalProblems_reportsAll() {
+    String yaml = VALID.replace("port: 18830", "port: 70000").replace("brokerUrl: tcp://127.0.0.1:1883", "brokerUrl: x");
+    assertThatThrownBy(() -> parse(yaml))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problems()).hasSize(2));
+  }
+
+  private static GatewayConfig parse(String yaml) throws Exception {
+    return ConfigLoader.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "gateway.yaml");
+  }
+}

@@ -1,0 +1,221 @@
+package io.commguard.gateway.outbox;
+
+import static io.commguard.gateway.outbox.Drafts.alarm;
+import static io.commguard.gateway.outbox.Drafts.telemetry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.commguard.alert.v1.Alert;
+import io.commguard.gateway.config.OutboxConfig;
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.pipeline.OverloadedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteOutboxTest {
+  @TempDir Path dir;
+  private final Counters counters = new Counters();
+  private final List<SqliteOutbox> opened = new ArrayList<>();
+
+  private SqliteOutbox open(OutboxConfig config) {
+    SqliteOutbox outbox = new SqliteOutbox(config, dir, "gw-test", counters);
+    outbox.start();
+    opened.add(outbox);
+    return outbox;
+  }
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(SqliteOutbox::close);
+  }
+
+  private static <T> T join(CompletionStage<T> stage) {
+    return stage.toCompletableFuture().join();
+  }
+
+  private static Alert decode(OutboxRow row) {
+    try {
+      return Alert.parseFrom(row.payload());
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void append_numbersAlertsAndEncodesThem() {
+    SqliteOutbox outbox = open(OutboxConfig.DEFAULTS);
+    AlertDraft gas = alarm("gas-1", CanonicalType.GAS_LEAK, 1);
+    join(outbox.append(List.of(gas, alarm("gas-1", CanonicalType.GAS_LEAK, 1))));
+
+    List<OutboxRow> rows = join(outbox.nextBatch(10));
+
+    assertThat(rows).extracting(OutboxRow::sequence).containsExactly(1L, 2L);
+    Alert first = decode(rows.get(0));
+    assertThat(first.getAlertId()).isEqualTo(gas.alertId());
+    assertThat(first.getGatewayId()).isEqualTo("gw-test");
+    assertThat(first.getSequence()).isEqualTo(1);
+    assertThat(first.getSite().getGridCell()).isEqualTo("G-07");
+    assertThat(first.getDevice().getDeviceId()).isEqualTo("gas-1");
+    assertThat(first.getTypeValue()).isEqualTo(CanonicalType.GAS_LEAK.protoNumber());
+    assertThat(first.getMeasurements(0).getUnit()).isEqualTo("%LEL");
+  }
+
+  @Test
+  void concurrentAppends_shareCommits() {
+    SqliteOutbox outbox = open(new OutboxConfig(5, 1000, null, null, null, null, null, null));
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      all.add(outbox.append(List.of(telemetry("t-" + (i % 10)))).toCompletableFuture());
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+
+    assertThat(counters.get("outbox_appended")).isEqualTo(2000);
+    assertThat(counters.get("outbox_commits")).isLessThan(100);
+    assertThat(join(outbox.stats()).lastSequence()).isEqualTo(2000);
+  }
+
+  @Test
+  void nextBatch_levelOneFirstThenOldest_keepingEachDevicesOrder() {
+    SqliteOutbox outbox = open(OutboxConfig.DEFAULTS);
+    join(outbox.append(List.of(telemetry("cam-a"))));                            // 1
+    join(outbox.append(List.of(alarm("cam-b", CanonicalType.LOITERING, 4))));    // 2
+    join(outbox.append(List.of(alarm("cam-c", CanonicalType.FIRE_SMOKE, 1))));   // 3
+    join(outbox.append(List.of(alarm("cam-b", CanonicalType.PERIMETER_INTRUSION, 2)))); // 4 promotes 2
+    join(outbox.append(List.of(telemetry("cam-d"))));                            // 5
+
+    List<OutboxRow> rows = join(outbox.nextBatch(10));
+
+    assertThat(rows).extracting(OutboxRow::sequence).containsExactly(3L, 2L, 4L, 1L, 5L);
+  }
+
+  @Test
+  void inFlightRows_areNotFetchedTwice_untilReleased() {
+    SqliteOutbox outbox = open(OutboxConfig.DEFAULTS);
+    join(outbox.append(List.of(telemetry("a"), telemetry("a"), telemetry("a"))));
+
+    assertThat(join(outbox.nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(1L, 2L);
+    assertThat(join(outbox.nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(3L);
+    outbox.release(List.of(1L));
+    assertThat(join(outbox.nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(1L);
+  }
+
+  @Test
+  void markDelivered_movesRowsToHistory() {
+    SqliteOutbox outbox = open(OutboxConfig.DEFAULTS);
+    join(outbox.append(List.of(telemetry("a"), telemetry("a"))));
+    join(outbox.nextBatch(10));
+
+    join(outbox.markDelivered(List.of(1L, 99L)));
+
+    OutboxStats stats = join(outbox.stats());
+    assertThat(stats.pendingRows()).isEqualTo(1);
+    assertThat(stats.historyRows()).isEqualTo(1);
+    assertThat(stats.inFlightRows()).isEqualTo(1);
+    outbox.releaseAll();
+    assertThat(join(outbox.nextBatch(10))).extracting(OutboxRow::sequence).containsExactly(2L);
+  }
+
+  @Test
+  void restart_resumesUnsentRowsAndSequence() {
+    SqliteOutbox first = open(OutboxConfig.DEFAULTS);
+    join(first.append(List.of(alarm("g", CanonicalType.GAS_LEAK, 1), telemetry("g"), telemetry("g"))));
+    join(first.nextBatch(1));
+    join(first.markDelivered(List.of(1L)));
+    first.close();
+
+    SqliteOutbox second = open(OutboxConfig.DEFAULTS);
+    join(second.append(List.of(telemetry("g"))));
+
+    assertThat(join(second.nextBatch(10))).extracting(OutboxRow::sequence).containsExactly(2L, 3L, 4L);
+  }
+
+  @Test
+  void overByteBound_evictsTelemetryFirstAndNeverAlarms() {
+    SqliteOutbox outbox = open(new OutboxConfig(null, null, null, 5000L, null, null, 0, null));
+    List<AlertDraft> alarms = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      join(outbox.append(List.of(telemetry("gas-" + i % 10))));
+      if (i % 20 == 0) {
+        AlertDraft a = alarm("gas-" + i % 10, CanonicalType.GAS_LEAK, 1);
+        alarms.add(a);
+        join(outbox.append(List.of(a)));
+      }
+    }
+    List<String> ids = join(outbox.nextBatch(1000)).stream().map(r -> decode(r).getAlertId()).toList();
+
+    assertThat(ids).containsAll(alarms.stream().map(AlertDraft::alertId).toList());
+    assertThat(counters.total("outbox_evicted")).isPositive();
+    assertThat(join(outbox.stats()).pendingBytes()).isLessThanOrEqualTo(5000);
+  }
+
+  @Test
+  void onlyAlarmsLeftAndFull_refusesAlarms_raisesStorageAlert_recoversAfterDelivery() {
+    SqliteOutbox outbox = open(new OutboxConfig(null, null, null, 2000L, null, null, 0, null));
+    CompletionStage<Void> refused = null;
+    for (int i = 0; i < 100 && refused == null; i++) {
+      CompletionStage<Void> s = outbox.append(List.of(alarm("gas-1", CanonicalType.GAS_LEAK, 1)));
+      try {
+        join(s);
+      } catch (CompletionException e) {
+        refused = s;
+      }
+    }
+    assertThat(refused).as("an alarm append is eventually refused").isNotNull();
+    assertThatThrownBy(() -> join(outbox.append(List.of(alarm("gas-2", CanonicalType.FIRE_SMOKE, 1)))))
+        .hasCauseInstanceOf(OverloadedException.class);
+    join(outbox.append(List.of(telemetry("gas-3")))); // shed, not refused
+    assertThat(counters.get("outbox_evicted", "gas-3", "storage_full")).isEqualTo(1);
+
+    List<OutboxRow> pending = join(outbox.nextBatch(1000));
+    assertThat(pending).anyMatch(r -> decode(r).getType() == io.commguard.alert.v1.AlertType.GATEWAY_FAULT
+        && decode(r).getState() == io.commguard.alert.v1.AlertState.RAISED);
+
+    join(outbox.markDelivered(pending.stream().map(OutboxRow::sequence).toList()));
+    join(outbox.append(List.of(alarm("gas-1", CanonicalType.GAS_LEAK, 1))));
+    await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.nextBatch(100)).stream()
+        .anyMatch(r -> decode(r).getState() == io.commguard.alert.v1.AlertState.CLEARED));
+  }
+
+  @Test
+  void evictions_areSummarisedUpstream() {
+    SqliteOutbox outbox = open(new OutboxConfig(null, null, null, 500L, null, null, 0, null));
+    for (int i = 0; i < 20; i++) {
+      join(outbox.append(List.of(telemetry("t"))));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.nextBatch(100)).stream()
+        .anyMatch(r -> decode(r).getType() == io.commguard.alert.v1.AlertType.GATEWAY_SUMMARY));
+  }
+
+  @Test
+  void corruptDatabase_isMovedAside_andReported() throws Exception {
+    Files.write(dir.resolve("outbox.db"), "this is not a sqlite database, just garbage bytes".repeat(100).getBytes());
+
+    SqliteOutbox outbox = open(OutboxConfig.DEFAULTS);
+
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("outbox.db.corrupt-"));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> !join(outbox.nextBatch(10)).isEmpty());
+    outbox.releaseAll();
+    Alert fault = decode(join(outbox.nextBatch(10)).get(0));
+    assertThat(fault.getType()).isEqualTo(io.commguard.alert.v1.AlertType.GATEWAY_FAULT);
+    assertThat(fault.getLevel()).isEqualTo(2);
+    assertThat(fault.getSequence()).isGreaterThan(1_000_000_000L);
+    join(outbox.append(List.of(telemetry("a"))));
+    assertThat(join(outbox.stats()).pendingRows()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,63 @@
+package io.commguard.gateway.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HashKeyTest {
+  @TempDir Path dir;
+
+  @Test
+  void loadOrCreate_createsOwnerOnlyKey_andReloadsTheSameKey() throws Exception {
+    Path data = dir.resolve("data");
+    HashKey first = HashKey.loadOrCreate(data);
+    Path file = data.resolve("hash.key");
+    assertThat(Files.size(file)).isEqualTo(32);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(HashKey.loadOrCreate(data).hash("3204871234")).isEqualTo(first.hash("3204871234"));
+    try (var files = Files.list(data)) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  @Test
+  void twoGateways_hashDifferently() throws Exception {
+    assertThat(HashKey.loadOrCreate(dir.resolve("a")).hash("1001")).isNotEqualTo(HashKey.loadOrCreate(dir.resolve("b")).hash("1001"));
+  }
+
+  @Test
+  void wrongLengthKeyFile_refused() throws Exception {
+    Files.write(dir.resolve("hash.key"), new byte[7]);
+    assertThatThrownBy(() -> HashKey.loadOrCreate(dir)).isInstanceOf(IllegalStateException.class).hasMessageContaining("has 7 bytes");
+  }
+
+  @Test
+  void hash_isTruncatedHmacSha256Hex() {
+    // RFC 4231 test case 2 has a short key; here an independent vector computed with Python's hmac:
+    // hmac.new(bytes(32), b"1001", hashlib.sha256).hexdigest()[:32]
+    assertThat(HashKey.of(new byte[32]).hash("1001")).isEqualTo(PYTHON_VECTOR);
+    assertThat(HashKey.of(new byte[32]).toString()).doesNotContain("0");
+  }
+
+  static final String PYTHON_VECTOR = "6db411d36ba2e72787151641d370e9d9";
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cardNo", "CardNo", "card_no", "employeeNoString", "name", "idNumber", "phone", "faceImage",
+      "FacePicURL", "pictureBase64", "licensePlate", "pin", "mobile"})
+  void personalNames_recognised(String field) {
+    assertThat(PersonalData.isPersonal(field)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"doorNo", "serialNo", "channelID", "eventType", "deviceName", "ruleName", "concentration", "bkgUrl"})
+  void ordinaryNames_notPersonal(String field) {
+    assertThat(PersonalData.isPersonal(field)).isFalse();
+  }
+}

@@ -1,0 +1,188 @@
+package io.commguard.gateway.uplink;
+
+import static io.commguard.gateway.outbox.Drafts.alarm;
+import static io.commguard.gateway.outbox.Drafts.telemetry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.commguard.alert.v1.Alert;
+import io.commguard.gateway.config.OutboxConfig;
+import io.commguard.gateway.config.UplinkConfig;
+import io.commguard.gateway.config.UplinkConfig.AckMode;
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.outbox.SqliteOutbox;
+import io.commguard.gateway.receiver.CityReceiver;
+import io.commguard.gateway.receiver.CityReceiver.AckPolicy;
+import io.commguard.gateway.testsupport.MosquittoBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The uplink against a real Mosquitto with the reference receiver on the other side. */
+class MqttUplinkIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private MosquittoBroker broker;
+  private final Counters counters = new Counters();
+  private SqliteOutbox outbox;
+  private MqttUplink uplink;
+  private final List<CityReceiver> receivers = new ArrayList<>();
+  private final Set<String> receivedIds = ConcurrentHashMap.newKeySet();
+  private final List<Alert> arrivalOrder = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void startBroker() {
+    broker = MosquittoBroker.start(dir);
+  }
+
+  @AfterEach
+  void stopAll() {
+    if (uplink != null) {
+      uplink.stop();
+    }
+    if (outbox != null) {
+      outbox.close();
+    }
+    receivers.forEach(CityReceiver::close);
+    broker.stop();
+  }
+
+  private void startGateway(AckMode mode, int ackTimeoutMs) {
+    outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
+    outbox.start();
+    UplinkConfig config = new UplinkConfig(broker.url(), null, null, null, null, null, mode, 50, 5, ackTimeoutMs, 4, null);
+    uplink = new MqttUplink(config, "gw-it", outbox, counters);
+    uplink.start();
+  }
+
+  private CityReceiver startReceiver(AckPolicy policy) throws Exception {
+    CityReceiver r = new CityReceiver(new CityReceiver.Options(broker.url(), null, null, null, null, policy,
+        dir.resolve("received.db"), null, null, null), a -> {
+          receivedIds.add(a.getAlertId());
+          arrivalOrder.add(a);
+        });
+    r.start();
+    receivers.add(r);
+    return r;
+  }
+
+  private List<String> appendMix(int n) {
+    List<String> ids = new ArrayList<>();
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      AlertDraft d = i % 10 == 0 ? alarm("gas-" + i % 7, CanonicalType.GAS_LEAK, 1) : telemetry("gas-" + i % 7);
+      ids.add(d.alertId());
+      done.add(outbox.append(List.of(d)).toCompletableFuture());
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+    return ids;
+  }
+
+  private long pending() {
+    return outbox.stats().toCompletableFuture().join().pendingRows();
+  }
+
+  @Test
+  void platformAcks_deliverEveryAlert_andEmptyTheOutbox() throws Exception {
+    CityReceiver receiver = startReceiver(AckPolicy.PLATFORM);
+    startGateway(AckMode.PLATFORM, 5000);
+
+    List<String> ids = appendMix(2000);
+
+    await().atMost(WAIT).until(() -> receivedIds.containsAll(ids) && pending() == 0);
+    assertThat(receiver.stats().stored()).isEqualTo(2000);
+    assertThat(counters.get("uplink_alerts_acked")).isGreaterThanOrEqualTo(2000);
+    assertThat(uplink.healthy()).isTrue();
+  }
+
+  @Test
+  void brokerAcks_markDeliveredOnPuback() throws Exception {
+    CityReceiver receiver = startReceiver(AckPolicy.NONE);
+    startGateway(AckMode.BROKER, 5000);
+
+    List<String> ids = appendMix(500);
+
+    await().atMost(WAIT).until(() -> receivedIds.containsAll(ids) && pending() == 0);
+    assertThat(receiver.stats().duplicates()).isZero();
+  }
+
+  @Test
+  void brokerRestart_losesNothing() throws Exception {
+    startReceiver(AckPolicy.PLATFORM);
+    startGateway(AckMode.PLATFORM, 3000);
+    List<String> ids = new ArrayList<>(appendMix(300));
+    await().atMost(WAIT).until(() -> pending() == 0);
+
+    broker.stop();
+    ids.addAll(appendMix(300));
+    assertThat(pending()).isEqualTo(300);
+    broker.start();
+
+    await().atMost(WAIT).until(() -> receivedIds.containsAll(ids) && pending() == 0);
+  }
+
+  @Test
+  void missingPlatformAck_resendsAfterTimeout_thenDrainsWhenAcksCome() throws Exception {
+    CityReceiver silent = startReceiver(AckPolicy.NONE);
+    startGateway(AckMode.PLATFORM, 500);
+    List<String> ids = appendMix(100);
+
+    await().atMost(WAIT).until(() -> silent.stats().duplicates() > 0 && counters.get("uplink_ack_timeouts") > 0);
+    assertThat(receivedIds).containsAll(ids);
+    assertThat(pending()).isEqualTo(100);
+    assertThat(uplink.healthy()).isFalse();
+
+    silent.close();
+    receivers.remove(silent);
+    CityReceiver acking = startReceiver(AckPolicy.PLATFORM);
+
+    await().atMost(WAIT).until(() -> pending() == 0);
+    assertThat(acking.stats().stored()).isZero(); // every alert was already stored once
+    assertThat(acking.stats().duplicates()).isGreaterThanOrEqualTo(100);
+  }
+
+  @Test
+  void newLevelOneAlarm_overtakesADrainingBacklog() throws Exception {
+    startGateway(AckMode.PLATFORM, 5000);
+    broker.stop();
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      done.add(outbox.append(List.of(telemetry("meter-" + i % 50))).toCompletableFuture());
+    }
+    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+    broker.start();
+    startReceiver(AckPolicy.PLATFORM);
+    await().atMost(WAIT).until(() -> arrivalOrder.size() > 200);
+
+    AlertDraft fire = alarm("smoke-1", CanonicalType.FIRE_SMOKE, 1);
+    outbox.append(List.of(fire)).toCompletableFuture().join();
+
+    await().atMost(WAIT).until(() -> receivedIds.contains(fire.alertId()));
+    AtomicLong before = new AtomicLong();
+    for (Alert a : arrivalOrder) {
+      if (a.getAlertId().equals(fire.alertId())) {
+        break;
+      }
+      before.incrementAndGet();
+    }
+    assertThat(before.get()).as("alerts received before the fire alarm").isLessThan(5_000);
+    await().atMost(WAIT).until(() -> pending() == 0);
+    Set<Long> sequences = new HashSet<>();
+    arrivalOrder.forEach(a -> sequences.add(a.getSequence()));
+    assertThat(sequences).hasSize(5_001);
+  }
+}
