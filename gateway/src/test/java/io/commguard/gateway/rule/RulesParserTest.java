@@ -116,7 +116,7 @@ class RulesParserTest {
           - {id: hh-1, devices: [door-1, ghost], noActivityFor: PT4H, from: '7am'}
           - {id: hh-1, devices: [door-1], noActivityFor: PT4H}
         """);
-    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null, null,
+    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null, null, null,
         RuleKit.node("{offline: {expectedInterval: 30s}}")));
     ProblemCollector problems = new ProblemCollector("gateway.yaml");
     assertThat(new GatewayRulesParser().parse(config, problems)).isNull();
@@ -137,7 +137,7 @@ class RulesParserTest {
         households:
           - {id: hh-1, devices: [door-1], noActivityFor: PT4H, from: '07:00', to: '21:00', timeZone: Asia/Shanghai}
         """);
-    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null, null,
+    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null, null, null,
         RuleKit.node("{zone: z1}")));
     ProblemCollector problems = new ProblemCollector("gateway.yaml");
     GatewayRules rules = new GatewayRulesParser().parse(config, problems);
@@ -148,6 +148,6 @@ class RulesParserTest {
   }
 
   private static GatewayConfig config(JsonNode rules, DeviceConfig... devices) {
-    return new GatewayConfig("gw-1", null, null, null, null, List.of(devices), null, null, rules, null);
+    return new GatewayConfig("gw-1", null, null, null, null, List.of(devices), null, null, null, rules, null);
   }
 }
