@@ -4,6 +4,7 @@ import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.pipeline.RuleStage;
@@ -108,7 +109,9 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     Output out = new Output(limiter, clock.instant());
     applyCommands(out);
     devices.putIfAbsent(e.deviceId(), e.device());
-    offline.seen(e.deviceId(), out);
+    if (e.type() != CanonicalType.DEVICE_OFFLINE) {
+      offline.seen(e.deviceId(), out);
+    }
     households.seen(e, out);
     if (maintenance.hold(e)) {
       windowView = maintenance.view();
