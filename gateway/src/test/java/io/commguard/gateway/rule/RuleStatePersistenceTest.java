@@ -2,6 +2,7 @@ package io.commguard.gateway.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
@@ -31,7 +32,7 @@ class RuleStatePersistenceTest {
   void restart_neitherReRaisesNorLosesAnOpenAlarm() throws Exception {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     RuleKit before = new RuleKit();
-    SqliteRuleStateStore store = SqliteRuleStateStore.open(file);
+    SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters());
     before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1", "cam-1", "gas-9");
     before.send(before.reading("gas-1", "concentration", 30));
     before.send(before.alarm("cam-1", CanonicalType.HIGH_ALTITUDE_THROW, Phase.PULSE, 2, "ch1", "img-1"));
@@ -46,7 +47,7 @@ class RuleStatePersistenceTest {
 
     RuleKit after = new RuleKit();
     after.clock.set(before.clock.instant().plus(Duration.ofSeconds(30)));
-    try (SqliteRuleStateStore reopened = SqliteRuleStateStore.open(file)) {
+    try (SqliteRuleStateStore reopened = SqliteRuleStateStore.open(file, new Counters())) {
       after.engine = after.engine(RULES, GatewayRules.NONE, reopened, "gas-1", "cam-1", "gas-9");
       List<AlertDraft> first = after.tick();
       assertThat(first).extracting(a -> a.alertId() + "/" + a.state() + "/" + a.attributes().get("restored"))
@@ -86,13 +87,13 @@ class RuleStatePersistenceTest {
   void deadbandBaseline_survivesRestart() throws Exception {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     RuleKit before = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file)) {
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
       before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
       before.send(before.reading("gas-1", "concentration", 3));
       before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     RuleKit after = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file)) {
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
       after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
       after.send(after.reading("gas-1", "concentration", 4));
       after.send(after.reading("gas-1", "concentration", 8.5));
@@ -104,7 +105,7 @@ class RuleStatePersistenceTest {
   void unreadableFile_isMovedAside_andTheEngineStartsEmpty() throws Exception {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     Files.writeString(file, "this is not a database, it is a file that got corrupted somehow ".repeat(100));
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file)) {
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
       assertThat(store.loaded()).isEmpty();
       store.put("threshold/gas-1/concentration", "2");
       store.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -112,7 +113,7 @@ class RuleStatePersistenceTest {
     try (var files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("rules.db.corrupt-"));
     }
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file)) {
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
       assertThat(store.loaded()).containsEntry("threshold/gas-1/concentration", "2");
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.commguard.alert.v1.Alert;
 import io.commguard.gateway.config.DeviceConfig;
+import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
@@ -21,9 +22,6 @@ import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
 import io.commguard.gateway.profile.ProfileSections;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
-import io.commguard.gateway.rule.spec.GatewayRules;
-import io.commguard.gateway.rule.spec.RulesSection;
-import io.commguard.gateway.rule.spec.RulesSectionParser;
 import io.commguard.gateway.testsupport.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,10 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,21 +58,14 @@ class ShippedProfilesEndToEndTest {
   @BeforeEach
   void start() {
     profiles = new ProfileLoader(ProfileSections.all()).loadDirectory(PROFILES);
-    Map<String, RulesSection> rules = new HashMap<>();
-    profiles.forEach((id, p) -> {
-      RulesSection r = p.section(RulesSectionParser.KEY, RulesSection.class);
-      if (r != null) {
-        rules.put(id, r);
-      }
-    });
     List<DeviceConfig> devices = List.of(
         new DeviceConfig("cam-1", "hikvision-isapi-camera", null, null, SITE, "North fence"),
         new DeviceConfig("gas-1", "generic-nbiot-gas-detector", null, null, SITE, "Kitchen 101"),
         new DeviceConfig("gas-2", "generic-reading-decimals-sensor", null, null, SITE, "Boiler room"),
         new DeviceConfig("ac-1", "hikvision-access-controller", null, null, SITE, "Unit 2 door"));
-    engine = new RuleEngine("gw-e2e", devices, GatewayRules.NONE, rules,
-        SqliteRuleStateStore.open(dataDir.resolve(RuleEngine.STATE_FILE)), clock, counters,
-        () -> UUID.randomUUID().toString());
+    GatewayConfig config = new GatewayConfig("gw-e2e", dataDir.toString(), PROFILES.toString(), null, null, devices,
+        null, null, null, null, null);
+    engine = RuleEngine.open(config, profiles, clock, counters);
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dataDir, "gw-e2e", counters);
     outbox.start();
     pipeline = new Pipeline(engine, outbox, counters);
