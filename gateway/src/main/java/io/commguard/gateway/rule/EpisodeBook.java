@@ -31,7 +31,11 @@ import java.util.function.Supplier;
  * change of an open episode is handed to the state store.
  */
 final class EpisodeBook {
+  /** Most episodes (pending or open) one device may have at a time. */
+  static final int MAX_EPISODES_PER_DEVICE = 256;
+
   private final Map<EpisodeKey, Episode> episodes = new LinkedHashMap<>();
+  private final Map<String, Integer> perDevice = new HashMap<>();
   private final Function<String, RulesSection> rulesOf;
   private final Supplier<String> ids;
   private final Counters counters;
@@ -57,7 +61,7 @@ final class EpisodeBook {
         return;
       }
       if (!ep.open()) {
-        episodes.remove(key);
+        forget(key);
         counters.increment("rule_debounced", e.deviceId(), e.type().name());
         return;
       }
@@ -71,8 +75,9 @@ final class EpisodeBook {
     }
     Episode ep = episodes.get(key);
     if (ep == null) {
+      makeRoom(e.deviceId(), out);
       ep = new Episode(key);
-      episodes.put(key, ep);
+      add(ep);
     }
     absorb(ep, e);
     ep.desiredLevel = e.level();
@@ -116,7 +121,7 @@ final class EpisodeBook {
           && !now.isBefore(ep.lastActivity.plus(policy.quietClearAfter()));
       if (!ep.open()) {
         if (quiet) {
-          episodes.remove(ep.key);
+          forget(ep.key);
           counters.increment("rule_debounced", ep.key.deviceId(), ep.key.type().name());
         } else if (ep.activeRun > 0 && !ep.rateLimited) {
           tryRaise(ep, policy, rules, now, out);
@@ -156,7 +161,7 @@ final class EpisodeBook {
     ep.lastActivity = out.now();
     ep.lastUpdate = out.now();
     ep.alertId = ids.get();
-    episodes.put(key, ep);
+    add(ep);
     out.notice(draft(ep, AlertState.RAISED, out.now(), List.of(), Map.of()));
     persist(ep);
   }
@@ -186,7 +191,7 @@ final class EpisodeBook {
         if (ep.open()) {
           clear(ep, out.now(), out, attributes);
         } else {
-          episodes.remove(ep.key);
+          forget(ep.key);
         }
       }
     }
@@ -199,7 +204,47 @@ final class EpisodeBook {
   /** Puts back an episode loaded from disk; it is re-announced as UPDATED on the next tick. */
   void restore(Episode ep) {
     ep.restored = true;
+    add(ep);
+  }
+
+  private void add(Episode ep) {
     episodes.put(ep.key, ep);
+    perDevice.merge(ep.key.deviceId(), 1, Integer::sum);
+  }
+
+  private void forget(EpisodeKey key) {
+    if (episodes.remove(key) != null) {
+      perDevice.computeIfPresent(key.deviceId(), (id, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  /**
+   * Keeps a device under {@value #MAX_EPISODES_PER_DEVICE} episodes, so a device inventing a new
+   * episode key per event cannot grow memory without bound: the oldest pending episode is dropped,
+   * or else the oldest open one is cleared ({@code clearedBy=capacity}).
+   */
+  private void makeRoom(String deviceId, Output out) {
+    if (perDevice.getOrDefault(deviceId, 0) < MAX_EPISODES_PER_DEVICE) {
+      return;
+    }
+    Episode oldestPending = null;
+    Episode oldestOpen = null;
+    for (Episode ep : episodes.values()) {
+      if (!ep.key.deviceId().equals(deviceId) || ep.managed) {
+        continue;
+      }
+      if (!ep.open() && (oldestPending == null || ep.lastActivity.isBefore(oldestPending.lastActivity))) {
+        oldestPending = ep;
+      } else if (ep.open() && (oldestOpen == null || ep.lastActivity.isBefore(oldestOpen.lastActivity))) {
+        oldestOpen = ep;
+      }
+    }
+    counters.increment("rule_episodes_evicted", deviceId, "capacity");
+    if (oldestPending != null) {
+      forget(oldestPending.key);
+    } else if (oldestOpen != null) {
+      clear(oldestOpen, out.now(), out, Map.of("clearedBy", "capacity"));
+    }
   }
 
   private void absorb(Episode ep, DeviceEvent e) {
@@ -264,7 +309,7 @@ final class EpisodeBook {
 
   private void clear(Episode ep, Instant now, Output out, Map<String, String> extra) {
     out.notice(draft(ep, AlertState.CLEARED, now, List.copyOf(ep.pendingEvidence), extra));
-    episodes.remove(ep.key);
+    forget(ep.key);
     store.remove(ep.key.storageKey());
   }
 
