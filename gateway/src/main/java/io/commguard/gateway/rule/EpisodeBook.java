@@ -108,6 +108,10 @@ final class EpisodeBook {
   /** Time-driven transitions: raise after a minimum duration, clear after quiet or clear time. */
   void tick(Instant now, Output out) {
     for (Episode ep : new ArrayList<>(episodes.values())) {
+      if (ep.restored && ep.orphan) {
+        clear(ep, now, out, Map.of("clearedBy", "deconfigured", "restored", "true"));
+        continue;
+      }
       if (ep.managed) {
         if (ep.restored) {
           reannounce(ep, now, out);
@@ -201,9 +205,13 @@ final class EpisodeBook {
     return episodes.values();
   }
 
-  /** Puts back an episode loaded from disk; it is re-announced as UPDATED on the next tick. */
-  void restore(Episode ep) {
+  /**
+   * Puts back an episode loaded from disk; it is re-announced as UPDATED on the next tick, or
+   * CLEARED ({@code clearedBy=deconfigured}) when its device or household is no longer configured.
+   */
+  void restore(Episode ep, boolean stillConfigured) {
     ep.restored = true;
+    ep.orphan = !stillConfigured;
     add(ep);
   }
 

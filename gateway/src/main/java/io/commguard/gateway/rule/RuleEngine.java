@@ -258,7 +258,9 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
       String key = e.getKey();
       try {
         if (key.startsWith("episode/")) {
-          episodes.restore(StateCodec.episode(e.getValue()));
+          Episode ep = StateCodec.episode(e.getValue());
+          String owner = ep.key.deviceId();
+          episodes.restore(ep, configuredIds.contains(owner) || households.watches(owner));
         } else if (ThresholdTracker.owns(key)) {
           thresholds.restore(key, e.getValue());
         } else if (TelemetryFilter.owns(key)) {

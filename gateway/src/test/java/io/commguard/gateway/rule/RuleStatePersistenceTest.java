@@ -84,6 +84,28 @@ class RuleStatePersistenceTest {
   }
 
   @Test
+  void openEpisodeOfADeviceRemovedFromTheConfig_isClearedAtTheFirstTick() throws Exception {
+    Path file = dir.resolve(RuleEngine.STATE_FILE);
+    RuleKit before = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1", "gas-2");
+      before.send(before.reading("gas-1", "concentration", 30));
+      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    RuleKit after = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-2");
+      assertThat(after.tick()).singleElement().satisfies(a -> {
+        assertThat(a.alertId()).isEqualTo(before.emitted.stream()
+            .filter(x -> x.type() == CanonicalType.GAS_LEAK).findFirst().orElseThrow().alertId());
+        assertThat(a.state()).isEqualTo(AlertState.CLEARED);
+        assertThat(a.attributes()).containsEntry("clearedBy", "deconfigured");
+      });
+      assertThat(after.tick()).isEmpty();
+    }
+  }
+
+  @Test
   void deadbandBaseline_survivesRestart() throws Exception {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     RuleKit before = new RuleKit();
