@@ -2,13 +2,19 @@ package io.commguard.gateway.rule;
 
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
+import io.commguard.gateway.config.InvalidInputException;
+import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.pipeline.RuleStage;
+import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.rule.spec.GatewayRules;
+import io.commguard.gateway.rule.spec.GatewayRulesParser;
 import io.commguard.gateway.rule.spec.RulesSection;
+import io.commguard.gateway.rule.spec.RulesSectionParser;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,7 +45,6 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
 
   private final String gatewayId;
   private final Clock clock;
-  private final Counters counters;
   private final Supplier<String> ids;
   private final RuleStateStore store;
   private final GatewayRules gatewayRules;
@@ -62,26 +67,45 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   private record Command(MaintenanceScope scope, Instant until) {}
 
   /**
-   * Opens the engine of a gateway: rule state in {@code <dataDir>/rules.db}, loaded now.
+   * Opens the engine of a gateway: validates the config's rule parts, combines them with each
+   * profile's {@code rules} section, and loads the rule state from {@code <dataDir>/rules.db}.
    * Blocking (opens SQLite); call at boot.
    *
-   * @param gatewayRules the validated rule parts of {@code config} ({@code GatewayRulesParser})
-   * @param rulesByProfile each profile id's parsed {@code rules} section; profiles without one may
-   *     be absent
+   * @throws InvalidInputException when the config's rule parts are invalid (normally already
+   *     reported by {@code ConfigLoader})
    */
-  public static RuleEngine open(GatewayConfig config, GatewayRules gatewayRules,
-      Map<String, RulesSection> rulesByProfile, Clock clock, Counters counters) {
-    RuleStateStore store = SqliteRuleStateStore.open(Path.of(config.dataDir()).resolve(STATE_FILE));
-    return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesByProfile, store, clock, counters,
-        () -> UUID.randomUUID().toString());
+  public static RuleEngine open(GatewayConfig config, Map<String, DeviceProfile> profiles, Clock clock,
+      Counters counters) {
+    ProblemCollector problems = new ProblemCollector("gateway config");
+    GatewayRules gatewayRules = new GatewayRulesParser().parse(config, problems);
+    problems.throwIfAny();
+    RuleStateStore store = SqliteRuleStateStore.open(Path.of(config.dataDir()).resolve(STATE_FILE), counters);
+    return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesOfProfiles(profiles), store, clock,
+        counters, () -> UUID.randomUUID().toString());
   }
 
+  /** The parsed {@code rules} section of each profile that has one. */
+  public static Map<String, RulesSection> rulesOfProfiles(Map<String, DeviceProfile> profiles) {
+    Map<String, RulesSection> out = new HashMap<>();
+    profiles.forEach((id, p) -> {
+      RulesSection r = p.section(RulesSectionParser.KEY, RulesSection.class);
+      if (r != null) {
+        out.put(id, r);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * @param gatewayRules the validated rule parts of the config ({@link GatewayRulesParser})
+   * @param rulesByProfile each profile id's {@code rules} section; profiles without one may be absent
+   * @param ids alert id generator (random UUIDs in production)
+   */
   public RuleEngine(String gatewayId, List<DeviceConfig> deviceConfigs, GatewayRules gatewayRules,
       Map<String, RulesSection> rulesByProfile, RuleStateStore store, Clock clock, Counters counters,
       Supplier<String> ids) {
     this.gatewayId = gatewayId;
     this.clock = clock;
-    this.counters = counters;
     this.ids = ids;
     this.store = store;
     this.gatewayRules = gatewayRules;
@@ -108,7 +132,9 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     Output out = new Output(limiter, clock.instant());
     applyCommands(out);
     devices.putIfAbsent(e.deviceId(), e.device());
-    offline.seen(e.deviceId(), out);
+    if (e.type() != CanonicalType.DEVICE_OFFLINE) {
+      offline.seen(e.deviceId(), out);
+    }
     households.seen(e, out);
     if (maintenance.hold(e)) {
       windowView = maintenance.view();
@@ -232,7 +258,9 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
       String key = e.getKey();
       try {
         if (key.startsWith("episode/")) {
-          episodes.restore(StateCodec.episode(e.getValue()));
+          Episode ep = StateCodec.episode(e.getValue());
+          String owner = ep.key.deviceId();
+          episodes.restore(ep, configuredIds.contains(owner) || households.watches(owner));
         } else if (ThresholdTracker.owns(key)) {
           thresholds.restore(key, e.getValue());
         } else if (TelemetryFilter.owns(key)) {
