@@ -4,15 +4,12 @@ import io.commguard.gateway.config.ConfigLoader;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.config.InvalidInputException;
-import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.config.Problem;
 import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
 import io.commguard.gateway.profile.ProfileSections;
 import io.commguard.gateway.profile.codec.DecodeSection;
-import io.commguard.gateway.rule.spec.GatewayRules;
-import io.commguard.gateway.rule.spec.GatewayRulesParser;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +18,11 @@ import java.util.Map;
 
 /**
  * Everything the gateway needs to start, checked together before anything opens a file or a port:
- * the config, every profile, and the references between them (a device's profile exists and has
- * the section its protocol needs; rule overrides and Modbus links are valid). All problems of all
- * files are reported at once.
+ * the config (already validated on its own by {@link ConfigLoader}), every profile, and the
+ * references between them (a device's profile exists and has the section its protocol needs).
+ * All problems of all files are reported at once.
  */
-public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles, GatewayRules rules) {
+public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles) {
 
   public static GatewayPlan load(Path configFile) {
     return of(ConfigLoader.load(configFile), configFile.toString());
@@ -41,13 +38,11 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
     }
     ProblemCollector configProblems = new ProblemCollector(configFileName);
     checkDeviceProfiles(config, profiles, configProblems, problems.isEmpty());
-    ModbusLinkConfig.validateAll(config.modbusLinks(), config.devices(), configProblems);
-    GatewayRules rules = new GatewayRulesParser().parse(config, configProblems);
     problems.addAll(configProblems.problems());
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
     }
-    return new GatewayPlan(config, profiles, rules);
+    return new GatewayPlan(config, profiles);
   }
 
   private static void checkDeviceProfiles(GatewayConfig config, Map<String, DeviceProfile> profiles,
