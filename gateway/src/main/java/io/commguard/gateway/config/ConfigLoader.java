@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.commguard.gateway.rule.spec.GatewayRulesParser;
 import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.source.mqtt.TopicTemplate;
 import java.io.IOException;
@@ -87,10 +86,6 @@ public final class ConfigLoader {
     positive(o.maxAgeHours(), "outbox.maxAgeHours", problems, 1);
     positive(o.historyDays(), "outbox.historyDays", problems, 0);
     positive(o.summaryIntervalMs(), "outbox.summaryIntervalMs", problems, 0);
-    new GatewayRulesParser().parse(c, problems);
-    if (c.admin().enabled() && (c.admin().port() < 0 || c.admin().port() > 65535)) {
-      problems.add("admin.port", "must be 0-65535");
-    }
   }
 
   private static void validateEndpoint(DeviceEndpointConfig e, ProblemCollector problems) {

@@ -2,19 +2,15 @@ package io.commguard.gateway.rule;
 
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
-import io.commguard.gateway.config.InvalidInputException;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.pipeline.RuleStage;
-import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.GatewayRulesParser;
 import io.commguard.gateway.rule.spec.RulesSection;
-import io.commguard.gateway.rule.spec.RulesSectionParser;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -67,33 +64,18 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   private record Command(MaintenanceScope scope, Instant until) {}
 
   /**
-   * Opens the engine of a gateway: validates the config's rule parts, combines them with each
-   * profile's {@code rules} section, and loads the rule state from {@code <dataDir>/rules.db}.
-   * Blocking (opens SQLite); call at boot.
+   * Opens the engine of a gateway: rule state in {@code <dataDir>/rules.db}, loaded now. Blocking
+   * (opens SQLite); call at boot.
    *
-   * @throws InvalidInputException when the config's rule parts are invalid (normally already
-   *     reported by {@code ConfigLoader})
+   * @param gatewayRules the validated rule parts of {@code config} ({@link GatewayRulesParser})
+   * @param rulesByProfile each profile id's parsed {@code rules} section; profiles without one may
+   *     be absent
    */
-  public static RuleEngine open(GatewayConfig config, Map<String, DeviceProfile> profiles, Clock clock,
-      Counters counters) {
-    ProblemCollector problems = new ProblemCollector("gateway config");
-    GatewayRules gatewayRules = new GatewayRulesParser().parse(config, problems);
-    problems.throwIfAny();
+  public static RuleEngine open(GatewayConfig config, GatewayRules gatewayRules,
+      Map<String, RulesSection> rulesByProfile, Clock clock, Counters counters) {
     RuleStateStore store = SqliteRuleStateStore.open(Path.of(config.dataDir()).resolve(STATE_FILE), counters);
-    return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesOfProfiles(profiles), store, clock,
-        counters, () -> UUID.randomUUID().toString());
-  }
-
-  /** The parsed {@code rules} section of each profile that has one. */
-  public static Map<String, RulesSection> rulesOfProfiles(Map<String, DeviceProfile> profiles) {
-    Map<String, RulesSection> out = new HashMap<>();
-    profiles.forEach((id, p) -> {
-      RulesSection r = p.section(RulesSectionParser.KEY, RulesSection.class);
-      if (r != null) {
-        out.put(id, r);
-      }
-    });
-    return out;
+    return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesByProfile, store, clock, counters,
+        () -> UUID.randomUUID().toString());
   }
 
   /**
@@ -254,7 +236,7 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
 
   private void restore(Map<String, String> state) {
     int restored = 0;
-    for (Map.Entry<String, String> e : state.entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(state).entrySet()) {
       String key = e.getKey();
       try {
         if (key.startsWith("episode/")) {

@@ -22,6 +22,9 @@ import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
 import io.commguard.gateway.profile.ProfileSections;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
+import io.commguard.gateway.rule.spec.GatewayRules;
+import io.commguard.gateway.rule.spec.RulesSection;
+import io.commguard.gateway.rule.spec.RulesSectionParser;
 import io.commguard.gateway.testsupport.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +69,14 @@ class ShippedProfilesEndToEndTest {
         new DeviceConfig("ac-1", "hikvision-access-controller", null, null, SITE, "Unit 2 door"));
     GatewayConfig config = new GatewayConfig("gw-e2e", dataDir.toString(), PROFILES.toString(), null, null, devices,
         null, null, null, null, null);
-    engine = RuleEngine.open(config, profiles, clock, counters);
+    Map<String, RulesSection> rules = new HashMap<>();
+    profiles.forEach((id, p) -> {
+      RulesSection r = p.section(RulesSectionParser.KEY, RulesSection.class);
+      if (r != null) {
+        rules.put(id, r);
+      }
+    });
+    engine = RuleEngine.open(config, GatewayRules.NONE, rules, clock, counters);
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dataDir, "gw-e2e", counters);
     outbox.start();
     pipeline = new Pipeline(engine, outbox, counters);
