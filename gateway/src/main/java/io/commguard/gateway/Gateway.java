@@ -74,7 +74,7 @@ public final class Gateway implements AutoCloseable {
 
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
     outbox.start();
-    rules = RuleEngine.open(config, plan.profiles(), clock, counters);
+    rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), clock, counters);
     Pipeline pipeline = new Pipeline(rules, outbox, counters);
 
     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());

@@ -10,6 +10,10 @@ import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
 import io.commguard.gateway.profile.ProfileSections;
 import io.commguard.gateway.profile.codec.DecodeSection;
+import io.commguard.gateway.rule.spec.GatewayRules;
+import io.commguard.gateway.rule.spec.GatewayRulesParser;
+import io.commguard.gateway.rule.spec.RulesSection;
+import io.commguard.gateway.rule.spec.RulesSectionParser;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +26,7 @@ import java.util.Map;
  * references between them (a device's profile exists and has the section its protocol needs).
  * All problems of all files are reported at once.
  */
-public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles) {
+public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles, GatewayRules rules) {
 
   public static GatewayPlan load(Path configFile) {
     return of(ConfigLoader.load(configFile), configFile.toString());
@@ -38,11 +42,12 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
     }
     ProblemCollector configProblems = new ProblemCollector(configFileName);
     checkDeviceProfiles(config, profiles, configProblems, problems.isEmpty());
+    GatewayRules rules = new GatewayRulesParser().parse(config, configProblems);
     problems.addAll(configProblems.problems());
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
     }
-    return new GatewayPlan(config, profiles);
+    return new GatewayPlan(config, profiles, rules);
   }
 
   private static void checkDeviceProfiles(GatewayConfig config, Map<String, DeviceProfile> profiles,
@@ -62,5 +67,17 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
         problems.add(at + ".profile", "profile '" + d.profile() + "' has no decode section; an MQTT device needs one");
       }
     }
+  }
+
+  /** The {@code rules} section of every profile that has one, by profile id. */
+  public Map<String, RulesSection> rulesByProfile() {
+    Map<String, RulesSection> out = new java.util.HashMap<>();
+    profiles.forEach((id, p) -> {
+      RulesSection s = p.section(RulesSectionParser.KEY, RulesSection.class);
+      if (s != null) {
+        out.put(id, s);
+      }
+    });
+    return out;
   }
 }
