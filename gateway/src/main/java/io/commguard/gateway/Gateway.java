@@ -1,0 +1,188 @@
+package io.commguard.gateway;
+
+import io.commguard.gateway.admin.AdminServer;
+import io.commguard.gateway.config.DeviceConfig;
+import io.commguard.gateway.config.GatewayConfig;
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.DeviceRef;
+import io.commguard.gateway.outbox.SqliteOutbox;
+import io.commguard.gateway.pipeline.Pipeline;
+import io.commguard.gateway.privacy.HashKey;
+import io.commguard.gateway.profile.DeviceProfile;
+import io.commguard.gateway.profile.PayloadDecoder;
+import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
+import io.commguard.gateway.rule.RuleEngine;
+import io.commguard.gateway.security.VerifiedPasswords;
+import io.commguard.gateway.source.modbus.ModbusSource;
+import io.commguard.gateway.source.mqtt.DeviceBinding;
+import io.commguard.gateway.source.mqtt.DeviceEndpoint;
+import io.commguard.gateway.source.mqtt.MqttIngest;
+import io.commguard.gateway.source.mqtt.SiteBrokerSource;
+import io.commguard.gateway.source.mqtt.TopicFilter;
+import io.commguard.gateway.uplink.MqttUplink;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running gateway: source → decode → rules → outbox → uplink, started in the order that makes
+ * the data path safe (the outbox and rules before any source, the uplink after the outbox) and
+ * stopped in reverse, so nothing a device sent is acknowledged before it is durable.
+ */
+public final class Gateway implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+  private static final int TICK_MS = 1000;
+
+  private final Counters counters = new Counters();
+  private final List<AutoCloseable> stopOrder = new ArrayList<>();
+  private Vertx vertx;
+  private RuleEngine rules;
+  private SqliteOutbox outbox;
+  private MqttUplink uplink;
+
+  private Gateway() {}
+
+  /** Starts everything the plan describes; on failure, closes what was already started. */
+  public static Gateway start(GatewayPlan plan, Clock clock) throws Exception {
+    Gateway gateway = new Gateway();
+    try {
+      gateway.boot(plan, clock);
+      return gateway;
+    } catch (Exception | Error e) {
+      gateway.close();
+      throw e;
+    }
+  }
+
+  private void boot(GatewayPlan plan, Clock clock) throws Exception {
+    long started = System.nanoTime();
+    GatewayConfig config = plan.config();
+    Path dataDir = Path.of(config.dataDir());
+    Files.createDirectories(dataDir);
+    HashKey hashKey = HashKey.loadOrCreate(dataDir);
+
+    outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
+    outbox.start();
+    rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), clock, counters);
+    Pipeline pipeline = new Pipeline(rules, outbox, counters);
+
+    int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(4));
+    ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ingest-retry"));
+    stopOrder.add(retryTimer::shutdownNow);
+
+    Map<String, DeviceBinding> bindings = mqttBindings(plan, hashKey);
+    MqttIngest ingest = new MqttIngest(pipeline, counters, clock, config.deviceEndpoint().maxPayloadBytes(), retryTimer);
+    startSources(plan, bindings, ingest, pipeline, loops);
+
+    uplink = new MqttUplink(config.uplink(), config.gatewayId(), outbox, counters);
+    uplink.start();
+    if (config.admin().enabled()) {
+      MqttUplink link = uplink;
+      AdminServer admin = new AdminServer(vertx, config.admin(), AdminServer.loadToken(config.admin(), System.getenv()),
+          rules, counters, () -> Map.of("uplinkHealthy", link.healthy()), clock);
+      admin.start().await();
+      stopOrder.add(0, () -> admin.stop().await());
+    }
+    long timer = vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> pipeline.tick(clock.instant()), false));
+    stopOrder.add(0, () -> vertx.cancelTimer(timer));
+    LOG.log(Level.INFO, "Gateway ready gateway=" + config.gatewayId() + " devices=" + config.devices().size()
+        + " profiles=" + plan.profiles().size() + " startup_ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  private void startSources(GatewayPlan plan, Map<String, DeviceBinding> bindings, MqttIngest ingest,
+      Pipeline pipeline, int loops) throws Exception {
+    GatewayConfig config = plan.config();
+    VerifiedPasswords passwords = new VerifiedPasswords();
+    if (config.deviceEndpoint().enabled()) {
+      String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(config.deviceEndpoint(), bindings, ingest, passwords, counters),
+          new DeploymentOptions().setInstances(loops)).await();
+      stopOrder.add(0, () -> vertx.undeploy(deployment).await());
+      LOG.log(Level.INFO, "Device endpoint listening host=" + config.deviceEndpoint().host() + " port=" + config.deviceEndpoint().port());
+    }
+    if (config.externalBroker() != null) {
+      SiteBrokerSource site = new SiteBrokerSource(config.externalBroker(), config.gatewayId() + "-site", bindings, ingest, counters);
+      stopOrder.add(0, site);
+      site.start();
+    }
+    if (config.devices().stream().anyMatch(d -> d.modbus() != null)) {
+      ModbusSource modbus = ModbusSource.fromConfig(config, plan.profiles(), pipeline, counters);
+      stopOrder.add(0, modbus);
+      modbus.start();
+    }
+  }
+
+  private Map<String, DeviceBinding> mqttBindings(GatewayPlan plan, HashKey hashKey) {
+    Map<String, PayloadDecoder> decoders = new HashMap<>();
+    Map<String, DeviceBinding> bindings = new HashMap<>();
+    for (DeviceConfig d : plan.config().devices()) {
+      if (d.modbus() != null) {
+        continue;
+      }
+      DeviceProfile profile = plan.profiles().get(d.profile());
+      PayloadDecoder decoder = decoders.computeIfAbsent(d.profile(), id -> ProfilePayloadDecoder.create(profile, hashKey, counters));
+      DeviceRef ref = new DeviceRef(d.id(), d.profile(), profile.vendor() + " " + profile.model(), d.site(), d.location());
+      bindings.put(d.id(), new DeviceBinding(ref, decoder, new TopicFilter(d.topicFilter()), d.passwordHash()));
+    }
+    return Map.copyOf(bindings);
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  public RuleEngine rules() {
+    return rules;
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Stops sources first, then rules, uplink and outbox; safe to call twice. */
+  @Override
+  public void close() {
+    for (AutoCloseable c : stopOrder) {
+      closeQuietly(c);
+    }
+    stopOrder.clear();
+    if (rules != null) {
+      closeQuietly(rules::close);
+      rules = null;
+    }
+    if (uplink != null) {
+      closeQuietly(uplink::stop);
+      uplink = null;
+    }
+    if (outbox != null) {
+      closeQuietly(outbox::close);
+      outbox = null;
+    }
+    if (vertx != null) {
+      closeQuietly(() -> vertx.close().await());
+      vertx = null;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "Error while stopping error=" + e);
+    }
+  }
+
+}
