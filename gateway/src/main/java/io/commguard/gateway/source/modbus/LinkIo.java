@@ -56,17 +56,17 @@ final class LinkIo {
     AtomicInteger counter = running;
     counter.incrementAndGet();
     thread.execute(() -> {
-      try {
-        invoke(call).whenComplete((v, ex) -> {
-          if (ex != null) {
-            result.completeExceptionally(ex);
-          } else {
-            result.complete(v);
-          }
-        });
-      } finally {
-        counter.decrementAndGet();
-      }
+      CompletableFuture<T> done = invoke(call);
+      // Free the port before passing the answer on: the answer may already be in, and the next
+      // call it triggers must not find the port busy.
+      counter.decrementAndGet();
+      done.whenComplete((v, ex) -> {
+        if (ex != null) {
+          result.completeExceptionally(ex);
+        } else {
+          result.complete(v);
+        }
+      });
     });
     return result.orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
