@@ -127,7 +127,10 @@ final class LinkPoller {
         continue;
       }
       long interval = s.intervalNanos(d.group);
-      due.add(new Due(Math.max(d.atNanos + interval, now), s, d.group));
+      long next = d.atNanos + interval;
+      // Late by a whole interval or more (a stalled machine): skip the missed rounds, never
+      // catch up in a burst.
+      due.add(new Due(next > now ? next : now + interval, s, d.group));
       if (s.cycleRunning[d.group]) {
         counters.increment("modbus_poll_overruns", s.id(), "previous_poll_running");
         continue;
