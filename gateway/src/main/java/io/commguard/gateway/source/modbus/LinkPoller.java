@@ -103,6 +103,18 @@ final class LinkPoller {
       return;
     }
     long now = System.nanoTime();
+    try {
+      planDue(now);
+      dispatch(now);
+    } catch (RuntimeException e) {
+      // A bug must not silence the link for good: count it, say so, and keep the timer going.
+      counters.increment("modbus_poller_errors", config.id(), e.getClass().getSimpleName());
+      LOG.log(Level.ERROR, "Modbus poller error; link keeps polling link=" + config.id(), e);
+    }
+    scheduleWakeup(now);
+  }
+
+  private void planDue(long now) {
     while (!due.isEmpty() && due.peek().atNanos <= now) {
       Due d = due.poll();
       DeviceSession s = d.session;
@@ -118,8 +130,6 @@ final class LinkPoller {
       }
       startCycle(s, d.group, false);
     }
-    dispatch(now);
-    scheduleWakeup(now);
   }
 
   private void startCycle(DeviceSession s, int group, boolean front) {
@@ -178,6 +188,7 @@ final class LinkPoller {
           }
         }
         for (Cycle c : waiting) {
+          counters.increment("modbus_errors", c.session.id(), ErrorReason.CONNECT_FAILED);
           failCycle(c, ErrorReason.CONNECT_FAILED, detail);
         }
       }
@@ -317,7 +328,13 @@ final class LinkPoller {
       wakeup.cancel(false);
     }
     wakeupAtNanos = next;
-    wakeup = poller.schedule(this::pump, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+    wakeup = poller.schedule(this::wake, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+  }
+
+  private void wake() {
+    wakeup = null;
+    wakeupAtNanos = Long.MAX_VALUE;
+    pump();
   }
 
   private static ModbusRequestPdu pdu(ReadRequest r) {

@@ -7,6 +7,7 @@ import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.pipeline.EventSink;
+import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Polls Modbus gas detectors on every configured link and delivers their state changes, readings
@@ -74,26 +74,32 @@ public final class ModbusSource implements AutoCloseable {
    * Builds the source from the gateway configuration: every device with a {@code modbus} block is
    * polled over its link with the {@code modbus} section of its profile.
    *
-   * @param profiles the {@code modbus} section of a profile by profile id, or null when the profile
-   *     is unknown or has none
-   * @throws IllegalArgumentException when a Modbus device's profile has no {@code modbus} section
+   * @param profiles loaded profiles by id ({@code ProfileLoader.loadDirectory})
+   * @throws IllegalArgumentException when a Modbus device's profile is unknown or has no
+   *     {@code modbus} section
    */
-  public static ModbusSource fromConfig(GatewayConfig config, Function<String, ModbusProfile> profiles,
+  public static ModbusSource fromConfig(GatewayConfig config, Map<String, DeviceProfile> profiles,
       EventSink sink, Counters counters) {
     List<ModbusDevice> devices = new ArrayList<>();
     for (DeviceConfig d : config.devices()) {
       if (d.modbus() == null) {
         continue;
       }
-      ModbusProfile profile = profiles.apply(d.profile());
-      if (profile == null) {
+      DeviceProfile profile = profiles.get(d.profile());
+      ModbusProfile map = profile == null ? null : profile.section("modbus", ModbusProfile.class);
+      if (map == null) {
         throw new IllegalArgumentException("Device " + d.id() + " is a Modbus device but profile '" + d.profile()
-            + "' has no modbus section");
+            + "' " + (profile == null ? "does not exist" : "has no modbus section"));
       }
-      devices.add(new ModbusDevice(new DeviceRef(d.id(), d.profile(), d.profile(), d.site(), d.location()),
-          d.modbus().link(), d.modbus().unitId(), profile));
+      devices.add(new ModbusDevice(new DeviceRef(d.id(), d.profile(), profile.model(), d.site(), d.location()),
+          d.modbus().link(), d.modbus().unitId(), map));
     }
     return new ModbusSource(config.modbusLinks(), devices, sink, counters);
+  }
+
+  /** True when the configuration has at least one device to poll. */
+  public boolean hasDevices() {
+    return !links.isEmpty();
   }
 
   /** Starts polling every link; returns at once. */
