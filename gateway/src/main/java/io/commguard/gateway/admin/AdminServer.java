@@ -44,7 +44,7 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Errors: 401 without a valid token, 400 with {"error": reason} for bad input, 404, 405, 413 for a
- * body over {@value #MAX_BODY_BYTES} bytes. Maintenance commands are applied by the rules engine
+ * body over {@value #MAX_BODY_BYTES} bytes, 503 when too many maintenance commands are waiting. Maintenance commands are applied by the rules engine
  * on its next tick and reported as MAINTENANCE alerts; each request is logged (scope, until,
  * remote address) as an audit trail.
  */
@@ -190,6 +190,8 @@ public final class AdminServer {
       error(req, 400, "until/duration not ISO-8601: " + e.getParsedString());
     } catch (IllegalArgumentException e) {
       error(req, 400, e.getMessage());
+    } catch (IllegalStateException e) {
+      error(req, 503, e.getMessage());
     }
   }
 
@@ -201,6 +203,8 @@ public final class AdminServer {
       json(req, 202, new JsonObject().put("scope", scope.toString()).encode());
     } catch (IllegalArgumentException e) {
       error(req, 400, e.getMessage());
+    } catch (IllegalStateException e) {
+      error(req, 503, e.getMessage());
     }
   }
 

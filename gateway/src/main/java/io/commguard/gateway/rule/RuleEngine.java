@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +38,7 @@ import java.util.function.Supplier;
 public final class RuleEngine implements RuleStage, MaintenanceControl, AutoCloseable {
   /** File of the rule state inside the data directory. */
   public static final String STATE_FILE = "rules.db";
+  static final int MAX_PENDING_COMMANDS = 256;
   private static final System.Logger LOG = System.getLogger(RuleEngine.class.getName());
 
   private final String gatewayId;
@@ -49,7 +50,12 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   private final Map<String, DeviceRef> devices = new HashMap<>();
   private final Set<String> configuredIds;
   private final Map<String, RulesSection> resolved = new HashMap<>();
-  private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+  /**
+   * Maintenance commands waiting for the next engine call. Overload policy: bounded at {@value
+   * #MAX_PENDING_COMMANDS}; a command beyond it is refused with IllegalStateException (the admin API
+   * answers 503), never queued without bound.
+   */
+  private final ArrayBlockingQueue<Command> commands = new ArrayBlockingQueue<>(MAX_PENDING_COMMANDS);
   private volatile List<MaintenanceControl.Window> windowView = List.of();
 
   private final RateLimiter limiter;
@@ -162,12 +168,18 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     if (!until.isAfter(clock.instant())) {
       throw new IllegalArgumentException("until must be in the future, was " + until);
     }
-    commands.add(new Command(scope, until));
+    offer(new Command(scope, until));
   }
 
   @Override
   public void leaveMaintenance(MaintenanceScope scope) {
-    commands.add(new Command(scope, null));
+    offer(new Command(scope, null));
+  }
+
+  private void offer(Command c) {
+    if (!commands.offer(c)) {
+      throw new IllegalStateException("too many maintenance commands waiting for the engine");
+    }
   }
 
   @Override
