@@ -13,6 +13,7 @@ import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
 import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.source.modbus.map.ReadRequest;
 import java.lang.System.Logger.Level;

@@ -1,6 +1,7 @@
 package io.commguard.gateway.source.modbus;
 
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;

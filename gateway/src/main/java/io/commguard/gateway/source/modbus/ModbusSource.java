@@ -5,6 +5,7 @@ import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.profile.DeviceProfile;
@@ -38,7 +39,7 @@ public final class ModbusSource implements AutoCloseable {
    */
   public ModbusSource(List<ModbusLinkConfig> links, List<ModbusDevice> devices, EventSink sink, Counters counters) {
     this.poller = new PollerThread();
-    RateLimitedLog rateLimited = new RateLimitedLog(LOG);
+    RateLimitedLog rateLimited = new RateLimitedLog(LOG, 60_000);
     ModbusEvents events = new ModbusEvents(sink, counters, poller, rateLimited);
     Map<String, ModbusLinkConfig> linkById = new LinkedHashMap<>();
     links.forEach(l -> linkById.put(l.id(), l));
