@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,20 +40,32 @@ final class DemoCommand implements Callable<Integer> {
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
           main.interrupt();
-          try {
-            main.join(10_000);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+          awaitQuietly(cleanedUp);
         }, "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         demo.runDevices(durationSeconds);
         System.out.println("Demo stopped. Gateway counters: " + gateway.counters().snapshot());
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is already running and waits for the clean-up below
+        }
       }
     } finally {
       deleteRecursively(dataDir);
+      cleanedUp.countDown();
     }
     return 0;
+  }
+
+  private final CountDownLatch cleanedUp = new CountDownLatch(1);
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {

@@ -44,7 +44,7 @@ final class DemoDevice implements AutoCloseable {
     }
     try {
       if (client.isConnected()) {
-        client.disconnect().waitForCompletion(2000);
+        client.disconnect(1000).waitForCompletion(2000);
       }
       client.close(true);
     } catch (MqttException e) {

@@ -75,23 +75,23 @@ public final class DemoRun implements AutoCloseable {
         + ") -> city endpoint (127.0.0.1:" + cityPort + "). Alerts appear below as CITY <- lines. Ctrl-C stops.");
     DemoScenario scenario = new DemoScenario(devices);
     long start = System.nanoTime();
-    for (long t = 0; seconds == 0 || t < seconds; t++) {
-      scenario.second(t);
-      long next = start + (t + 1) * 1_000_000_000L;
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        try {
+    try {
+      for (long t = 0; seconds == 0 || t < seconds; t++) {
+        scenario.second(t);
+        long wait = start + (t + 1) * 1_000_000_000L - System.nanoTime();
+        if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        } catch (InterruptedException e) {
-          return;
         }
       }
+    } catch (InterruptedException e) {
+      // Ctrl-C: fall through to disconnect the devices while the gateway still runs
+    } finally {
+      devices.values().forEach(DemoDevice::close);
     }
   }
 
   @Override
   public void close() {
-    devices.values().forEach(DemoDevice::close);
     vertx.close().await();
   }
 

@@ -64,6 +64,7 @@ public final class HashKey {
     if (!Files.exists(file)) {
       create(dataDir, file);
     }
+    warnIfShared(file);
     byte[] bytes = Files.readAllBytes(file);
     if (bytes.length != KEY_BYTES) {
       throw new IllegalStateException("Hash key file " + file + " has " + bytes.length + " bytes, expected " + KEY_BYTES
@@ -90,6 +91,20 @@ public final class HashKey {
       Files.deleteIfExists(tmp);
     }
   }
+
+  /** A key others can read lets them link hashes back to card numbers by brute force. */
+  private static void warnIfShared(Path file) throws IOException {
+    if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
+      return;
+    }
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+    if (!OWNER_ONLY.containsAll(perms)) {
+      LOG.log(System.Logger.Level.WARNING, "Hash key file is accessible to other users; restrict it to 0600 path={0} permissions={1}",
+          file, PosixFilePermissions.toString(perms));
+    }
+  }
+
+  private static final System.Logger LOG = System.getLogger(HashKey.class.getName());
 
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 

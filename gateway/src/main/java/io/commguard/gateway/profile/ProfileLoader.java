@@ -80,18 +80,6 @@ public final class ProfileLoader {
     return List.copyOf(problems);
   }
 
-  /**
-   * Loads one profile file on its own (no cross-file id check).
-   *
-   * @throws InvalidInputException listing every problem in the file
-   */
-  public DeviceProfile loadFile(Path file) {
-    ProblemCollector problems = new ProblemCollector(file.toString());
-    DeviceProfile profile = parseFile(file, problems);
-    problems.throwIfAny();
-    return profile;
-  }
-
   private Map<String, DeviceProfile> load(Path dir, List<Problem> problems) {
     List<Path> files;
     if (!Files.isDirectory(dir)) {
@@ -162,6 +150,8 @@ public final class ProfileLoader {
     }
     if (protocol == Protocol.MQTT && !root.has("decode")) {
       problems.add("decode", "required for MQTT profiles");
+    } else if (protocol != null && protocol != Protocol.MQTT && root.has("decode")) {
+      problems.add("decode", "only for MQTT profiles");
     }
     Map<String, Object> sections = new LinkedHashMap<>();
     for (ProfileSectionParser<?> parser : parsers.values()) {

@@ -139,6 +139,6 @@ public final class YamlNodes {
 
   /** Iterates a mapping's entries in file order. */
   public static Iterable<Map.Entry<String, JsonNode>> entries(JsonNode mapping) {
-    return mapping::fields;
+    return mapping.properties();
   }
 }

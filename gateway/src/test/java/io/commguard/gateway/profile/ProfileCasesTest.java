@@ -138,7 +138,7 @@ class ProfileCasesTest {
       evidence.add(new Evidence(v.get("kind").asText(), v.get("ref").asText()));
     }
     Map<String, String> attributes = new LinkedHashMap<>();
-    e.path("attributes").fields().forEachRemaining(a -> attributes.put(a.getKey(), a.getValue().asText()));
+    e.path("attributes").properties().forEach(a -> attributes.put(a.getKey(), a.getValue().asText()));
     return new DeviceEvent(
         device,
         EventKind.valueOf(e.get("kind").asText()),

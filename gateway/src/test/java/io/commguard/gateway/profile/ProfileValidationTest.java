@@ -55,6 +55,8 @@ class ProfileValidationTest {
         Arguments.of("unknown top-level key", HEADER + DECODE + "colour: red\n", "colour",
             "unknown key (allowed: decode, description, id, modbus, model, protocol, rules, vendor)"),
         Arguments.of("mqtt without decode", HEADER, "decode", "required for MQTT profiles"),
+        Arguments.of("decode in a modbus profile", HEADER.replace("protocol: MQTT", "protocol: modbus") + DECODE, "decode",
+            "only for MQTT profiles"),
         // decode basics
         Arguments.of("missing codec", HEADER + DECODE.replace("  codec: json\n", ""), "decode.codec", "required"),
         Arguments.of("bad codec", HEADER + DECODE.replace("codec: json", "codec: csv"), "decode.codec",

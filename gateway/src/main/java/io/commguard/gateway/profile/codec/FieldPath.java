@@ -16,12 +16,10 @@ import java.util.List;
 public final class FieldPath {
   private final String expression;
   private final Object[][] alternatives; // each step is a String (name) or Integer (index)
-  private final String lastName;
 
-  private FieldPath(String expression, Object[][] alternatives, String lastName) {
+  private FieldPath(String expression, Object[][] alternatives) {
     this.expression = expression;
     this.alternatives = alternatives;
-    this.lastName = lastName;
   }
 
   /**
@@ -32,20 +30,14 @@ public final class FieldPath {
   public static FieldPath compile(String expression) {
     String[] alts = expression.split("\\|", -1);
     Object[][] compiled = new Object[alts.length][];
-    String last = "";
     for (int i = 0; i < alts.length; i++) {
       String alt = alts[i].strip();
       if (alt.isEmpty()) {
         throw new IllegalArgumentException("empty path");
       }
       compiled[i] = alt.startsWith("/") ? pointer(alt) : dotted(alt);
-      for (Object step : compiled[i]) {
-        if (step instanceof String s) {
-          last = s;
-        }
-      }
     }
-    return new FieldPath(expression.strip(), compiled, last);
+    return new FieldPath(expression.strip(), compiled);
   }
 
   private static Object[] pointer(String p) {
@@ -118,12 +110,7 @@ public final class FieldPath {
     return n;
   }
 
-  /** The last field name of the last alternative; what the personal-data check looks at. */
-  public String lastName() {
-    return lastName;
-  }
-
-  /** Every alternative's last field name. */
+  /** Every alternative's last field name: what the personal-data check looks at. */
   public List<String> lastNames() {
     List<String> names = new ArrayList<>();
     for (Object[] steps : alternatives) {

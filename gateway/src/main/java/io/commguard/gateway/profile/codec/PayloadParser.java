@@ -157,6 +157,10 @@ final class PayloadParser {
     } catch (XMLStreamException e) {
       Location at = e.getLocation();
       throw new DecodeException("", "malformed_xml", at == null ? null : "line " + at.getLineNumber() + ", column " + at.getColumnNumber());
+    } catch (RuntimeException e) {
+      // The JDK's StAX parser throws unchecked exceptions on some malformed input (e.g.
+      // MissingResourceException for a bad character in a DTD); bad bytes are still just bad XML.
+      throw new DecodeException("", "malformed_xml", "parser failed: " + e.getClass().getSimpleName());
     } finally {
       if (r != null) {
         try {

@@ -208,17 +208,30 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
           return Instant.ofEpochMilli(v.isNumber() ? v.asLong() : Long.parseLong(v.asText().strip()));
         case EPOCH_SECONDS: {
           double s = v.isNumber() ? v.asDouble() : Double.parseDouble(v.asText().strip());
+          if (!Double.isFinite(s)) {
+            throw new NumberFormatException("not finite");
+          }
           long whole = (long) Math.floor(s);
           return Instant.ofEpochSecond(whole, Math.round((s - whole) * 1_000_000_000L));
         }
         case ISO8601:
-          return zoned(DateTimeFormatter.ISO_DATE_TIME.parse(v.asText().strip()), spec, field);
+          return iso(v.asText().strip(), spec, field);
         default:
           return zoned(spec.formatter().parse(v.asText().strip()), spec, field);
       }
     } catch (DateTimeException | NumberFormatException e) {
       throw new DecodeException(field, "bad_time", "not a " + spec.format().name().toLowerCase(Locale.ROOT) + " time");
     }
+  }
+
+  /** ISO-8601; the common "with offset" shape takes the fast dedicated parser. */
+  private static Instant iso(String text, TimeSpec spec, String field) throws DecodeException {
+    int n = text.length();
+    boolean offset = n > 6 && (text.charAt(n - 1) == 'Z' || text.charAt(n - 6) == '+' || text.charAt(n - 6) == '-');
+    if (offset) {
+      return OffsetDateTime.parse(text).toInstant();
+    }
+    return zoned(DateTimeFormatter.ISO_DATE_TIME.parse(text), spec, field);
   }
 
   private static Instant zoned(TemporalAccessor t, TimeSpec spec, String field) throws DecodeException {
@@ -250,7 +263,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
   }
 
   private static double number(JsonNode v, FieldPath path) throws DecodeException {
-    if (v.isNumber()) {
+    if (v.isNumber() && Double.isFinite(v.asDouble())) {
       return v.asDouble();
     }
     if (v.isTextual()) {

@@ -3,7 +3,7 @@ package io.commguard.gateway.source.mqtt;
 import io.commguard.gateway.config.DeviceEndpointConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
-import io.commguard.gateway.security.PasswordHash;
+import io.commguard.gateway.security.VerifiedPasswords;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -25,7 +25,7 @@ import java.util.Map;
  * per event loop shares the listening port.
  *
  * <p>Security: every client must log in with a configured device id as username and its password
- * (checked against a salted hash on a worker thread); a device may publish only under its own
+ * (checked against a salted hash on a worker thread, then remembered as a fast digest); a device may publish only under its own
  * topic filter; subscriptions are refused — devices send, they do not listen here.
  *
  * <p>Acknowledgement: a QoS 1 PUBACK (QoS 2 PUBREC) is sent only once the pipeline has accepted the
@@ -42,11 +42,14 @@ public final class DeviceEndpoint extends VerticleBase {
   private final Map<String, DeviceBinding> devices;
   private final MqttIngest ingest;
   private final Counters counters;
+  private final VerifiedPasswords verified;
   private final RateLimitedLog authLog = new RateLimitedLog(LOG, 10_000);
   private MqttServer server;
 
-  public DeviceEndpoint(DeviceEndpointConfig config, Map<String, DeviceBinding> devices, MqttIngest ingest, Counters counters) {
+  public DeviceEndpoint(DeviceEndpointConfig config, Map<String, DeviceBinding> devices, MqttIngest ingest,
+      VerifiedPasswords verified, Counters counters) {
     this.config = config;
+    this.verified = verified;
     this.devices = devices;
     this.ingest = ingest;
     this.counters = counters;
@@ -81,7 +84,11 @@ public final class DeviceEndpoint extends VerticleBase {
       return;
     }
     char[] password = endpoint.auth().getPassword().toCharArray();
-    vertx.executeBlocking(() -> PasswordHash.verify(password, binding.passwordHash()), false)
+    if (verified.known(username, password, binding.passwordHash())) {
+      accept(endpoint, binding);
+      return;
+    }
+    vertx.executeBlocking(() -> verified.verify(username, password, binding.passwordHash()), false)
         .onComplete(result -> {
           if (result.succeeded() && result.result()) {
             accept(endpoint, binding);

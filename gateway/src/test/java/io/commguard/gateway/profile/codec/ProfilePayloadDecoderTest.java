@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class PayloadDecoderTest {
+class ProfilePayloadDecoderTest {
   private static final DeviceRef DEVICE = new DeviceRef("dev-1", "p", "m", null, null);
   private static final Instant RECEIVED = Instant.parse("2026-11-22T00:00:00Z");
   private static final HashKey KEY = HashKey.of(new byte[32]);

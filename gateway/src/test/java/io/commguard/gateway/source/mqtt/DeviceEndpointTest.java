@@ -15,6 +15,7 @@ import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.security.PasswordHash;
+import io.commguard.gateway.security.VerifiedPasswords;
 import io.commguard.gateway.testsupport.FreePort;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ class DeviceEndpointTest {
     };
     MqttIngest ingest = new MqttIngest(sink, counters, Clock.systemUTC(), 1024, retry);
     DeviceEndpointConfig config = new DeviceEndpointConfig(true, "127.0.0.1", port, 1024, null);
-    vertx.deployVerticle(new DeviceEndpoint(config, Map.of("cam-01", binding), ingest, counters))
+    vertx.deployVerticle(new DeviceEndpoint(config, Map.of("cam-01", binding), ingest, new VerifiedPasswords(), counters))
         .await();
   }
 
