@@ -39,20 +39,24 @@ class FaultSuiteIT {
   @TempDir Path dir;
 
   @Test
-  void scenario1_gatewayKilledMidStream_restarted() throws Exception {
+  void scenario1_gatewayKilledMidStream_withUnsentAlerts_restarted() throws Exception {
     try (FaultRig rig = new FaultRig(dir, "1-sigkill", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
       awaitSomeDelivered(rig);
 
+      rig.cityBroker.stop(); // alerts pile up unsent in the outbox
+      keepLoadRunningFor(Duration.ofSeconds(3));
+      int unsentAtKill = rig.fleet.ackedAlarms().size() - rig.receivedTokens.size();
       rig.gateway.kill();
       keepLoadRunningFor(Duration.ofSeconds(2));
       rig.gateway.start();
       rig.awaitEndpoint();
+      rig.cityBroker.start();
       keepLoadRunningFor(Duration.ofSeconds(4));
 
-      finish(rig, "1-sigkill", -1);
+      finish(rig, "1-sigkill unsentAtKill~" + unsentAtKill, -1);
     }
   }
 
