@@ -218,4 +218,48 @@ class SqliteOutboxTest {
     join(outbox.append(List.of(telemetry("a"))));
     assertThat(join(outbox.stats()).pendingRows()).isEqualTo(2);
   }
+
+  /** A clock the test moves by hand. */
+  private static final class ManualClock extends java.time.Clock {
+    private volatile java.time.Instant now = java.time.Instant.parse("2026-11-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
+  }
+
+  @Test
+  void oldEvictableRows_areEvictedByAge_andHistoryIsPurgedAfterRetention() {
+    ManualClock clock = new ManualClock();
+    SqliteOutbox outbox = new SqliteOutbox(new OutboxConfig(null, null, null, null, 24, 30, null, null), dir,
+        "gw-test", counters, clock);
+    outbox.start();
+    opened.add(outbox);
+    join(outbox.append(List.of(telemetry("t"), alarm("g", CanonicalType.GAS_LEAK, 1), alarm("c", CanonicalType.LOITERING, 4))));
+    join(outbox.nextBatch(1));
+    join(outbox.markDelivered(List.of(2L)));
+
+    clock.advance(Duration.ofHours(25));
+    await().atMost(Duration.ofSeconds(5)).until(() -> counters.get("outbox_evicted", "t", "age") == 1
+        && counters.get("outbox_evicted", "c", "age") == 1);
+    assertThat(join(outbox.stats()).historyRows()).isEqualTo(1);
+
+    clock.advance(Duration.ofDays(30));
+    await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.stats()).historyRows() == 0);
+  }
 }
