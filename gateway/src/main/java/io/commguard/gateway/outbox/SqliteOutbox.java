@@ -6,10 +6,7 @@ import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
-import io.commguard.gateway.model.DeviceRef;
-import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Measurement;
-import io.commguard.gateway.model.Site;
 import io.commguard.gateway.pipeline.AlertStore;
 import io.commguard.gateway.pipeline.OverloadedException;
 import io.commguard.gateway.uplink.AlertEncoder;
@@ -26,7 +23,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -66,6 +62,7 @@ public final class SqliteOutbox implements AlertStore {
   private static final long HOUSEKEEPING_POLL_MS = 500;
   private static final long AGE_AND_HISTORY_EVERY_MS = 60_000;
   private static final int EVICT_CHUNK = 1000;
+  private static final String EVICTION_SUMMARY = "outbox_eviction_summary";
   /** Most keys in one {@code IN (...)} list (SQLite allows 32766 parameters). */
   private static final int IN_CHUNK = 500;
   /** Leave the storage-full state once pending bytes fall below this share of the bound. */
@@ -86,7 +83,6 @@ public final class SqliteOutbox implements AlertStore {
   private final Clock clock;
   private final LinkedBlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedAlerts = new AtomicInteger();
-  private final DeviceRef gatewayDevice;
   private volatile boolean running;
   private volatile IntConsumer commitListener = priority -> {};
   private Thread writer;
@@ -117,7 +113,6 @@ public final class SqliteOutbox implements AlertStore {
     this.gatewayId = gatewayId;
     this.counters = counters;
     this.clock = clock;
-    this.gatewayDevice = new DeviceRef(gatewayId, "gateway", "commguard-gateway", Site.UNKNOWN, "gateway");
   }
 
   /**
@@ -440,7 +435,8 @@ public final class SqliteOutbox implements AlertStore {
    * (the outbox's own eviction summary, which would otherwise vanish under the pressure it reports).
    */
   private int evictClass(AlertDraft d) {
-    if (d.device() == gatewayDevice && d.type() == CanonicalType.GATEWAY_SUMMARY) {
+    if (EVICTION_SUMMARY.equals(d.nativeCode()) && d.device().deviceId().equals(gatewayId)
+        && GatewayAlerts.PROFILE.equals(d.device().profileId())) {
       return -1;
     }
     return d.evictable() ? 1 : 0;
@@ -655,8 +651,8 @@ public final class SqliteOutbox implements AlertStore {
 
   private AlertDraft gatewayAlert(String id, CanonicalType type, int level, AlertState state, String code,
       String description, Map<String, String> attributes, List<Measurement> measurements) {
-    Instant now = clock.instant();
-    return new AlertDraft(id, gatewayDevice, EventKind.STATUS, type, level, state, code, now, now, measurements, List.of(), attributes, description);
+    return GatewayAlerts.of(gatewayId, id, type, level, state, code, description, attributes, measurements,
+        clock.instant());
   }
 
   // ---------------------------------------------------------------- housekeeping
@@ -668,7 +664,7 @@ public final class SqliteOutbox implements AlertStore {
       Map<String, String> attrs = new TreeMap<>();
       evictedSinceSummary.forEach((reason, n) -> attrs.put("evicted." + reason, Long.toString(n)));
       ownAlerts.add(gatewayAlert("gw-evictions-" + gatewayId + "-" + UUID.randomUUID(), CanonicalType.GATEWAY_SUMMARY,
-          4, AlertState.RAISED, "outbox_eviction_summary",
+          4, AlertState.RAISED, EVICTION_SUMMARY,
           "Outbox evicted " + total + " alerts since the last summary", attrs,
           List.of(new Measurement("evicted", total, "alerts"))));
       evictedSinceSummary.clear();

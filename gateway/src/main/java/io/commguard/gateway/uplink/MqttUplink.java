@@ -5,10 +5,14 @@ import io.commguard.alert.v1.Ack;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.AlertState;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.outbox.GatewayAlerts;
 import io.commguard.gateway.outbox.OutboxRow;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.security.PemTls;
 import java.lang.System.Logger.Level;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -77,6 +81,7 @@ public final class MqttUplink {
   private final Map<Long, Long> batchOfSequence = new HashMap<>();
   private final Map<String, List<Long>> sequencesOfAlertId = new HashMap<>();
   private ScheduledFuture<?> ticker;
+  private String faultAlertId;
   private volatile boolean healthy;
 
   public MqttUplink(UplinkConfig config, String gatewayId, SqliteOutbox outbox, Counters counters) {
@@ -411,6 +416,9 @@ public final class MqttUplink {
     }
     consecutiveTimeouts = 0;
     healthy = true;
+    if (faultAlertId != null) {
+      reportTransmissionFault(AlertState.CLEARED);
+    }
     counters.add("uplink_alerts_acked", known.size());
     outbox.markDelivered(known).whenCompleteAsync((ok, error) -> {
       if (error != null) {
@@ -444,10 +452,38 @@ public final class MqttUplink {
       LOG.log(Level.ERROR, "Uplink link is not delivering: no acknowledgement after {0} attempts; reconnecting."
           + " broker={1}", consecutiveTimeouts, config.brokerUrl());
       counters.increment("uplink_transmission_fault");
+      reportTransmissionFault(AlertState.RAISED);
       consecutiveTimeouts = 0;
       onConnectionLost(client, "no acknowledgements");
     } else {
       pump();
+    }
+  }
+
+  /**
+   * A level-2 gateway fault alert for the platform's record of the outage: RAISED when the link is
+   * declared not delivering, CLEARED (same id) at the next acknowledgement. It travels through the
+   * outbox like any alert, so it arrives once the link is back.
+   */
+  private void reportTransmissionFault(AlertState state) {
+    if (state == AlertState.RAISED) {
+      if (faultAlertId != null) {
+        return;
+      }
+      faultAlertId = "gw-uplink-" + gatewayId + "-" + System.currentTimeMillis();
+    }
+    String description = state == AlertState.RAISED
+        ? "Uplink not delivering: no acknowledgement after " + TIMEOUTS_BEFORE_RECONNECT + " attempts"
+        : "Uplink delivering again";
+    outbox.append(List.of(GatewayAlerts.of(gatewayId, faultAlertId, CanonicalType.GATEWAY_FAULT, 2, state,
+        "uplink_not_delivering", description, Map.of("broker", config.brokerUrl()), List.of(), Instant.now())))
+        .whenComplete((ok, error) -> {
+          if (error != null) {
+            LOG.log(Level.WARNING, "Uplink fault alert not stored. reason={0}", error.getMessage());
+          }
+        });
+    if (state == AlertState.CLEARED) {
+      faultAlertId = null;
     }
   }
 
