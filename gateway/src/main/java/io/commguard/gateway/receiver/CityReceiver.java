@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -28,8 +31,11 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * (de-duplicated by gateway id and sequence), then publishes an {@link Ack} naming the batch and
  * every alert sequence in it (duplicates included, so the gateway stops resending them).
  *
- * <p>Threading: batches are handled on Paho's callback thread, one at a time; an alert is
- * acknowledged only after the store has made it durable.
+ * <p>Threading: Paho's callback thread decodes and queues batches (at most {@value #QUEUE_BATCHES};
+ * when full it blocks, so the broker holds back); one store thread ({@code receiver-store}) writes
+ * every queued batch in one transaction and only then publishes their acks. An alert is
+ * acknowledged only after it is durable; whatever is queued but not stored when the receiver dies
+ * was never acknowledged, so the gateway resends it.
  */
 public final class CityReceiver implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(CityReceiver.class.getName());
@@ -67,6 +73,11 @@ public final class CityReceiver implements AutoCloseable {
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
+  private static final int QUEUE_BATCHES = 64;
+  private static final int MAX_GROUP_BATCHES = 32;
+  private final ArrayBlockingQueue<AlertBatch> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
+  private volatile boolean running;
+  private Thread storeThread;
   private ReceivedStore store;
   private MqttAsyncClient client;
 
@@ -78,6 +89,10 @@ public final class CityReceiver implements AutoCloseable {
   /** Opens the store and connects; blocks until subscribed (or throws). Reconnects by itself afterwards. */
   public void start() throws IOException, MqttException {
     store = ReceivedStore.open(options.output());
+    running = true;
+    storeThread = new Thread(this::storeLoop, "receiver-store");
+    storeThread.setDaemon(true);
+    storeThread.start();
     client = new MqttAsyncClient(options.brokerUrl(), options.clientId(), new MemoryPersistence());
     client.setCallback(new Callback());
     MqttConnectionOptions o = new MqttConnectionOptions();
@@ -111,7 +126,8 @@ public final class CityReceiver implements AutoCloseable {
     client.subscribe(sharedTopic(), 1).waitForCompletion(10_000);
   }
 
-  private void onBatch(byte[] payload) {
+  /** Paho's callback thread: decode and queue; blocks while the queue is full (back-pressure on the broker). */
+  private void onMessage(byte[] payload) throws InterruptedException {
     AlertBatch batch;
     try {
       batch = AlertBatch.parseFrom(payload);
@@ -121,34 +137,77 @@ public final class CityReceiver implements AutoCloseable {
           e.getMessage());
       return;
     }
-    batches.incrementAndGet();
-    alerts.addAndGet(batch.getAlertsCount());
-    List<Alert> fresh;
-    try {
-      fresh = store.store(batch.getAlertsList());
-    } catch (IOException e) {
-      LOG.log(Level.ERROR, "Receiver cannot store a batch; not acknowledging it. gatewayId={0} batchSequence={1}"
-          + " reason={2}", batch.getGatewayId(), batch.getBatchSequence(), e.getMessage());
-      return;
-    }
-    stored.addAndGet(fresh.size());
-    duplicates.addAndGet(batch.getAlertsCount() - fresh.size());
-    fresh.forEach(onNewAlert);
-    if (options.ackPolicy() == AckPolicy.PLATFORM) {
-      Ack.Builder ack = Ack.newBuilder().setGatewayId(batch.getGatewayId()).addBatchSequences(batch.getBatchSequence());
-      batch.getAlertsList().forEach(a -> ack.addAlertSequences(a.getSequence()));
-      try {
-        client.publish(options.ackTopic().replace("{gatewayId}", batch.getGatewayId()), ack.build().toByteArray(), 1,
-            false);
-      } catch (MqttException e) {
-        LOG.log(Level.WARNING, "Receiver cannot publish an ack; the gateway will resend. gatewayId={0} reason={1}",
-            batch.getGatewayId(), e.getMessage());
+    while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+      if (!running) {
+        return; // Not acknowledged: the gateway resends it.
       }
     }
   }
 
+  /** The store thread: every batch waiting is stored in one transaction (one fsync), then each is acknowledged. */
+  private void storeLoop() {
+    List<AlertBatch> group = new ArrayList<>();
+    while (running || !queue.isEmpty()) {
+      AlertBatch first;
+      try {
+        first = queue.poll(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == null) {
+        continue;
+      }
+      group.clear();
+      group.add(first);
+      queue.drainTo(group, MAX_GROUP_BATCHES - 1);
+      List<Alert> all = new ArrayList<>();
+      group.forEach(b -> all.addAll(b.getAlertsList()));
+      List<Alert> fresh;
+      try {
+        fresh = store.store(all);
+      } catch (IOException e) {
+        LOG.log(Level.ERROR, "Receiver cannot store alerts; not acknowledging them. batches={0} reason={1}",
+            group.size(), e.getMessage());
+        continue;
+      }
+      batches.addAndGet(group.size());
+      alerts.addAndGet(all.size());
+      stored.addAndGet(fresh.size());
+      duplicates.addAndGet(all.size() - fresh.size());
+      fresh.forEach(onNewAlert);
+      if (options.ackPolicy() == AckPolicy.PLATFORM) {
+        group.forEach(this::acknowledge);
+      }
+    }
+  }
+
+  private void acknowledge(AlertBatch batch) {
+    Ack.Builder ack = Ack.newBuilder().setGatewayId(batch.getGatewayId()).addBatchSequences(batch.getBatchSequence());
+    batch.getAlertsList().forEach(a -> ack.addAlertSequences(a.getSequence()));
+    try {
+      client.publish(options.ackTopic().replace("{gatewayId}", batch.getGatewayId()), ack.build().toByteArray(), 1,
+          false);
+    } catch (MqttException e) {
+      LOG.log(Level.WARNING, "Receiver cannot publish an ack; the gateway will resend. gatewayId={0} reason={1}",
+          batch.getGatewayId(), e.getMessage());
+    }
+  }
+
+  /** Stores and acknowledges what is queued, disconnects, closes the store. Safe to call twice. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (!running && storeThread == null) {
+      return;
+    }
+    running = false;
+    if (storeThread != null) {
+      try {
+        storeThread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      storeThread = null;
+    }
     try {
       if (client != null) {
         if (client.isConnected()) {
@@ -180,8 +239,8 @@ public final class CityReceiver implements AutoCloseable {
     }
 
     @Override
-    public void messageArrived(String topic, MqttMessage message) {
-      onBatch(message.getPayload());
+    public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+      onMessage(message.getPayload());
     }
 
     @Override

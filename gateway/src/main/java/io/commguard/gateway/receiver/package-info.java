@@ -1,7 +1,7 @@
 /**
  * The reference city receiver: subscribes to gateway alert batches with an MQTT 5 shared
- * subscription, de-duplicates, stores (SQLite or JSON lines), acknowledges and prints. Runs on
- * Paho's callback thread: one batch is stored (and fsynced) before its {@code Ack} is published
- * and before the next batch is read, which is the receiver's back-pressure.
+ * subscription, de-duplicates, stores (SQLite or JSON lines), acknowledges and prints. Paho's
+ * callback thread decodes and queues (bounded; it blocks when full, which holds the broker back);
+ * one store thread commits every queued batch in one transaction before publishing their acks.
  */
 package io.commguard.gateway.receiver;
