@@ -1,0 +1,52 @@
+package io.commguard.gateway.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.model.DeviceEvent;
+import io.commguard.gateway.model.EventKind;
+import io.commguard.gateway.model.Phase;
+import io.commguard.gateway.outbox.Drafts;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline holds alerts the outbox refuses and retries them, never re-running the rules. */
+class PipelineHoldTest {
+  @Test
+  void refusedAlerts_areRetriedAsDecided_andTheEventCompletesAfterTheCommit() throws Exception {
+    AlertDraft raised = Drafts.alarm("gas-1", CanonicalType.GAS_LEAK, 1);
+    AtomicInteger evaluations = new AtomicInteger();
+    RuleStage rules = event -> {
+      evaluations.incrementAndGet();
+      return List.of(raised);
+    };
+    AtomicInteger refusals = new AtomicInteger(3);
+    List<List<AlertDraft>> committed = new CopyOnWriteArrayList<>();
+    AlertStore store = alerts -> {
+      if (refusals.getAndDecrement() > 0) {
+        return CompletableFuture.failedFuture(new OverloadedException("outbox storage full"));
+      }
+      committed.add(alerts);
+      return CompletableFuture.completedFuture(null);
+    };
+    Counters counters = new Counters();
+    Pipeline pipeline = new Pipeline(rules, store, counters);
+
+    CompletionStage<Void> accepted = pipeline.accept(new DeviceEvent(Drafts.device("gas-1"), EventKind.ALARM,
+        CanonicalType.GAS_LEAK, 1, Phase.ACTIVE, "high", Instant.now(), Instant.now(), "s1", List.of(), List.of(),
+        java.util.Map.of(), "High gas alarm"));
+    accepted.toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(evaluations).hasValue(1);
+    assertThat(committed).containsExactly(List.of(raised));
+    assertThat(counters.get("alerts_held")).isEqualTo(1);
+  }
+}
