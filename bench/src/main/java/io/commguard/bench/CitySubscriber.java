@@ -127,7 +127,50 @@ final class CitySubscriber implements AutoCloseable {
     }
   }
 
+  /**
+   * Where the time goes, from the timestamps the gateway puts in the batch (wall clock, ms; the
+   * gateway runs on this machine so the clocks agree): device send → rules decided ({@code
+   * detected_at_ms - occurred_at_ms}, RAISED alerts only: the device's {@code ts} is their
+   * occurred time), rules → batch sent ({@code sent_at_ms - detected_at_ms}: rule-state flush,
+   * outbox commit, uplink batching), batch sent → decoded here.
+   */
+  final org.HdrHistogram.Histogram toRules = new org.HdrHistogram.Histogram(3_600_000L, 2);
+  final org.HdrHistogram.Histogram rulesToSent = new org.HdrHistogram.Histogram(3_600_000L, 2);
+  final org.HdrHistogram.Histogram sentToCity = new org.HdrHistogram.Histogram(3_600_000L, 2);
+
+  synchronized java.util.Map<String, Object> breakdownMs() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("device_to_rules", stage(toRules));
+    m.put("rules_to_batch_sent", stage(rulesToSent));
+    m.put("batch_sent_to_city", stage(sentToCity));
+    return m;
+  }
+
+  private static String stage(org.HdrHistogram.Histogram h) {
+    return h.getTotalCount() == 0 ? "no samples" : String.format("p50 %d / p99 %d / max %d ms (n=%d)",
+        h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), h.getTotalCount());
+  }
+
+  synchronized void resetBreakdown() {
+    toRules.reset();
+    rulesToSent.reset();
+    sentToCity.reset();
+  }
+
+  private synchronized void breakdown(AlertBatch batch, Alert a, long wallNow) {
+    if (a.getState() == io.commguard.alert.v1.AlertState.RAISED) {
+      toRules.recordValue(clamp(a.getDetectedAtMs() - a.getOccurredAtMs()));
+    }
+    rulesToSent.recordValue(clamp(batch.getSentAtMs() - a.getDetectedAtMs()));
+    sentToCity.recordValue(clamp(wallNow - batch.getSentAtMs()));
+  }
+
+  private static long clamp(long v) {
+    return Math.max(0, Math.min(v, 3_600_000L));
+  }
+
   private void onBatch(MqttPublishMessage m, long now) {
+    long wallNow = System.currentTimeMillis();
     AlertBatch batch;
     try {
       batch = AlertBatch.parseFrom(m.payload().getBytes());
@@ -147,8 +190,8 @@ final class CitySubscriber implements AutoCloseable {
       seen.set(seq);
       alerts.incrementAndGet();
       for (Measurement ms : a.getMeasurementsList()) {
-        if (ms.getName().equals("rssi") && ms.getValue() > 0) {
-          latencies.arrived((long) ms.getValue(), now);
+        if (ms.getName().equals("rssi") && ms.getValue() > 0 && latencies.arrived((long) ms.getValue(), now)) {
+          breakdown(batch, a, wallNow);
         }
       }
     }

@@ -44,6 +44,7 @@ final class Scenarios {
       rig.fleet.start(p.steadyRate());
       Mosquitto.sleep(p.warmupSeconds() * 1000L);
       rig.latencies.reset();
+      rig.subscriber.resetBreakdown();
       Window w = new Window(rig);
       Mosquitto.sleep(p.steadySeconds() * 1000L);
       Map<String, Object> r = w.close(rig);
@@ -63,6 +64,7 @@ final class Scenarios {
       rig.fleet.start(0);
       Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
       rig.latencies.reset();
+      rig.subscriber.resetBreakdown();
       Window w = new Window(rig);
       Mosquitto.sleep(p.throughputSeconds() * 1000L);
       Map<String, Object> r = w.close(rig);
@@ -80,6 +82,7 @@ final class Scenarios {
       rig.fleet.start(0);
       Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
       rig.latencies.reset();
+      rig.subscriber.resetBreakdown();
       Window w = new Window(rig);
       Mosquitto.sleep(p.alertSeconds() * 1000L);
       Map<String, Object> r = w.close(rig);
@@ -278,6 +281,7 @@ final class Scenarios {
     r.put("alerts_expected_total", rig.fleet.expectedAlerts.get());
     r.put("duplicates_at_city", rig.subscriber.duplicates.get());
     r.put("latency", rig.latencies.summaryMs());
+    r.put("latency_breakdown", rig.subscriber.breakdownMs());
     r.put("peak_rss_mib", round(ProcStats.peakRssMib(rig.gateway.pid())));
     r.put("startup_ready_wall_ms", rig.gateway.readyWallMs);
     r.put("startup_ms_reported", rig.gateway.startupMs);
