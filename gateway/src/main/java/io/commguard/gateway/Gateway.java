@@ -1,5 +1,6 @@
 package io.commguard.gateway;
 
+import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
@@ -12,10 +13,7 @@ import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
 import io.commguard.gateway.rule.RuleEngine;
 import io.commguard.gateway.security.VerifiedPasswords;
-import io.commguard.gateway.rule.spec.RulesSection;
-import io.commguard.gateway.rule.spec.RulesSectionParser;
 import io.commguard.gateway.source.modbus.ModbusSource;
-import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import io.commguard.gateway.source.mqtt.DeviceBinding;
 import io.commguard.gateway.source.mqtt.DeviceEndpoint;
 import io.commguard.gateway.source.mqtt.MqttIngest;
@@ -76,7 +74,7 @@ public final class Gateway implements AutoCloseable {
 
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
     outbox.start();
-    rules = RuleEngine.open(config, plan.rules(), rulesByProfile(plan.profiles()), clock, counters);
+    rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), clock, counters);
     Pipeline pipeline = new Pipeline(rules, outbox, counters);
 
     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -90,6 +88,13 @@ public final class Gateway implements AutoCloseable {
 
     uplink = new MqttUplink(config.uplink(), config.gatewayId(), outbox, counters);
     uplink.start();
+    if (config.admin().enabled()) {
+      MqttUplink link = uplink;
+      AdminServer admin = new AdminServer(vertx, config.admin(), AdminServer.loadToken(config.admin(), System.getenv()),
+          rules, counters, () -> Map.of("uplinkHealthy", link.healthy()), clock);
+      admin.start().await();
+      stopOrder.add(0, () -> admin.stop().await());
+    }
     long timer = vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> pipeline.tick(clock.instant()), false));
     stopOrder.add(0, () -> vertx.cancelTimer(timer));
     LOG.log(Level.INFO, "Gateway ready gateway=" + config.gatewayId() + " devices=" + config.devices().size()
@@ -112,10 +117,7 @@ public final class Gateway implements AutoCloseable {
       site.start();
     }
     if (config.devices().stream().anyMatch(d -> d.modbus() != null)) {
-      ModbusSource modbus = ModbusSource.fromConfig(config, id -> {
-        DeviceProfile p = plan.profiles().get(id);
-        return p == null ? null : p.section("modbus", ModbusProfile.class);
-      }, pipeline, counters);
+      ModbusSource modbus = ModbusSource.fromConfig(config, plan.profiles(), pipeline, counters);
       stopOrder.add(0, modbus);
       modbus.start();
     }
@@ -134,17 +136,6 @@ public final class Gateway implements AutoCloseable {
       bindings.put(d.id(), new DeviceBinding(ref, decoder, new TopicFilter(d.topicFilter()), d.passwordHash()));
     }
     return Map.copyOf(bindings);
-  }
-
-  private static Map<String, RulesSection> rulesByProfile(Map<String, DeviceProfile> profiles) {
-    Map<String, RulesSection> out = new HashMap<>();
-    profiles.forEach((id, p) -> {
-      RulesSection s = p.section(RulesSectionParser.KEY, RulesSection.class);
-      if (s != null) {
-        out.put(id, s);
-      }
-    });
-    return out;
   }
 
   public Counters counters() {

@@ -4,7 +4,6 @@ import io.commguard.gateway.config.ConfigLoader;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.config.InvalidInputException;
-import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.config.Problem;
 import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.profile.DeviceProfile;
@@ -13,6 +12,8 @@ import io.commguard.gateway.profile.ProfileSections;
 import io.commguard.gateway.profile.codec.DecodeSection;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.GatewayRulesParser;
+import io.commguard.gateway.rule.spec.RulesSection;
+import io.commguard.gateway.rule.spec.RulesSectionParser;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +22,9 @@ import java.util.Map;
 
 /**
  * Everything the gateway needs to start, checked together before anything opens a file or a port:
- * the config, every profile, and the references between them (a device's profile exists and has
- * the section its protocol needs; rule overrides and Modbus links are valid). All problems of all
- * files are reported at once.
+ * the config (already validated on its own by {@link ConfigLoader}), every profile, and the
+ * references between them (a device's profile exists and has the section its protocol needs).
+ * All problems of all files are reported at once.
  */
 public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles, GatewayRules rules) {
 
@@ -41,7 +42,6 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
     }
     ProblemCollector configProblems = new ProblemCollector(configFileName);
     checkDeviceProfiles(config, profiles, configProblems, problems.isEmpty());
-    ModbusLinkConfig.validateAll(config.modbusLinks(), config.devices(), configProblems);
     GatewayRules rules = new GatewayRulesParser().parse(config, configProblems);
     problems.addAll(configProblems.problems());
     if (!problems.isEmpty()) {
@@ -67,5 +67,17 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
         problems.add(at + ".profile", "profile '" + d.profile() + "' has no decode section; an MQTT device needs one");
       }
     }
+  }
+
+  /** The {@code rules} section of every profile that has one, by profile id. */
+  public Map<String, RulesSection> rulesByProfile() {
+    Map<String, RulesSection> out = new java.util.HashMap<>();
+    profiles.forEach((id, p) -> {
+      RulesSection s = p.section(RulesSectionParser.KEY, RulesSection.class);
+      if (s != null) {
+        out.put(id, s);
+      }
+    });
+    return out;
   }
 }

@@ -69,6 +69,7 @@ public final class ConfigLoader {
     }
     validateEndpoint(c.deviceEndpoint(), problems);
     validateDevices(c, problems);
+    ModbusLinkConfig.validateAll(c.modbusLinks(), c.devices(), problems);
     if (c.externalBroker() != null) {
       validateBroker(c.externalBroker(), problems);
     }

@@ -119,6 +119,10 @@ public record ModbusLinkConfig(
     Map<String, ModbusLinkConfig> byId = new HashMap<>();
     for (int i = 0; i < links.size(); i++) {
       ModbusLinkConfig link = links.get(i);
+      if (link == null) {
+        problems.add("modbusLinks[" + i + "]", "empty entry");
+        continue;
+      }
       link.validate("modbusLinks[" + i + "]", problems);
       if (link.id() != null && byId.putIfAbsent(link.id(), link) != null) {
         problems.add("modbusLinks[" + i + "].id", "duplicate link id '" + link.id() + "'");
@@ -126,7 +130,8 @@ public record ModbusLinkConfig(
     }
     Set<String> unitsInUse = new HashSet<>();
     for (int i = 0; i < devices.size(); i++) {
-      DeviceModbusConfig m = devices.get(i).modbus();
+      DeviceConfig device = devices.get(i);
+      DeviceModbusConfig m = device == null ? null : device.modbus();
       if (m == null) {
         continue;
       }

@@ -66,6 +66,8 @@ public final class SqliteOutbox implements AlertStore {
   private static final long HOUSEKEEPING_POLL_MS = 500;
   private static final long AGE_AND_HISTORY_EVERY_MS = 60_000;
   private static final int EVICT_CHUNK = 1000;
+  /** Most keys in one {@code IN (...)} list (SQLite allows 32766 parameters). */
+  private static final int IN_CHUNK = 500;
   /** Leave the storage-full state once pending bytes fall below this share of the bound. */
   private static final double RESUME_RATIO = 0.9;
 
@@ -434,14 +436,26 @@ public final class SqliteOutbox implements AlertStore {
   }
 
   private List<OutboxRow> fetch(int maxRows) throws SQLException {
-    List<OutboxRow> out = new ArrayList<>(maxRows);
-    try (PreparedStatement ps = conn.prepareStatement("SELECT sequence, alert_id, device_id, level, priority, payload"
-        + " FROM outbox ORDER BY priority, sequence LIMIT ?")) {
+    // First the keys alone (a covering index scan), skipping rows in flight; then their payloads.
+    List<Long> chosen = new ArrayList<>(maxRows);
+    try (PreparedStatement ps = conn.prepareStatement("SELECT sequence FROM outbox ORDER BY priority, sequence LIMIT ?")) {
       ps.setInt(1, maxRows + inFlight.size());
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next() && out.size() < maxRows) {
+        while (rs.next() && chosen.size() < maxRows) {
           long seq = rs.getLong(1);
           if (!inFlight.contains(seq)) {
+            chosen.add(seq);
+          }
+        }
+      }
+    }
+    List<OutboxRow> out = new ArrayList<>(chosen.size());
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT sequence, alert_id, device_id, level, priority, payload FROM outbox WHERE sequence = ?")) {
+      for (long seq : chosen) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
             out.add(new OutboxRow(seq, rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getBytes(6)));
           }
         }
@@ -458,32 +472,33 @@ public final class SqliteOutbox implements AlertStore {
     long now = clock.millis();
     long rows = 0;
     long bytes = 0;
-    try (PreparedStatement size = conn.prepareStatement("SELECT bytes FROM outbox WHERE sequence = ?");
-        PreparedStatement hist = conn.prepareStatement("INSERT OR IGNORE INTO history(sequence, alert_id, device_id,"
-            + " type, level, state, created_ms, delivered_ms) SELECT sequence, alert_id, device_id, type, level, state,"
-            + " created_ms, ? FROM outbox WHERE sequence = ?");
-        PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?")) {
-      for (long seq : sequences) {
-        size.setLong(1, seq);
-        try (ResultSet rs = size.executeQuery()) {
-          if (!rs.next()) {
-            continue;
+    try {
+      for (int from = 0; from < sequences.size(); from += IN_CHUNK) {
+        List<Long> chunk = sequences.subList(from, Math.min(sequences.size(), from + IN_CHUNK));
+        String in = " WHERE sequence IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+        try (PreparedStatement size = conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0) FROM outbox" + in);
+            PreparedStatement hist = conn.prepareStatement("INSERT OR IGNORE INTO history(sequence, alert_id, device_id,"
+                + " type, level, state, created_ms, delivered_ms) SELECT sequence, alert_id, device_id, type, level,"
+                + " state, created_ms, " + now + " FROM outbox" + in);
+            PreparedStatement del = conn.prepareStatement("DELETE FROM outbox" + in)) {
+          for (int k = 0; k < chunk.size(); k++) {
+            size.setLong(k + 1, chunk.get(k));
+            hist.setLong(k + 1, chunk.get(k));
+            del.setLong(k + 1, chunk.get(k));
           }
-          bytes += rs.getLong(1);
+          try (ResultSet rs = size.executeQuery()) {
+            rs.next();
+            rows += rs.getLong(1);
+            bytes += rs.getLong(2);
+          }
+          hist.executeUpdate();
+          del.executeUpdate();
         }
-        hist.setLong(1, now);
-        hist.setLong(2, seq);
-        hist.executeUpdate();
-        del.setLong(1, seq);
-        del.executeUpdate();
-        rows++;
       }
       conn.commit();
-    } catch (SQLException e) {
+    } finally {
       sequences.forEach(inFlight::remove);
-      throw e;
     }
-    sequences.forEach(inFlight::remove);
     pendingRows -= rows;
     pendingBytes -= bytes;
     counters.add("outbox_delivered", rows);

@@ -39,6 +39,8 @@ final class Episode {
   boolean managed;
   /** Its raise was refused by the rate limiter; retried by its next sample, not by the tick. */
   boolean rateLimited;
+  /** Restored from disk for a device or household the config no longer has. */
+  boolean orphan;
   /** Restored from disk and not yet re-announced. */
   boolean restored;
   String nativeCode = "";

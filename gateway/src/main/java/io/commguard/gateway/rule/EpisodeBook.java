@@ -31,7 +31,11 @@ import java.util.function.Supplier;
  * change of an open episode is handed to the state store.
  */
 final class EpisodeBook {
+  /** Most episodes (pending or open) one device may have at a time. */
+  static final int MAX_EPISODES_PER_DEVICE = 256;
+
   private final Map<EpisodeKey, Episode> episodes = new LinkedHashMap<>();
+  private final Map<String, Integer> perDevice = new HashMap<>();
   private final Function<String, RulesSection> rulesOf;
   private final Supplier<String> ids;
   private final Counters counters;
@@ -57,7 +61,7 @@ final class EpisodeBook {
         return;
       }
       if (!ep.open()) {
-        episodes.remove(key);
+        forget(key);
         counters.increment("rule_debounced", e.deviceId(), e.type().name());
         return;
       }
@@ -71,8 +75,9 @@ final class EpisodeBook {
     }
     Episode ep = episodes.get(key);
     if (ep == null) {
+      makeRoom(e.deviceId(), out);
       ep = new Episode(key);
-      episodes.put(key, ep);
+      add(ep);
     }
     absorb(ep, e);
     ep.desiredLevel = e.level();
@@ -103,6 +108,10 @@ final class EpisodeBook {
   /** Time-driven transitions: raise after a minimum duration, clear after quiet or clear time. */
   void tick(Instant now, Output out) {
     for (Episode ep : new ArrayList<>(episodes.values())) {
+      if (ep.restored && ep.orphan) {
+        clear(ep, now, out, Map.of("clearedBy", "deconfigured", "restored", "true"));
+        continue;
+      }
       if (ep.managed) {
         if (ep.restored) {
           reannounce(ep, now, out);
@@ -116,7 +125,7 @@ final class EpisodeBook {
           && !now.isBefore(ep.lastActivity.plus(policy.quietClearAfter()));
       if (!ep.open()) {
         if (quiet) {
-          episodes.remove(ep.key);
+          forget(ep.key);
           counters.increment("rule_debounced", ep.key.deviceId(), ep.key.type().name());
         } else if (ep.activeRun > 0 && !ep.rateLimited) {
           tryRaise(ep, policy, rules, now, out);
@@ -156,7 +165,7 @@ final class EpisodeBook {
     ep.lastActivity = out.now();
     ep.lastUpdate = out.now();
     ep.alertId = ids.get();
-    episodes.put(key, ep);
+    add(ep);
     out.notice(draft(ep, AlertState.RAISED, out.now(), List.of(), Map.of()));
     persist(ep);
   }
@@ -186,7 +195,7 @@ final class EpisodeBook {
         if (ep.open()) {
           clear(ep, out.now(), out, attributes);
         } else {
-          episodes.remove(ep.key);
+          forget(ep.key);
         }
       }
     }
@@ -196,10 +205,54 @@ final class EpisodeBook {
     return episodes.values();
   }
 
-  /** Puts back an episode loaded from disk; it is re-announced as UPDATED on the next tick. */
-  void restore(Episode ep) {
+  /**
+   * Puts back an episode loaded from disk; it is re-announced as UPDATED on the next tick, or
+   * CLEARED ({@code clearedBy=deconfigured}) when its device or household is no longer configured.
+   */
+  void restore(Episode ep, boolean stillConfigured) {
     ep.restored = true;
+    ep.orphan = !stillConfigured;
+    add(ep);
+  }
+
+  private void add(Episode ep) {
     episodes.put(ep.key, ep);
+    perDevice.merge(ep.key.deviceId(), 1, Integer::sum);
+  }
+
+  private void forget(EpisodeKey key) {
+    if (episodes.remove(key) != null) {
+      perDevice.computeIfPresent(key.deviceId(), (id, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  /**
+   * Keeps a device under {@value #MAX_EPISODES_PER_DEVICE} episodes, so a device inventing a new
+   * episode key per event cannot grow memory without bound: the oldest pending episode is dropped,
+   * or else the oldest open one is cleared ({@code clearedBy=capacity}).
+   */
+  private void makeRoom(String deviceId, Output out) {
+    if (perDevice.getOrDefault(deviceId, 0) < MAX_EPISODES_PER_DEVICE) {
+      return;
+    }
+    Episode oldestPending = null;
+    Episode oldestOpen = null;
+    for (Episode ep : episodes.values()) {
+      if (!ep.key.deviceId().equals(deviceId) || ep.managed) {
+        continue;
+      }
+      if (!ep.open() && (oldestPending == null || ep.lastActivity.isBefore(oldestPending.lastActivity))) {
+        oldestPending = ep;
+      } else if (ep.open() && (oldestOpen == null || ep.lastActivity.isBefore(oldestOpen.lastActivity))) {
+        oldestOpen = ep;
+      }
+    }
+    counters.increment("rule_episodes_evicted", deviceId, "capacity");
+    if (oldestPending != null) {
+      forget(oldestPending.key);
+    } else if (oldestOpen != null) {
+      clear(oldestOpen, out.now(), out, Map.of("clearedBy", "capacity"));
+    }
   }
 
   private void absorb(Episode ep, DeviceEvent e) {
@@ -264,7 +317,7 @@ final class EpisodeBook {
 
   private void clear(Episode ep, Instant now, Output out, Map<String, String> extra) {
     out.notice(draft(ep, AlertState.CLEARED, now, List.copyOf(ep.pendingEvidence), extra));
-    episodes.remove(ep.key);
+    forget(ep.key);
     store.remove(ep.key.storageKey());
   }
 

@@ -118,6 +118,10 @@ final class HouseholdWatch {
     }
   }
 
+  boolean watches(String householdId) {
+    return households.stream().anyMatch(h -> h.spec.id().equals(householdId));
+  }
+
   static boolean owns(String key) {
     return key.startsWith("household/");
   }

@@ -18,10 +18,15 @@ public interface MaintenanceControl {
    *
    * @throws IllegalArgumentException when the scope names a device that is not configured, or
    *     {@code until} is not in the future
+   * @throws IllegalStateException when too many commands already wait for the engine
    */
   void enterMaintenance(MaintenanceScope scope, Instant until);
 
-  /** Queues leaving maintenance for {@code scope}; no effect when it is not in maintenance. */
+  /**
+   * Queues leaving maintenance for {@code scope}; no effect when it is not in maintenance.
+   *
+   * @throws IllegalStateException when too many commands already wait for the engine
+   */
   void leaveMaintenance(MaintenanceScope scope);
 
   /** The windows open at the engine's last call. */

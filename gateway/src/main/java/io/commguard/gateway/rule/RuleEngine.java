@@ -4,10 +4,12 @@ import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.pipeline.RuleStage;
 import io.commguard.gateway.rule.spec.GatewayRules;
+import io.commguard.gateway.rule.spec.GatewayRulesParser;
 import io.commguard.gateway.rule.spec.RulesSection;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -17,9 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Supplier;
 
 /**
@@ -35,11 +38,11 @@ import java.util.function.Supplier;
 public final class RuleEngine implements RuleStage, MaintenanceControl, AutoCloseable {
   /** File of the rule state inside the data directory. */
   public static final String STATE_FILE = "rules.db";
+  static final int MAX_PENDING_COMMANDS = 256;
   private static final System.Logger LOG = System.getLogger(RuleEngine.class.getName());
 
   private final String gatewayId;
   private final Clock clock;
-  private final Counters counters;
   private final Supplier<String> ids;
   private final RuleStateStore store;
   private final GatewayRules gatewayRules;
@@ -47,7 +50,12 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   private final Map<String, DeviceRef> devices = new HashMap<>();
   private final Set<String> configuredIds;
   private final Map<String, RulesSection> resolved = new HashMap<>();
-  private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
+  /**
+   * Maintenance commands waiting for the next engine call. Overload policy: bounded at {@value
+   * #MAX_PENDING_COMMANDS}; a command beyond it is refused with IllegalStateException (the admin API
+   * answers 503), never queued without bound.
+   */
+  private final ArrayBlockingQueue<Command> commands = new ArrayBlockingQueue<>(MAX_PENDING_COMMANDS);
   private volatile List<MaintenanceControl.Window> windowView = List.of();
 
   private final RateLimiter limiter;
@@ -62,26 +70,30 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   private record Command(MaintenanceScope scope, Instant until) {}
 
   /**
-   * Opens the engine of a gateway: rule state in {@code <dataDir>/rules.db}, loaded now.
-   * Blocking (opens SQLite); call at boot.
+   * Opens the engine of a gateway: rule state in {@code <dataDir>/rules.db}, loaded now. Blocking
+   * (opens SQLite); call at boot.
    *
-   * @param gatewayRules the validated rule parts of {@code config} ({@code GatewayRulesParser})
+   * @param gatewayRules the validated rule parts of {@code config} ({@link GatewayRulesParser})
    * @param rulesByProfile each profile id's parsed {@code rules} section; profiles without one may
    *     be absent
    */
   public static RuleEngine open(GatewayConfig config, GatewayRules gatewayRules,
       Map<String, RulesSection> rulesByProfile, Clock clock, Counters counters) {
-    RuleStateStore store = SqliteRuleStateStore.open(Path.of(config.dataDir()).resolve(STATE_FILE));
+    RuleStateStore store = SqliteRuleStateStore.open(Path.of(config.dataDir()).resolve(STATE_FILE), counters);
     return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesByProfile, store, clock, counters,
         () -> UUID.randomUUID().toString());
   }
 
+  /**
+   * @param gatewayRules the validated rule parts of the config ({@link GatewayRulesParser})
+   * @param rulesByProfile each profile id's {@code rules} section; profiles without one may be absent
+   * @param ids alert id generator (random UUIDs in production)
+   */
   public RuleEngine(String gatewayId, List<DeviceConfig> deviceConfigs, GatewayRules gatewayRules,
       Map<String, RulesSection> rulesByProfile, RuleStateStore store, Clock clock, Counters counters,
       Supplier<String> ids) {
     this.gatewayId = gatewayId;
     this.clock = clock;
-    this.counters = counters;
     this.ids = ids;
     this.store = store;
     this.gatewayRules = gatewayRules;
@@ -108,7 +120,9 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     Output out = new Output(limiter, clock.instant());
     applyCommands(out);
     devices.putIfAbsent(e.deviceId(), e.device());
-    offline.seen(e.deviceId(), out);
+    if (e.type() != CanonicalType.DEVICE_OFFLINE) {
+      offline.seen(e.deviceId(), out);
+    }
     households.seen(e, out);
     if (maintenance.hold(e)) {
       windowView = maintenance.view();
@@ -154,12 +168,18 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     if (!until.isAfter(clock.instant())) {
       throw new IllegalArgumentException("until must be in the future, was " + until);
     }
-    commands.add(new Command(scope, until));
+    offer(new Command(scope, until));
   }
 
   @Override
   public void leaveMaintenance(MaintenanceScope scope) {
-    commands.add(new Command(scope, null));
+    offer(new Command(scope, null));
+  }
+
+  private void offer(Command c) {
+    if (!commands.offer(c)) {
+      throw new IllegalStateException("too many maintenance commands waiting for the engine");
+    }
   }
 
   @Override
@@ -228,11 +248,13 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
 
   private void restore(Map<String, String> state) {
     int restored = 0;
-    for (Map.Entry<String, String> e : state.entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(state).entrySet()) {
       String key = e.getKey();
       try {
         if (key.startsWith("episode/")) {
-          episodes.restore(StateCodec.episode(e.getValue()));
+          Episode ep = StateCodec.episode(e.getValue());
+          String owner = ep.key.deviceId();
+          episodes.restore(ep, configuredIds.contains(owner) || households.watches(owner));
         } else if (ThresholdTracker.owns(key)) {
           thresholds.restore(key, e.getValue());
         } else if (TelemetryFilter.owns(key)) {

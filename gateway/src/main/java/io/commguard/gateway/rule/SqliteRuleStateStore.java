@@ -1,5 +1,6 @@
 package io.commguard.gateway.rule;
 
+import io.commguard.gateway.metrics.Counters;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -46,24 +47,30 @@ public final class SqliteRuleStateStore implements RuleStateStore {
   private Map<String, Object> pending = new LinkedHashMap<>();
   private final ArrayDeque<String[]> inhibited = new ArrayDeque<>();
   private List<CompletableFuture<Void>> waiters = new ArrayList<>();
-  private long inhibitedDropped;
   private boolean closed;
   private final Thread writer;
+  private final Counters counters;
 
-  private SqliteRuleStateStore(Connection db, Map<String, String> loaded) {
+  private SqliteRuleStateStore(Connection db, Map<String, String> loaded, Counters counters) {
     this.db = db;
     this.loaded = loaded;
+    this.counters = counters;
     this.writer = new Thread(this::run, "rules-state-writer");
     this.writer.setDaemon(true);
     this.writer.start();
   }
 
-  /** Opens (or creates) the store in {@code file} and loads its state; blocking, call at boot. */
-  public static SqliteRuleStateStore open(Path file) {
+  /**
+   * Opens (or creates) the store in {@code file} and loads its state; blocking, call at boot.
+   *
+   * @param counters where events dropped from the full maintenance queue are counted
+   *     ({@code rule_inhibited_dropped})
+   */
+  public static SqliteRuleStateStore open(Path file, Counters counters) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       try {
-        return openOrThrow(file);
+        return openOrThrow(file, counters);
       } catch (SQLException e) {
         Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
         LOG.log(Level.ERROR, "Rule state unreadable, moved aside and started empty; open alarms may be re-raised"
@@ -71,14 +78,14 @@ public final class SqliteRuleStateStore implements RuleStateStore {
         Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-wal"));
         Files.deleteIfExists(file.resolveSibling(file.getFileName() + "-shm"));
-        return openOrThrow(file);
+        return openOrThrow(file, counters);
       }
     } catch (IOException | SQLException e) {
       throw new IllegalStateException("Cannot open rule state " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private static SqliteRuleStateStore openOrThrow(Path file) throws SQLException {
+  private static SqliteRuleStateStore openOrThrow(Path file, Counters counters) throws SQLException {
     Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
     try (Statement s = db.createStatement()) {
       s.execute("PRAGMA journal_mode=WAL");
@@ -93,7 +100,7 @@ public final class SqliteRuleStateStore implements RuleStateStore {
         }
       }
       db.setAutoCommit(false);
-      return new SqliteRuleStateStore(db, Map.copyOf(loaded));
+      return new SqliteRuleStateStore(db, Map.copyOf(loaded), counters);
     } catch (SQLException e) {
       db.close();
       throw e;
@@ -125,8 +132,8 @@ public final class SqliteRuleStateStore implements RuleStateStore {
   public void keepInhibited(String deviceId, String json) {
     synchronized (lock) {
       if (inhibited.size() >= INHIBITED_QUEUE) {
-        inhibited.pollFirst();
-        inhibitedDropped++;
+        String[] dropped = inhibited.pollFirst();
+        counters.increment("rule_inhibited_dropped", dropped[0], "queue_full");
       }
       inhibited.addLast(new String[] {deviceId, json});
       lock.notifyAll();
@@ -145,13 +152,6 @@ public final class SqliteRuleStateStore implements RuleStateStore {
       lock.notifyAll();
     }
     return f;
-  }
-
-  /** Events dropped from the maintenance queue because it was full. */
-  public long inhibitedDropped() {
-    synchronized (lock) {
-      return inhibitedDropped;
-    }
   }
 
   private void run() {

@@ -23,7 +23,8 @@ final class StateCodec {
   record EpisodeState(String deviceId, String profileId, String model, Site site, String location,
       EventKind kind, CanonicalType type, String episodeKey, String alertId, int level, int desiredLevel,
       long occurredAtMs, long lastActivityMs, long lastUpdateMs, boolean pulse, boolean managed,
-      String nativeCode, String description, List<Measurement> measurements, Map<String, String> attributes) {}
+      String nativeCode, String description, List<Measurement> measurements, Map<String, String> attributes,
+      List<String> evidenceSeen) {}
 
   /** A maintenance window as stored. */
   record MaintenanceState(String scope, String alertId, long sinceMs, long untilMs, long inhibited) {}
@@ -39,7 +40,7 @@ final class StateCodec {
     return write(new EpisodeState(d.deviceId(), d.profileId(), d.model(), d.site(), d.location(), ep.kind,
         ep.key.type(), ep.key.episodeKey(), ep.alertId, ep.level, ep.desiredLevel, ms(ep.occurredAt),
         ms(ep.lastActivity), ms(ep.lastUpdate), ep.pulse, ep.managed, ep.nativeCode, ep.description,
-        ep.measurements, ep.attributes));
+        ep.measurements, ep.attributes, List.copyOf(ep.evidenceSeen)));
   }
 
   static Episode episode(String json) {
@@ -61,6 +62,9 @@ final class StateCodec {
     ep.description = s.description();
     ep.measurements = s.measurements() == null ? List.of() : List.copyOf(s.measurements());
     ep.attributes = s.attributes() == null ? Map.of() : Map.copyOf(s.attributes());
+    if (s.evidenceSeen() != null) {
+      ep.evidenceSeen.addAll(s.evidenceSeen());
+    }
     return ep;
   }
 

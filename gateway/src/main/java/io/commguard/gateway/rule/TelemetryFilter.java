@@ -65,6 +65,10 @@ final class TelemetryFilter {
     w.device = e.device();
     boolean moved = false;
     for (Measurement m : e.measurements()) {
+      if (!Double.isFinite(m.value())) {
+        counters.increment("rule_telemetry_not_finite", e.deviceId(), m.name());
+        continue;
+      }
       Reading r = w.readings.get(m.name());
       if (r == null) {
         r = new Reading();
@@ -86,7 +90,9 @@ final class TelemetryFilter {
           e.nativeCode(), e.deviceTime(), out.now(), e.measurements(), e.evidence(), e.attributes(),
           e.description()), rules.rateLimit())) {
         for (Measurement m : e.measurements()) {
-          baseline(e.deviceId(), m.name(), w.readings.get(m.name()), m.value(), out.now());
+          if (Double.isFinite(m.value())) {
+            baseline(e.deviceId(), m.name(), w.readings.get(m.name()), m.value(), out.now());
+          }
         }
         return;
       }

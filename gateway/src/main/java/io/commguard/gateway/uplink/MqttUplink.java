@@ -151,7 +151,7 @@ public final class MqttUplink {
       if (client != null) {
         client.close(true);
       }
-      String clientId = config.clientId() != null ? config.clientId() : "commguard-" + gatewayId;
+      String clientId = config.clientId() != null ? config.clientId() : gatewayId;
       client = new MqttAsyncClient(config.brokerUrl(), clientId, new MemoryPersistence());
       client.setCallback(new Callback(client));
       MqttConnectionOptions options = new MqttConnectionOptions();

@@ -124,4 +124,20 @@ class EpisodeLifecycleTest {
     assertThat(kit.emitted).extracting(AlertDraft::state).containsOnly(AlertState.RAISED);
     assertThat(kit.emitted).extracting(AlertDraft::alertId).doesNotHaveDuplicates().hasSize(3);
   }
+
+  @Test
+  void deviceInventingEpisodeKeys_isCappedPerDevice_oldestClearedFirst() {
+    RuleKit kit = RuleKit.withRules("rateLimit: {eventsPerSecond: 10000, burst: 10000}", "cam-1", "cam-2");
+    for (int i = 0; i < EpisodeBook.MAX_EPISODES_PER_DEVICE + 44; i++) {
+      kit.send(kit.alarm("cam-1", CanonicalType.PERIMETER_INTRUSION, Phase.ACTIVE, 2, "region-" + i));
+      kit.clock.advance(Duration.ofMillis(10));
+    }
+    kit.send(kit.alarm("cam-2", CanonicalType.PERIMETER_INTRUSION, Phase.ACTIVE, 2, "region-0"));
+
+    List<AlertDraft> cleared = kit.emitted.stream().filter(a -> a.state() == AlertState.CLEARED).toList();
+    assertThat(cleared).hasSize(44).allMatch(a -> a.attributes().get("clearedBy").equals("capacity"));
+    assertThat(cleared.get(0).alertId()).isEqualTo("a1");
+    assertThat(kit.counters.get("rule_episodes_evicted", "cam-1", "capacity")).isEqualTo(44);
+    assertThat(kit.emitted).filteredOn(a -> a.device().deviceId().equals("cam-2")).hasSize(1);
+  }
 }

@@ -15,6 +15,7 @@ import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.receiver.CityReceiver;
 import io.commguard.gateway.receiver.CityReceiver.AckPolicy;
+import io.commguard.gateway.testsupport.BlackholeProxy;
 import io.commguard.gateway.testsupport.MosquittoBroker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,9 +63,13 @@ class MqttUplinkIT {
   }
 
   private void startGateway(AckMode mode, int ackTimeoutMs) {
+    startGateway(broker.url(), mode, ackTimeoutMs);
+  }
+
+  private void startGateway(String brokerUrl, AckMode mode, int ackTimeoutMs) {
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
     outbox.start();
-    UplinkConfig config = new UplinkConfig(broker.url(), null, null, null, null, null, mode, 50, 5, ackTimeoutMs, 4, null);
+    UplinkConfig config = new UplinkConfig(brokerUrl, null, null, null, null, null, mode, 50, 5, ackTimeoutMs, 4, null);
     uplink = new MqttUplink(config, "gw-it", outbox, counters);
     uplink.start();
   }
@@ -184,5 +189,25 @@ class MqttUplinkIT {
     Set<Long> sequences = new HashSet<>();
     arrivalOrder.forEach(a -> sequences.add(a.getSequence()));
     assertThat(sequences).hasSize(5_001);
+  }
+
+  @Test
+  void halfDeadLink_isDetectedByMissingAcks_reconnects_andDelivers() throws Exception {
+    startReceiver(AckPolicy.PLATFORM);
+    try (BlackholeProxy proxy = new BlackholeProxy(broker.port())) {
+      startGateway(proxy.url(), AckMode.PLATFORM, 500);
+      List<String> ids = new ArrayList<>(appendMix(50));
+      await().atMost(WAIT).until(() -> pending() == 0);
+
+      proxy.blackhole(true);
+      ids.addAll(appendMix(100));
+      await().atMost(WAIT).until(() -> counters.get("uplink_transmission_fault") > 0);
+      assertThat(uplink.healthy()).isFalse();
+      assertThat(pending()).isEqualTo(100);
+
+      proxy.blackhole(false);
+      await().atMost(WAIT).until(() -> receivedIds.containsAll(ids) && pending() == 0);
+      assertThat(uplink.healthy()).isTrue();
+    }
   }
 }

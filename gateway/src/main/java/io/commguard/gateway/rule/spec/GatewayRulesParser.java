@@ -66,9 +66,9 @@ public final class GatewayRulesParser {
     }
     String scope = r.string(n, "scope", p);
     SitePath path = null;
-    if (scope == null) {
+    if (scope == null && !n.has("scope")) {
       r.problem(p + ".scope", "is required, e.g. 310115001/B3");
-    } else {
+    } else if (scope != null) {
       try {
         path = SitePath.parse(scope);
       } catch (IllegalArgumentException e) {

@@ -18,6 +18,8 @@ final class ErrorReason {
   static final String SHORT_RESPONSE = "short_response";
   static final String UNIT_ID_MISMATCH = "unit_id_mismatch";
   static final String CONNECT_FAILED = "connect_failed";
+  static final String CONNECTION = "connection";
+  static final String PORT_BLOCKED = "port_blocked";
 
   private ErrorReason() {}
 
@@ -26,6 +28,12 @@ final class ErrorReason {
       t = t.getCause();
     }
     return t;
+  }
+
+  /** The cause's message, or its class name when it has none (a bare timeout). */
+  static String detail(Throwable error) {
+    Throwable t = unwrap(error);
+    return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
   }
 
   static String of(Throwable error) {
@@ -41,6 +49,9 @@ final class ErrorReason {
     if (t instanceof ModbusCrcException) {
       return "crc_error";
     }
+    if (t instanceof LinkIo.PortBlockedException) {
+      return PORT_BLOCKED;
+    }
     if (t instanceof ShortResponseException) {
       return SHORT_RESPONSE;
     }
@@ -53,8 +64,9 @@ final class ErrorReason {
       return "out_of_sync";
     }
     if (t instanceof ClosedChannelException || t instanceof IOException
-        || message.startsWith("not connected") || message.startsWith("not reconnected")) {
-      return "connection";
+        || message.startsWith("not connected") || message.startsWith("not reconnected")
+        || message.startsWith("failed to write to port") || message.startsWith("failed to open port")) {
+      return CONNECTION;
     }
     if (t instanceof IndexOutOfBoundsException || t instanceof java.nio.BufferUnderflowException) {
       return "malformed_response";

@@ -13,6 +13,7 @@ import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
 import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.source.modbus.map.ReadRequest;
 import java.lang.System.Logger.Level;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +38,8 @@ final class LinkPoller {
 
   private final ModbusLinkConfig config;
   private final ModbusClient client;
-  private final ScheduledExecutorService poller;
+  private final LinkIo io;
+  private final PollerThread poller;
   private final List<DeviceSession> sessions;
   private final ModbusEvents events;
   private final Counters counters;
@@ -53,10 +54,11 @@ final class LinkPoller {
   private ScheduledFuture<?> wakeup;
   private long wakeupAtNanos = Long.MAX_VALUE;
 
-  LinkPoller(ModbusLinkConfig config, ModbusClient client, ScheduledExecutorService poller,
+  LinkPoller(ModbusLinkConfig config, ModbusClient client, PollerThread poller,
       List<DeviceSession> sessions, ModbusEvents events, Counters counters, RateLimitedLog rateLimited) {
     this.config = config;
     this.client = client;
+    this.io = config.transport() == ModbusLinkConfig.Transport.RTU ? LinkIo.dedicated(config.id(), config.timeoutMs()) : LinkIo.inline();
     this.poller = poller;
     this.sessions = List.copyOf(sessions);
     this.events = events;
@@ -93,7 +95,10 @@ final class LinkPoller {
       }
       queue.clear();
       due.clear();
-      client.disconnectAsync().whenComplete((v, ex) -> done.complete(null));
+      closePort().whenComplete((v, ex) -> {
+        io.shutdown();
+        done.complete(null);
+      });
     });
     return done;
   }
@@ -103,6 +108,18 @@ final class LinkPoller {
       return;
     }
     long now = System.nanoTime();
+    try {
+      planDue(now);
+      dispatch(now);
+    } catch (RuntimeException e) {
+      // A bug must not silence the link for good: count it, say so, and keep the timer going.
+      counters.increment("modbus_poller_errors", config.id(), e.getClass().getSimpleName());
+      LOG.log(Level.ERROR, "Modbus poller error; link keeps polling link=" + config.id(), e);
+    }
+    scheduleWakeup(now);
+  }
+
+  private void planDue(long now) {
     while (!due.isEmpty() && due.peek().atNanos <= now) {
       Due d = due.poll();
       DeviceSession s = d.session;
@@ -111,15 +128,16 @@ final class LinkPoller {
         continue;
       }
       long interval = s.intervalNanos(d.group);
-      due.add(new Due(Math.max(d.atNanos + interval, now), s, d.group));
+      long next = d.atNanos + interval;
+      // Late by a whole interval or more (a stalled machine): skip the missed rounds, never
+      // catch up in a burst.
+      due.add(new Due(next > now ? next : now + interval, s, d.group));
       if (s.cycleRunning[d.group]) {
         counters.increment("modbus_poll_overruns", s.id(), "previous_poll_running");
         continue;
       }
       startCycle(s, d.group, false);
     }
-    dispatch(now);
-    scheduleWakeup(now);
   }
 
   private void startCycle(DeviceSession s, int group, boolean front) {
@@ -161,13 +179,17 @@ final class LinkPoller {
       return;
     }
     connecting = true;
-    client.connectAsync().whenCompleteAsync((v, ex) -> {
+    io.call(client::connectAsync).whenCompleteAsync((v, ex) -> {
       connecting = false;
       if (stopped) {
         return;
       }
       if (ex != null) {
-        String detail = String.valueOf(ErrorReason.unwrap(ex).getMessage());
+        String detail = ErrorReason.detail(ex);
+        if (ErrorReason.of(ex).equals(ErrorReason.PORT_BLOCKED)) {
+          io.abandon();
+          closePort();
+        }
         rateLimited.log(Level.WARNING, "connect/" + config.id(), "Modbus link connect failed link=" + config.id()
             + " transport=" + config.transport() + " detail=" + detail);
         // Every device waiting on this link counts a failed poll and backs off.
@@ -178,6 +200,7 @@ final class LinkPoller {
           }
         }
         for (Cycle c : waiting) {
+          counters.increment("modbus_errors", c.session.id(), ErrorReason.CONNECT_FAILED);
           failCycle(c, ErrorReason.CONNECT_FAILED, detail);
         }
       }
@@ -190,13 +213,9 @@ final class LinkPoller {
     ReadRequest r = p.request();
     DeviceSession s = p.cycle.session;
     counters.increment("modbus_requests", s.id(), r.table().name().toLowerCase(java.util.Locale.ROOT));
-    CompletableFuture<ModbusResponsePdu> response;
-    try {
-      response = client.sendAsync(s.device.unitId(), pdu(r)).toCompletableFuture();
-    } catch (RuntimeException e) {
-      response = CompletableFuture.failedFuture(e);
-    }
-    response.whenCompleteAsync((pdu, ex) -> onResponse(p, pdu, ex), poller);
+    ModbusRequestPdu request = pdu(r);
+    io.call(() -> client.sendAsync(s.device.unitId(), request))
+        .whenCompleteAsync((pdu, ex) -> onResponse(p, pdu, ex), poller);
   }
 
   private void onResponse(Pending p, ModbusResponsePdu pdu, Throwable ex) {
@@ -232,7 +251,7 @@ final class LinkPoller {
     Cycle c = p.cycle;
     DeviceSession s = c.session;
     String reason = ErrorReason.of(ex);
-    String detail = String.valueOf(ErrorReason.unwrap(ex).getMessage());
+    String detail = ErrorReason.detail(ex);
     counters.increment("modbus_errors", s.id(), reason);
     ReadRequest r = p.request();
     if (reason.equals(ErrorReason.ILLEGAL_DATA_ADDRESS) && r.coversSeveralRanges()) {
@@ -246,6 +265,17 @@ final class LinkPoller {
       dropQueued(c);
       startCycle(s, c.group, true);
       return;
+    }
+    if (reason.equals(ErrorReason.PORT_BLOCKED)) {
+      // The serial thread is stuck in a write (line or adapter gone): leave it, close the port
+      // from aside and reopen it on a fresh thread at the next poll.
+      LOG.log(Level.WARNING, "Modbus serial port stuck; reopening it link=" + config.id() + " port=" + config.serialPort());
+      counters.increment("modbus_port_reopens", s.id(), reason);
+      io.abandon();
+      closePort();
+    } else if (reason.equals(ErrorReason.CONNECTION) && config.transport() == ModbusLinkConfig.Transport.RTU) {
+      // An unplugged USB adapter can leave the port "open"; close it so the next poll reopens it.
+      closePort();
     }
     if (!reason.equals(ErrorReason.TIMEOUT) && p.attempts < config.retries()) {
       p.attempts++;
@@ -285,6 +315,19 @@ final class LinkPoller {
     }
   }
 
+  /** Closes the connection or port without ever waiting on the poller thread. */
+  private CompletableFuture<Void> closePort() {
+    return CompletableFuture.runAsync(() -> client.disconnectAsync().toCompletableFuture().join(), CLOSER)
+        .exceptionally(ex -> null);
+  }
+
+  /** Closing a stuck serial port can itself block; it happens on throwaway daemon threads. */
+  private static final java.util.concurrent.Executor CLOSER = task -> {
+    Thread t = new Thread(task, "modbus-close");
+    t.setDaemon(true);
+    t.start();
+  };
+
   private void dropQueued(Cycle c) {
     queue.removeIf(q -> q.cycle == c);
   }
@@ -317,7 +360,13 @@ final class LinkPoller {
       wakeup.cancel(false);
     }
     wakeupAtNanos = next;
-    wakeup = poller.schedule(this::pump, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+    wakeup = poller.schedule(this::wake, Math.max(0, next - now));
+  }
+
+  private void wake() {
+    wakeup = null;
+    wakeupAtNanos = Long.MAX_VALUE;
+    pump();
   }
 
   private static ModbusRequestPdu pdu(ReadRequest r) {

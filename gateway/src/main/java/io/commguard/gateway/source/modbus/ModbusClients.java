@@ -66,7 +66,8 @@ final class ModbusClients {
 
   /**
    * Drops Modbus TCP responses whose unit id differs from their request's (the library matches
-   * responses by transaction id only) and reports them.
+   * responses by transaction id only) and reports them. The map holds at most one entry per
+   * transaction id (65,536), entries of timed-out requests being overwritten when ids wrap.
    */
   private static final class UnitIdCheckingTransport implements ModbusTcpClientTransport {
     private final ModbusTcpClientTransport delegate;

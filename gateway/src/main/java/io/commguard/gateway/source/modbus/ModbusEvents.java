@@ -1,12 +1,12 @@
 package io.commguard.gateway.source.modbus;
 
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Hands a device's events to the pipeline. When the sink refuses one (overload), the device's
@@ -16,10 +16,10 @@ import java.util.concurrent.ScheduledExecutorService;
 final class ModbusEvents {
   private final EventSink sink;
   private final Counters counters;
-  private final ScheduledExecutorService poller;
+  private final PollerThread poller;
   private final RateLimitedLog rateLimited;
 
-  ModbusEvents(EventSink sink, Counters counters, ScheduledExecutorService poller, RateLimitedLog rateLimited) {
+  ModbusEvents(EventSink sink, Counters counters, PollerThread poller, RateLimitedLog rateLimited) {
     this.sink = sink;
     this.counters = counters;
     this.poller = poller;

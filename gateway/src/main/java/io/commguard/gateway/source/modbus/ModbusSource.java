@@ -5,8 +5,10 @@ import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.pipeline.EventSink;
+import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,10 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Polls Modbus gas detectors on every configured link and delivers their state changes, readings
@@ -30,7 +29,7 @@ import java.util.function.Function;
 public final class ModbusSource implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ModbusSource.class.getName());
 
-  private final ScheduledExecutorService poller;
+  private final PollerThread poller;
   private final List<LinkPoller> links = new ArrayList<>();
 
   /**
@@ -39,12 +38,8 @@ public final class ModbusSource implements AutoCloseable {
    * @throws IllegalArgumentException when a device names an unknown link
    */
   public ModbusSource(List<ModbusLinkConfig> links, List<ModbusDevice> devices, EventSink sink, Counters counters) {
-    this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "modbus-poller");
-      t.setDaemon(true);
-      return t;
-    });
-    RateLimitedLog rateLimited = new RateLimitedLog(LOG);
+    this.poller = new PollerThread();
+    RateLimitedLog rateLimited = new RateLimitedLog(LOG, 60_000);
     ModbusEvents events = new ModbusEvents(sink, counters, poller, rateLimited);
     Map<String, ModbusLinkConfig> linkById = new LinkedHashMap<>();
     links.forEach(l -> linkById.put(l.id(), l));
@@ -74,26 +69,32 @@ public final class ModbusSource implements AutoCloseable {
    * Builds the source from the gateway configuration: every device with a {@code modbus} block is
    * polled over its link with the {@code modbus} section of its profile.
    *
-   * @param profiles the {@code modbus} section of a profile by profile id, or null when the profile
-   *     is unknown or has none
-   * @throws IllegalArgumentException when a Modbus device's profile has no {@code modbus} section
+   * @param profiles loaded profiles by id ({@code ProfileLoader.loadDirectory})
+   * @throws IllegalArgumentException when a Modbus device's profile is unknown or has no
+   *     {@code modbus} section
    */
-  public static ModbusSource fromConfig(GatewayConfig config, Function<String, ModbusProfile> profiles,
+  public static ModbusSource fromConfig(GatewayConfig config, Map<String, DeviceProfile> profiles,
       EventSink sink, Counters counters) {
     List<ModbusDevice> devices = new ArrayList<>();
     for (DeviceConfig d : config.devices()) {
       if (d.modbus() == null) {
         continue;
       }
-      ModbusProfile profile = profiles.apply(d.profile());
-      if (profile == null) {
+      DeviceProfile profile = profiles.get(d.profile());
+      ModbusProfile map = profile == null ? null : profile.section("modbus", ModbusProfile.class);
+      if (map == null) {
         throw new IllegalArgumentException("Device " + d.id() + " is a Modbus device but profile '" + d.profile()
-            + "' has no modbus section");
+            + "' " + (profile == null ? "does not exist" : "has no modbus section"));
       }
-      devices.add(new ModbusDevice(new DeviceRef(d.id(), d.profile(), d.profile(), d.site(), d.location()),
-          d.modbus().link(), d.modbus().unitId(), profile));
+      devices.add(new ModbusDevice(new DeviceRef(d.id(), d.profile(), profile.model(), d.site(), d.location()),
+          d.modbus().link(), d.modbus().unitId(), map));
     }
     return new ModbusSource(config.modbusLinks(), devices, sink, counters);
+  }
+
+  /** True when the configuration has at least one device to poll. */
+  public boolean hasDevices() {
+    return !links.isEmpty();
   }
 
   /** Starts polling every link; returns at once. */
@@ -110,7 +111,7 @@ public final class ModbusSource implements AutoCloseable {
     } catch (Exception e) {
       LOG.log(System.Logger.Level.WARNING, "Modbus links did not all close in time detail=" + e.getMessage());
     }
-    poller.shutdownNow();
+    poller.shutdown();
   }
 
   @Override

@@ -94,4 +94,29 @@ class ModbusRtuSerialIT {
     assertThat(counters.total("modbus_errors")).isZero();
     assertThat(counters.get("modbus_polls", "gas-2", "ok")).isPositive();
   }
+
+  @Test
+  void serialLineLost_deviceGoesOffline_andRecoversWhenTheLineIsBack() {
+    line = SocatPtyPair.start(dir);
+    slave = PymodbusSimulator.serial(dir, SPEC, line.deviceEnd());
+    ModbusLinkConfig bus = new ModbusLinkConfig("bus-1", Transport.RTU, null, null, line.gatewayEnd(),
+        9600, 8, 1, ModbusLinkConfig.Parity.NONE, 500, null, null, null, 20, null, 4000);
+    var profile = TestProfiles.shipped("generic/rs485-gas-0x6000");
+    RecordingSink sink = new RecordingSink();
+    Counters counters = new Counters();
+    source = new ModbusSource(List.of(bus), List.of(
+        new ModbusDevice(new DeviceRef("gas-2", "generic-rs485-gas-0x6000", "", null, ""), "bus-1", 2, profile)),
+        sink, counters);
+    source.start();
+    await().atMost(Duration.ofSeconds(15)).until(() -> counters.get("modbus_polls", "gas-2", "ok") >= 2);
+
+    // The USB adapter is unplugged: both ends of the line disappear.
+    slave.close();
+    line.close();
+    await().atMost(Duration.ofSeconds(20)).until(() -> sink.count("gas-2", CanonicalType.DEVICE_OFFLINE, Phase.ACTIVE) == 1);
+
+    line = SocatPtyPair.start(dir);
+    slave = PymodbusSimulator.serial(dir, SPEC, line.deviceEnd());
+    await().atMost(Duration.ofSeconds(20)).until(() -> sink.count("gas-2", CanonicalType.DEVICE_OFFLINE, Phase.INACTIVE) == 1);
+  }
 }

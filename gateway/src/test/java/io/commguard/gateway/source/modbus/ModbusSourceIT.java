@@ -17,7 +17,9 @@ import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.model.Site;
-import io.commguard.gateway.source.modbus.map.ModbusProfile;
+import io.commguard.gateway.profile.DeviceProfile;
+import io.commguard.gateway.profile.ProfileLoader;
+import io.commguard.gateway.profile.ProfileSections;
 import io.commguard.gateway.testsupport.PymodbusSimulator;
 import io.commguard.gateway.testsupport.PymodbusSimulator.Framing;
 import java.nio.file.Path;
@@ -78,19 +80,20 @@ class ModbusSourceIT {
     ProblemCollector problems = new ProblemCollector("gateway.yaml");
     ModbusLinkConfig.validateAll(config.modbusLinks(), config.devices(), problems);
     assertThat(problems.problems()).isEmpty();
-    Map<String, ModbusProfile> profiles = Map.of(
-        "honeywell-midas", TestProfiles.shipped("honeywell/midas"),
-        "generic-rs485-gas-0x6000", TestProfiles.shipped("generic/rs485-gas-0x6000"),
-        "generic-reading-decimals-sensor", TestProfiles.shipped("generic/reading-decimals-sensor"));
+    // The real profile loader with every registered section, over the shipped device-profiles folder.
+    Map<String, DeviceProfile> profiles = new ProfileLoader(ProfileSections.all()).loadDirectory(TestProfiles.dir());
     RecordingSink sink = new RecordingSink();
     Counters counters = new Counters();
-    source = ModbusSource.fromConfig(config, profiles::get, sink, counters);
+    source = ModbusSource.fromConfig(config, profiles, sink, counters);
+    assertThat(source.hasDevices()).isTrue();
     source.start();
 
     // Warm-up on both detectors.
     awaitEvent(sink, "midas-1", "warm_up", Phase.ACTIVE);
     awaitEvent(sink, "module-2", "warm_up", Phase.ACTIVE);
     DeviceEvent warm = last(sink, "midas-1", "warm_up");
+    assertThat(warm.device().model()).isEqualTo("Midas gas detector (Modbus TCP map)");
+    assertThat(warm.device().site().building()).isEqualTo("B3");
     assertThat(warm.kind()).isEqualTo(EventKind.STATUS);
     assertThat(warm.type()).isEqualTo(CanonicalType.MAINTENANCE);
     assertThat(warm.attributes()).containsEntry("deviceState", "WARM_UP");

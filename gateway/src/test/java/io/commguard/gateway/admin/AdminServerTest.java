@@ -1,0 +1,144 @@
+package io.commguard.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.commguard.gateway.config.AdminConfig;
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.config.DeviceConfig;
+import io.commguard.gateway.rule.RuleEngine;
+import io.commguard.gateway.rule.RuleStateStore;
+import io.commguard.gateway.rule.spec.GatewayRules;
+import io.commguard.gateway.testsupport.MutableClock;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The admin API on a real loopback port, driving a real rules engine. */
+class AdminServerTest {
+  private static final String TOKEN = "test-token-0123456789abcdef";
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T02:00:00Z"));
+  private final Counters counters = new Counters();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Vertx vertx;
+  private RuleEngine engine;
+  private AdminServer server;
+  private String base;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    engine = new RuleEngine("gw-1", List.of(new DeviceConfig("gas-1", "p1", null, null, null, null)),
+        GatewayRules.NONE, Map.of(), RuleStateStore.IN_MEMORY, clock, counters, () -> "id-1");
+    counters.increment("events_in");
+    server = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null), TOKEN, engine, counters,
+        () -> Map.of("uplink", "CONNECTED"), clock);
+    int port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    base = "http://127.0.0.1:" + port;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void everyEndpoint_refusesAMissingOrWrongToken() throws Exception {
+    for (String path : List.of("/health", "/metrics", "/maintenance")) {
+      assertThat(send(HttpRequest.newBuilder(URI.create(base + path)).GET()).statusCode()).isEqualTo(401);
+      assertThat(send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer wrong").GET())
+          .statusCode()).isEqualTo(401);
+    }
+    assertThat(counters.get("admin_rejected", "", "unauthorized")).isEqualTo(6);
+  }
+
+  @Test
+  void healthAndMetrics() throws Exception {
+    HttpResponse<String> health = send(authed("/health").GET());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(health.body()).getMap()).containsEntry("status", "UP").containsEntry("uplink", "CONNECTED");
+    HttpResponse<String> metrics = send(authed("/metrics").GET());
+    assertThat(new JsonObject(metrics.body()).getLong("events_in")).isEqualTo(1L);
+  }
+
+  @Test
+  void maintenance_postListDelete_reachTheEngine() throws Exception {
+    HttpResponse<String> posted = send(authed("/maintenance")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT2H\"}")));
+    assertThat(posted.statusCode()).isEqualTo(202);
+    assertThat(new JsonObject(posted.body()).getString("until")).isEqualTo("2026-11-22T04:00:00Z");
+    List<AlertDraft> entered = engine.tick(clock.instant());
+    assertThat(entered).extracting(AlertDraft::type, a -> a.state().name())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(CanonicalType.MAINTENANCE, "RAISED"));
+
+    JsonArray windows = new JsonArray(send(authed("/maintenance").GET()).body());
+    assertThat(windows.getJsonObject(0).getString("scope")).isEqualTo("device:gas-1");
+
+    assertThat(send(authed("/maintenance?device=gas-1").DELETE()).statusCode()).isEqualTo(202);
+    assertThat(engine.tick(clock.instant())).extracting(a -> a.state().name()).containsExactly("CLEARED");
+  }
+
+  @Test
+  void badRequests_areRefusedWithAReason() throws Exception {
+    record Case(String body, String reason) {}
+    for (Case c : List.of(
+        new Case("{\"device\":\"ghost\",\"duration\":\"PT1H\"}", "unknown device ghost"),
+        new Case("{\"device\":\"gas-1\"}", "give until"),
+        new Case("{\"device\":\"gas-1\",\"site\":\"310115001\",\"duration\":\"PT1H\"}", "exactly one"),
+        new Case("{\"device\":\"gas-1\",\"duration\":\"2 hours\"}", "ISO-8601"),
+        new Case("{\"device\":\"gas-1\",\"until\":\"2020-01-01T00:00:00Z\"}", "future"),
+        new Case("not json", "JSON object"))) {
+      HttpResponse<String> r = send(authed("/maintenance").POST(HttpRequest.BodyPublishers.ofString(c.body())));
+      assertThat(r.statusCode()).as(c.body()).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getString("error")).as(c.body()).contains(c.reason());
+    }
+    assertThat(send(authed("/maintenance").POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000)))).statusCode())
+        .isEqualTo(413);
+    assertThat(send(authed("/nope").GET()).statusCode()).isEqualTo(404);
+    assertThat(send(authed("/health").DELETE()).statusCode()).isEqualTo(405);
+  }
+
+  @Test
+  void refusesToStartWithoutAToken_orOffLoopback(@TempDir Path dir) throws Exception {
+    AdminConfig noFile = new AdminConfig(true, null, null, null);
+    assertThatThrownBy(() -> AdminServer.loadToken(noFile, Map.of())).hasMessageContaining("without a token");
+    assertThat(AdminServer.loadToken(noFile, Map.of(AdminServer.TOKEN_ENV, TOKEN))).isEqualTo(TOKEN);
+    Path file = dir.resolve("token");
+    Files.writeString(file, TOKEN + "\n");
+    assertThat(AdminServer.loadToken(new AdminConfig(true, null, null, file.toString()), Map.of())).isEqualTo(TOKEN);
+    Files.writeString(file, "  \n");
+    assertThatThrownBy(() -> AdminServer.loadToken(new AdminConfig(true, null, null, file.toString()), Map.of()))
+        .hasMessageContaining("without a token");
+    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "0.0.0.0", 0, null), TOKEN, engine,
+        counters, Map::of, clock)).hasMessageContaining("loopback");
+    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null), "short", engine,
+        counters, Map::of, clock)).hasMessageContaining("at least 16");
+  }
+
+  private HttpRequest.Builder authed(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN)
+        .timeout(Duration.ofSeconds(10));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

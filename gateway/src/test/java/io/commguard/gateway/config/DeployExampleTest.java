@@ -1,0 +1,20 @@
+package io.commguard.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Keeps deploy/gateway.example.yaml true: every key in it is real and valid. */
+class DeployExampleTest {
+  @Test
+  void example_onlyProblemsAreThePasswordHashPlaceholders() {
+    Path example = Path.of("..", "deploy", "gateway.example.yaml");
+
+    assertThatThrownBy(() -> ConfigLoader.load(example))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problems())
+            .extracting(Problem::path)
+            .containsExactly("devices[0].passwordHash", "devices[1].passwordHash"));
+  }
+}

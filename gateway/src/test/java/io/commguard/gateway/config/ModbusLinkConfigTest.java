@@ -1,0 +1,109 @@
+package io.commguard.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModbusLinkConfigTest {
+
+  private static ModbusLinkConfig tcp(String id, String host, Integer port) {
+    return new ModbusLinkConfig(id, Transport.TCP, host, port, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  private static final String YAML = """
+      gatewayId: gw-1
+      uplink:
+        brokerUrl: tcp://127.0.0.1:1883
+      modbusLinks:
+        - id: plant-room
+          transport: TCP
+          host: 192.0.2.10
+        - id: b3-bus
+          transport: RTU_OVER_TCP
+          host: 192.0.2.20
+          port: 4001
+          timeoutMs: 800
+          interFrameDelayMs: 50
+        - id: local-485
+          transport: RTU
+          serialPort: /dev/ttyUSB0
+          baudRate: 9600
+          parity: EVEN
+      devices:
+        - id: gas-b3-1
+          profile: generic-rs485-gas-0x6000
+          location: B3 boiler room
+          modbus: {link: b3-bus, unitId: 7}
+        - id: gas-plant
+          profile: honeywell-midas
+          modbus: {link: plant-room}
+      """;
+
+  @Test
+  void configFile_withModbusLinksAndDevices_loads() throws Exception {
+    GatewayConfig c = ConfigLoader.parse(new java.io.ByteArrayInputStream(YAML.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml");
+    assertThat(c.modbusLinks()).extracting(ModbusLinkConfig::transport)
+        .containsExactly(Transport.TCP, Transport.RTU_OVER_TCP, Transport.RTU);
+    assertThat(c.modbusLinks().get(1).interFrameDelayMs()).isEqualTo(50);
+    assertThat(c.modbusLinks().get(2).parity()).isEqualTo(ModbusLinkConfig.Parity.EVEN);
+    assertThat(c.devices().get(0).modbus()).isEqualTo(new DeviceModbusConfig("b3-bus", 7));
+    assertThat(c.devices().get(1).modbus().unitId()).isEqualTo(1);
+  }
+
+  @Test
+  void configFile_withBadModbusPart_namesFileAndPath() {
+    String bad = YAML.replace("unitId: 7", "unitId: 300").replace("port: 4001\n    ", "");
+    var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> ConfigLoader.parse(new java.io.ByteArrayInputStream(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml"),
+        InvalidInputException.class);
+    assertThat(thrown.problems()).extracting(Problem::toString).contains(
+        "gateway.yaml: devices[0].modbus.unitId: must be 1..247 on a RTU_OVER_TCP link (0 is broadcast on RTU), was 300",
+        "gateway.yaml: modbusLinks[1].port: is required for a RTU_OVER_TCP link (serial device servers use their own port)");
+  }
+
+  @Test
+  void defaults_followTheTransport() {
+    ModbusLinkConfig t = tcp("t", "10.0.0.5", null);
+    assertThat(t.port()).isEqualTo(502);
+    assertThat(t.maxConcurrentRequests()).isEqualTo(1);
+    assertThat(t.interFrameDelayMs()).isZero();
+    assertThat(t.offlineAfterFailures()).isEqualTo(3);
+    assertThat(t.maxBackoffMs()).isEqualTo(60_000);
+    ModbusLinkConfig rtu = new ModbusLinkConfig("r", Transport.RTU, null, null, "/dev/ttyUSB0", null, null, null, null,
+        null, null, null, 8, null, null, null);
+    assertThat(rtu.maxConcurrentRequests()).isEqualTo(1);
+    assertThat(rtu.interFrameDelayMs()).isEqualTo(20);
+    assertThat(rtu.baudRate()).isEqualTo(9600);
+  }
+
+  @Test
+  void validateAll_reportsEveryProblemWithItsPath() {
+    List<ModbusLinkConfig> links = List.of(
+        tcp("a", null, 70000),
+        new ModbusLinkConfig("a", Transport.RTU, "host", null, null, 5, null, null, null, 10, null, 9, null, null, null, null),
+        new ModbusLinkConfig("dtu", Transport.RTU_OVER_TCP, "10.0.0.9", null, null, null, null, null, null, null, null, null, null, null, null, null));
+    List<DeviceConfig> devices = List.of(
+        new DeviceConfig("g1", "p", null, null, null, null, new DeviceModbusConfig("a", 1), null),
+        new DeviceConfig("g2", "p", null, null, null, null, new DeviceModbusConfig("a", 1), null),
+        new DeviceConfig("g3", "p", null, null, null, null, new DeviceModbusConfig("nope", 1), null),
+        new DeviceConfig("g4", "p", null, null, null, null, new DeviceModbusConfig("dtu", 0), null),
+        new DeviceConfig("mqtt", "p", "hash", null, null, null));
+    ProblemCollector problems = new ProblemCollector("gateway.yaml");
+    ModbusLinkConfig.validateAll(links, devices, problems);
+    assertThat(problems.problems()).extracting(Problem::path).containsExactlyInAnyOrder(
+        "modbusLinks[0].host",
+        "modbusLinks[0].port",
+        "modbusLinks[1].serialPort",
+        "modbusLinks[1].host",
+        "modbusLinks[1].baudRate",
+        "modbusLinks[1].timeoutMs",
+        "modbusLinks[1].retries",
+        "modbusLinks[1].id",
+        "modbusLinks[2].port",
+        "devices[1].modbus.unitId",
+        "devices[2].modbus.link",
+        "devices[3].modbus.unitId");
+  }
+}
