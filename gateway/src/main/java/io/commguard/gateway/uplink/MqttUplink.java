@@ -169,9 +169,8 @@ public final class MqttUplink {
       if (config.passwordEnv() != null && System.getenv(config.passwordEnv()) != null) {
         options.setPassword(System.getenv(config.passwordEnv()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
-      if (config.tls() != null) {
-        options.setSocketFactory(PemTls.socketFactory(config.tls()));
-      }
+      options.setSocketFactory(config.tls() != null
+          ? NoDelaySockets.tls(PemTls.socketFactory(config.tls())) : NoDelaySockets.plain());
       MqttAsyncClient c = client;
       client.connect(options, null, listener(
           token -> onUplinkThread(() -> onConnected(c)),

@@ -1,0 +1,72 @@
+package io.commguard.bench;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * One gateway under test with everything around it: the city Mosquitto, the city subscriber, the
+ * Modbus simulator links (optional), the gateway JVM and the connected device fleet. Closed in
+ * reverse order.
+ */
+final class GatewayRig implements AutoCloseable {
+  final Latencies latencies = new Latencies();
+  final Mosquitto city;
+  final CitySubscriber subscriber;
+  final ModbusFarm modbus;
+  final GatewayProcess gateway;
+  final DeviceFleet fleet;
+  final long connectMs;
+
+  GatewayRig(Path workDir, Path gatewayJar, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
+      int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs) throws Exception {
+    Path dir = Scenarios.freshDir(workDir.resolve(name));
+    city = Mosquitto.start(dir, "city-broker");
+    subscriber = new CitySubscriber(CitySubscriber.Mode.CITY, "city/+/alerts", 1, latencies, id -> { }, n -> { });
+    subscriber.start(city.port());
+    modbus = modbusLinks > 0 ? ModbusFarm.start(modbusLinks) : null;
+    List<SimDevice> devices = new ArrayList<>();
+    for (int i = 0; i < deviceCount; i++) {
+      devices.add(device.apply(i));
+    }
+    int endpointPort = FreePort.next();
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), endpointPort,
+        city.port(), devices, modbus == null ? List.of() : modbus.links, unitsPerLink));
+    gateway = GatewayProcess.start(gatewayJar, config, dir, "128m", jvmArgs);
+    gateway.awaitReady(Duration.ofSeconds(60));
+    fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, window, DeviceFleet.Credit.ON_PUBACK, latencies);
+    long t0 = System.nanoTime();
+    fleet.connect("127.0.0.1", endpointPort, GatewayConfigWriter.PASSWORD, Duration.ofSeconds(180));
+    connectMs = (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /** Waits until every tagged alert arrived at the city, or {@code timeout}. */
+  boolean awaitTaggedAlerts(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (latencies.outstanding() == 0) {
+        return true;
+      }
+      Mosquitto.sleep(20);
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (fleet != null) {
+      fleet.close();
+    }
+    gateway.close();
+    subscriber.close();
+    if (modbus != null) {
+      modbus.close();
+    }
+    city.close();
+  }
+}

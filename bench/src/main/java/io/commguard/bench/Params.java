@@ -1,0 +1,32 @@
+package io.commguard.bench;
+
+/**
+ * Sizes of one harness run. {@link #standard()} is the published run; {@link #smoke()} is the
+ * seconds-long run the test suite does so the harness never rots (no figure of it means anything).
+ */
+record Params(
+    String name,
+    int steadyDevices,
+    int steadyRate,
+    int steadySeconds,
+    int warmupSeconds,
+    int modbusLinks,
+    int modbusUnitsPerLink,
+    int throughputDevices,
+    int throughputWindow,
+    int throughputSeconds,
+    int alertDevices,
+    int alertSeconds,
+    int drainAlerts,
+    int modbusOnlySeconds,
+    int baselineSeconds,
+    boolean nodeRed) {
+
+  static Params standard() {
+    return new Params("standard", 1000, 1000, 60, 10, 5, 200, 100, 64, 30, 200, 20, 50_000, 30, 20, true);
+  }
+
+  static Params smoke() {
+    return new Params("smoke", 20, 200, 3, 1, 1, 10, 10, 16, 2, 10, 2, 300, 0, 2, false);
+  }
+}

@@ -1,0 +1,306 @@
+package io.commguard.bench;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The standard scenarios. Each gateway scenario starts a fresh gateway JVM (empty data directory)
+ * with a fresh city broker, so peak RSS and start-up belong to that scenario alone. Figures are
+ * taken over a measurement window after a warm-up; everything sent is then drained and accounted
+ * for (every QoS 1 publish acknowledged, every tagged alert received) before the next scenario.
+ */
+final class Scenarios {
+  private final Path work;
+  private final Path gatewayJar;
+  private final Path profiles;
+  private final Params p;
+  private final List<String> gatewayJvmArgs;
+
+  Scenarios(Path work, Path gatewayJar, Path profiles, Params p, List<String> gatewayJvmArgs) {
+    this.work = work;
+    this.gatewayJar = gatewayJar;
+    this.profiles = profiles;
+    this.p = p;
+    this.gatewayJvmArgs = gatewayJvmArgs;
+  }
+
+  private static String id(int i) {
+    return String.format("dev-%04d", i);
+  }
+
+  /**
+   * 1,000 MQTT devices at 1 msg/s each plus 1,000 Modbus detectors polled every second: latency
+   * (10 % of gas reports raise or clear an alarm, so the percentiles have enough samples),
+   * footprint, CPU and start-up.
+   */
+  Map<String, Object> steady() throws Exception {
+    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "steady", p.steadyDevices(),
+        i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.1), 8, p.modbusLinks(), p.modbusUnitsPerLink(), gatewayJvmArgs)) {
+      rig.fleet.start(p.steadyRate());
+      Mosquitto.sleep(p.warmupSeconds() * 1000L);
+      rig.latencies.reset();
+      rig.subscriber.resetBreakdown();
+      Window w = new Window(rig);
+      Mosquitto.sleep(p.steadySeconds() * 1000L);
+      Map<String, Object> r = w.close(rig);
+      r.put("offered_rate_msgs_per_s", p.steadyRate());
+      r.put("mqtt_devices", p.steadyDevices());
+      r.put("modbus_devices", p.modbusLinks() * p.modbusUnitsPerLink());
+      r.put("modbus_polls_per_s", round(w.modbusPolls(rig) / w.seconds));
+      finish(rig, r);
+      return r;
+    }
+  }
+
+  /** Closed loop, ~1 % alarms: the most the gateway ingests with every publish acknowledged after commit. */
+  Map<String, Object> throughput() throws Exception {
+    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "throughput", p.throughputDevices(),
+        i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.01), p.throughputWindow(), 0, 0, gatewayJvmArgs)) {
+      rig.fleet.start(0);
+      Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
+      rig.latencies.reset();
+      rig.subscriber.resetBreakdown();
+      Window w = new Window(rig);
+      Mosquitto.sleep(p.throughputSeconds() * 1000L);
+      Map<String, Object> r = w.close(rig);
+      r.put("devices", p.throughputDevices());
+      r.put("window_per_device", p.throughputWindow());
+      finish(rig, r);
+      return r;
+    }
+  }
+
+  /** Every gas report raises or clears an alarm: alerts committed and delivered per second. */
+  Map<String, Object> alertStorm() throws Exception {
+    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "alerts", p.alertDevices(),
+        i -> new SimDevice(id(i), DeviceKind.GAS, 0.5), 16, 0, 0, gatewayJvmArgs)) {
+      rig.fleet.start(0);
+      Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
+      rig.latencies.reset();
+      rig.subscriber.resetBreakdown();
+      Window w = new Window(rig);
+      Mosquitto.sleep(p.alertSeconds() * 1000L);
+      Map<String, Object> r = w.close(rig);
+      r.put("devices", p.alertDevices());
+      finish(rig, r);
+      return r;
+    }
+  }
+
+  /**
+   * Outage: the city broker is stopped, alarms are committed into the outbox until the backlog
+   * holds {@code drainAlerts}, the broker is restarted, and the drain is timed from the first alert
+   * that reaches the city to the last (the uplink's reconnect back-off is reported separately).
+   */
+  Map<String, Object> drain() throws Exception {
+    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "drain", 100,
+        i -> new SimDevice(id(i), DeviceKind.GAS, 0.5), 16, 0, 0, gatewayJvmArgs)) {
+      rig.city.stop();
+      long before = rig.subscriber.alerts.get();
+      long t0 = System.nanoTime();
+      rig.fleet.start(0);
+      while (rig.fleet.expectedAlerts.get() < p.drainAlerts()) {
+        Mosquitto.sleep(5);
+      }
+      rig.fleet.stop();
+      boolean committed = rig.fleet.awaitAcked(Duration.ofSeconds(120));
+      double buildSeconds = (System.nanoTime() - t0) / 1e9;
+      long backlog = rig.fleet.expectedAlerts.get();
+      rig.subscriber.firstArrivalNanos = 0;
+      long restart = System.nanoTime();
+      rig.city.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+      while (rig.subscriber.alerts.get() - before < backlog && System.nanoTime() < deadline) {
+        Mosquitto.sleep(5);
+      }
+      long delivered = rig.subscriber.alerts.get() - before;
+      double drainSeconds = (rig.subscriber.lastArrivalNanos - rig.subscriber.firstArrivalNanos) / 1e9;
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("backlog_alerts", backlog);
+      r.put("backlog_build_s", round(buildSeconds));
+      r.put("all_committed_before_restart", committed);
+      r.put("delivered_alerts", delivered);
+      r.put("reconnect_delay_s", round((rig.subscriber.firstArrivalNanos - restart) / 1e9));
+      r.put("drain_s", round(drainSeconds));
+      r.put("drain_alerts_per_s", round(delivered / Math.max(drainSeconds, 1e-3)));
+      r.put("duplicates_at_city", rig.subscriber.duplicates.get());
+      r.put("peak_rss_mib", round(ProcStats.peakRssMib(rig.gateway.pid())));
+      return r;
+    }
+  }
+
+  /** Only the 1,000 Modbus detectors: the gateway's CPU for polling them every second. */
+  Map<String, Object> modbusOnly() throws Exception {
+    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "modbus", 0, i -> null, 1,
+        p.modbusLinks(), p.modbusUnitsPerLink(), gatewayJvmArgs)) {
+      Mosquitto.sleep(5000);
+      Window w = new Window(rig);
+      Mosquitto.sleep(p.modbusOnlySeconds() * 1000L);
+      Map<String, Object> r = new LinkedHashMap<>();
+      double cpu = ProcStats.cpuSeconds(rig.gateway.pid()) - w.cpu0;
+      r.put("modbus_devices", p.modbusLinks() * p.modbusUnitsPerLink());
+      r.put("links", p.modbusLinks());
+      r.put("polls_per_s", round(w.modbusPolls(rig) / ((System.nanoTime() - w.t0) / 1e9)));
+      r.put("gateway_cpu_percent_of_one_core", round(100 * cpu / ((System.nanoTime() - w.t0) / 1e9)));
+      r.put("peak_rss_mib", round(ProcStats.peakRssMib(rig.gateway.pid())));
+      return r;
+    }
+  }
+
+  /** Mosquitto alone passing the same messages to one subscriber: the physical limit of a broker hop. */
+  Map<String, Object> mosquitto(int qos, boolean steady) throws Exception {
+    Path dir = freshDir(work.resolve("mosquitto-qos" + qos + (steady ? "-steady" : "")));
+    Latencies lat = new Latencies();
+    int devices = steady ? p.steadyDevices() : p.throughputDevices();
+    List<SimDevice> sims = new java.util.ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      sims.add(new SimDevice(id(i), DeviceKind.ofIndex(i), steady ? 0.1 : 0.01));
+    }
+    try (Mosquitto broker = Mosquitto.start(dir, "broker")) {
+      DeviceFleet fleet = new DeviceFleet(sims, 2, MqttQoS.valueOf(qos), steady ? 8 : p.throughputWindow(),
+          DeviceFleet.Credit.ON_DELIVERY, lat);
+      CitySubscriber sub = new CitySubscriber(CitySubscriber.Mode.RAW, "devices/+/event", qos, lat, fleet::delivered, n -> { });
+      try (sub; fleet) {
+        sub.start(broker.port());
+        fleet.connect("127.0.0.1", broker.port(), "x", Duration.ofSeconds(60));
+        fleet.start(steady ? p.steadyRate() : 0);
+        Mosquitto.sleep((steady ? p.warmupSeconds() : Math.max(1, p.warmupSeconds() / 5)) * 1000L);
+        lat.reset();
+        long m0 = sub.messages.get();
+        double c0 = ProcStats.cpuSeconds(broker.pid());
+        long t0 = System.nanoTime();
+        Mosquitto.sleep((steady ? p.steadySeconds() / 2 : p.baselineSeconds()) * 1000L);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("qos", qos);
+        r.put("devices", devices);
+        r.put(steady ? "offered_rate_msgs_per_s" : "mode", steady ? p.steadyRate() : "closed loop");
+        r.put("delivered_msgs_per_s", round((sub.messages.get() - m0) / secs));
+        r.put("broker_cpu_percent_of_one_core", round(100 * (ProcStats.cpuSeconds(broker.pid()) - c0) / secs));
+        r.put("broker_peak_rss_mib", round(ProcStats.peakRssMib(broker.pid())));
+        fleet.stop();
+        r.put("latency", lat.summaryMs());
+        return r;
+      }
+    }
+  }
+
+  /** Node-RED 4.1 doing the same job; see {@link NodeRedPeer}. */
+  Map<String, Object> nodeRed(boolean forwardAll, Path nodeRedHome) throws Exception {
+    Path dir = freshDir(work.resolve("node-red-" + (forwardAll ? "forward" : "filter")));
+    Latencies lat = new Latencies();
+    List<SimDevice> sims = new java.util.ArrayList<>();
+    for (int i = 0; i < p.throughputDevices(); i++) {
+      sims.add(new SimDevice(id(i), DeviceKind.ofIndex(i), 0.01));
+    }
+    try (Mosquitto broker = Mosquitto.start(dir, "broker")) {
+      DeviceFleet fleet = new DeviceFleet(sims, 2, MqttQoS.AT_LEAST_ONCE, p.throughputWindow(), DeviceFleet.Credit.GLOBAL, lat);
+      CitySubscriber sub = new CitySubscriber(CitySubscriber.Mode.NODE_RED, "bench/nodered/#", 1, lat, id -> { }, fleet::processed);
+      try (NodeRedPeer red = NodeRedPeer.start(nodeRedHome, dir, broker.port(), forwardAll); sub; fleet) {
+        sub.start(broker.port());
+        fleet.connect("127.0.0.1", broker.port(), "x", Duration.ofSeconds(60));
+        fleet.start(0);
+        Mosquitto.sleep(Math.max(2, p.warmupSeconds() / 2) * 1000L);
+        lat.reset();
+        long processed0 = red.processed(sub);
+        long a0 = sub.alerts.get();
+        double c0 = ProcStats.cpuSeconds(red.pid());
+        long t0 = System.nanoTime();
+        Mosquitto.sleep(p.baselineSeconds() * 1000L);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("version", red.version());
+        r.put("flow", forwardAll ? "MQTT in (auto-detect JSON) -> function (normalise, forward all) -> MQTT out"
+            : "MQTT in (auto-detect JSON) -> function (normalise, threshold filter) -> MQTT out");
+        r.put("devices", p.throughputDevices());
+        r.put("processed_msgs_per_s", round((red.processed(sub) - processed0) / secs));
+        r.put("forwarded_msgs_per_s", round((sub.alerts.get() - a0) / secs));
+        r.put("node_cpu_percent_of_one_core", round(100 * (ProcStats.cpuSeconds(red.pid()) - c0) / secs));
+        r.put("peak_rss_mib", round(ProcStats.peakRssMib(red.pid())));
+        fleet.stop();
+        r.put("latency", lat.summaryMs());
+        return r;
+      }
+    }
+  }
+
+  /** Counters at the start of a measurement window. */
+  private static final class Window {
+    final long t0 = System.nanoTime();
+    final double cpu0;
+    final long sent0;
+    final long acked0;
+    final long alerts0;
+    final long polls0;
+    double seconds;
+
+    Window(GatewayRig rig) {
+      cpu0 = ProcStats.cpuSeconds(rig.gateway.pid());
+      sent0 = rig.fleet.sent.get();
+      acked0 = rig.fleet.acked.get();
+      alerts0 = rig.subscriber.alerts.get();
+      polls0 = rig.modbus == null ? 0 : rig.modbus.requests.get();
+    }
+
+    double modbusPolls(GatewayRig rig) {
+      return rig.modbus == null ? 0 : rig.modbus.requests.get() - polls0;
+    }
+
+    Map<String, Object> close(GatewayRig rig) {
+      seconds = (System.nanoTime() - t0) / 1e9;
+      double cpu = ProcStats.cpuSeconds(rig.gateway.pid()) - cpu0;
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("measured_s", round(seconds));
+      r.put("sent_msgs_per_s", round((rig.fleet.sent.get() - sent0) / seconds));
+      r.put("ingest_msgs_per_s", round((rig.fleet.acked.get() - acked0) / seconds));
+      r.put("alerts_delivered_per_s", round((rig.subscriber.alerts.get() - alerts0) / seconds));
+      r.put("gateway_cpu_percent_of_one_core", round(100 * cpu / seconds));
+      r.put("gateway_cpu_seconds", round(cpu));
+      return r;
+    }
+  }
+
+  /** Stops the load, accounts for everything sent, and adds the figures that cover the whole run. */
+  private static void finish(GatewayRig rig, Map<String, Object> r) throws Exception {
+    rig.fleet.stop();
+    boolean allAcked = rig.fleet.awaitAcked(Duration.ofSeconds(60));
+    boolean allAlerts = rig.awaitTaggedAlerts(Duration.ofSeconds(60));
+    r.put("sent_total", rig.fleet.sent.get());
+    r.put("acked_total", rig.fleet.acked.get());
+    r.put("publish_failures", rig.fleet.failed.get());
+    r.put("disconnects", rig.fleet.disconnects.get());
+    r.put("generator_stalls", rig.fleet.stalls.get());
+    r.put("tagged_alerts_missing", rig.latencies.outstanding());
+    r.put("zero_loss", allAcked && allAlerts && rig.fleet.disconnects.get() == 0);
+    r.put("alerts_received_total", rig.subscriber.alerts.get());
+    r.put("alerts_expected_total", rig.fleet.expectedAlerts.get());
+    r.put("duplicates_at_city", rig.subscriber.duplicates.get());
+    r.put("latency", rig.latencies.summaryMs());
+    r.put("latency_breakdown", rig.subscriber.breakdownMs());
+    r.put("peak_rss_mib", round(ProcStats.peakRssMib(rig.gateway.pid())));
+    r.put("startup_ready_wall_ms", rig.gateway.readyWallMs);
+    r.put("startup_ms_reported", rig.gateway.startupMs);
+    r.put("devices_connect_ms", rig.connectMs);
+  }
+
+  /** An empty directory at {@code dir} (left-overs of an earlier run removed). */
+  static Path freshDir(Path dir) throws java.io.IOException {
+    if (Files.exists(dir)) {
+      try (var walk = Files.walk(dir)) {
+        for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+    return Files.createDirectories(dir);
+  }
+
+  static double round(double v) {
+    return Math.round(v * 10) / 10.0;
+  }
+}

@@ -1,0 +1,73 @@
+package io.commguard.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The targets of issue 6, checked against a run's figures (never in tests: only in the report). */
+final class Targets {
+  private Targets() {}
+
+  @SuppressWarnings("unchecked")
+  static Object at(Map<String, Object> root, String path) {
+    Object cur = root;
+    for (String part : path.split("\\.")) {
+      if (!(cur instanceof Map)) {
+        return null;
+      }
+      cur = ((Map<String, Object>) cur).get(part);
+    }
+    return cur;
+  }
+
+  static Double num(Map<String, Object> root, String path) {
+    Object v = at(root, path);
+    return v instanceof Number n ? n.doubleValue() : null;
+  }
+
+  static List<Map<String, Object>> evaluate(Map<String, Object> scenarios) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    Double ingest = num(scenarios, "throughput.ingest_msgs_per_s");
+    Object zeroLoss = at(scenarios, "throughput.zero_loss");
+    add(out, "Ingest, closed loop, ~1 % alarms, zero loss", ">= 100,000 msg/s", ingest, "msg/s",
+        ingest == null ? null : ingest >= 100_000 && Boolean.TRUE.equals(zeroLoss));
+    Double red = num(scenarios, "node_red_filter.processed_msgs_per_s");
+    add(out, "Ingest vs Node-RED (filter flow, same load, same run)", ">= 2x", ratio(ingest, red), "x",
+        ingest == null || red == null ? null : ingest >= 2 * red);
+    Double alerts = num(scenarios, "alerts.alerts_delivered_per_s");
+    add(out, "Alerts durably committed and delivered", ">= 5,000 alerts/s", alerts, "alerts/s",
+        alerts == null ? null : alerts >= 5000);
+    Double p99 = num(scenarios, "steady.latency.p99_ms");
+    add(out, "Latency p99 at 1,000 msg/s (device -> city, incl. commit)", "<= 20 ms", p99, "ms", p99 == null ? null : p99 <= 20);
+    Double p999 = num(scenarios, "steady.latency.p999_ms");
+    add(out, "Latency p99.9 at 1,000 msg/s", "<= 50 ms", p999, "ms", p999 == null ? null : p999 <= 50);
+    Double rss = num(scenarios, "steady.peak_rss_mib");
+    add(out, "Peak RSS, 1,000 MQTT devices + 1,000 Modbus points/s", "<= 160 MB", rss, "MiB", rss == null ? null : rss <= 160);
+    Double redRss = num(scenarios, "node_red_filter.peak_rss_mib");
+    add(out, "Peak RSS vs Node-RED's", "<= 0.5x", ratio(rss, redRss), "x",
+        rss == null || redRss == null ? null : rss <= redRss / 2);
+    Double startup = num(scenarios, "steady.startup_ready_wall_ms");
+    add(out, "Start-up to ready (process launch -> 'Gateway ready', 2,000 devices)", "<= 2,000 ms", startup, "ms",
+        startup == null ? null : startup <= 2000);
+    Double modbus = num(scenarios, "modbus.gateway_cpu_percent_of_one_core");
+    add(out, "Modbus: 1,000 detectors polled every second", "< 50 % of one core", modbus, "%", modbus == null ? null : modbus < 50);
+    Double drain = num(scenarios, "drain.drain_alerts_per_s");
+    add(out, "Outbox drain after an outage", ">= 10,000 alerts/s", drain, "alerts/s", drain == null ? null : drain >= 10_000);
+    return out;
+  }
+
+  private static Double ratio(Double a, Double b) {
+    return a == null || b == null || b == 0 ? null : Math.round(a / b * 100) / 100.0;
+  }
+
+  private static void add(List<Map<String, Object>> out, String what, String target, Double measured, String unit, Boolean met) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("target", what);
+    m.put("goal", target);
+    m.put("measured", measured);
+    m.put("unit", unit);
+    m.put("met", met);
+    out.add(m);
+  }
+}
