@@ -216,4 +216,29 @@ class MqttUplinkIT {
               io.commguard.alert.v1.AlertState.CLEARED)));
     }
   }
+
+  @Test
+  void twoReceiversInOneGroup_splitTheBatches_andTogetherGetEverything() throws Exception {
+    AtomicLong first = new AtomicLong();
+    AtomicLong second = new AtomicLong();
+    for (AtomicLong count : List.of(first, second)) {
+      CityReceiver r = new CityReceiver(new CityReceiver.Options(broker.url(), null, "city-a", null, null,
+          AckPolicy.PLATFORM, dir.resolve("received-" + receivers.size() + ".db"), null, null, null), a -> {
+            count.incrementAndGet();
+            receivedIds.add(a.getAlertId());
+          });
+      r.start();
+      receivers.add(r);
+    }
+    startGateway(AckMode.PLATFORM, 5000);
+
+    for (int round = 0; round < 20; round++) {
+      appendMix(50);
+    }
+
+    await().atMost(WAIT).until(() -> pending() == 0);
+    assertThat(first.get()).isPositive();
+    assertThat(second.get()).isPositive();
+    assertThat(receivedIds).hasSize(1000);
+  }
 }
