@@ -46,6 +46,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--only", split = ",", description = "run only these scenarios (steady, throughput, alerts, drain, modbus, mosquitto, node-red, jmh)")
   List<String> only = new ArrayList<>();
 
+  @Option(names = "--uplink", description = "extra uplink keys in YAML flow style, e.g. 'batchMaxDelayMs: 5' (default: the gateway's defaults)")
+  String uplinkExtra = "";
+
   @Option(names = "--gateway-jvm-arg", description = "extra JVM argument for the gateway (e.g. JFR)")
   List<String> gatewayJvmArgs = new ArrayList<>();
 
@@ -84,10 +87,15 @@ public final class BenchMain implements Callable<Integer> {
       return 2;
     }
     Files.createDirectories(work);
+    GatewayConfigWriter.uplinkExtra = uplinkExtra;
     List<String> jvm = new ArrayList<>(gatewayJvmArgs);
     Scenarios s = new Scenarios(work.toAbsolutePath(), gatewayJar.toAbsolutePath(), profiles.toAbsolutePath(), p, jvm);
     Map<String, Object> scenarios = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
+    notes.add("Load average when the run started: " + Machine.loadAverage() + " (1, 5, 15 min) on "
+        + Runtime.getRuntime().availableProcessors() + " cores. Other builds share this machine; each scenario records "
+        + "the load average before and after it. A load above the core count means the peers under test got less CPU "
+        + "than they asked for, which lowers their throughput and lengthens the latency tail.");
     step(scenarios, "steady", () -> s.steady());
     step(scenarios, "throughput", () -> s.throughput());
     step(scenarios, "alerts", () -> s.alertStorm());
@@ -126,6 +134,7 @@ public final class BenchMain implements Callable<Integer> {
     result.put("machine", Machine.describe());
     result.put("gateway_jvm", "java -Xmx128m " + String.join(" ", jvm) + " -jar gateway.jar run --config ...");
     result.put("params", p);
+    result.put("uplink_overrides", uplinkExtra.isBlank() ? "none (gateway defaults)" : uplinkExtra);
     result.put("targets", Targets.evaluate(scenarios));
     result.put("scenarios", scenarios);
     result.put("notes", notes);
@@ -149,7 +158,10 @@ public final class BenchMain implements Callable<Integer> {
     }
     System.out.println("Scenario " + name + " ...");
     try {
-      Map<String, Object> r = step.run();
+      String loadBefore = Machine.loadAverage();
+      Map<String, Object> r = new LinkedHashMap<>(step.run());
+      r.put("load_average_before", loadBefore);
+      r.put("load_average_after", Machine.loadAverage());
       scenarios.put(name, r);
       System.out.println("Scenario " + name + " done: " + r);
     } catch (Exception e) {
