@@ -419,7 +419,7 @@ public final class SqliteOutbox implements AlertStore {
     ins.setInt(5, d.level());
     ins.setInt(6, d.state().protoNumber());
     ins.setInt(7, d.level());
-    ins.setInt(8, d.evictable() ? 1 : 0);
+    ins.setInt(8, evictClass(d));
     ins.setLong(9, clock.millis());
     ins.setInt(10, payload.length);
     ins.setBytes(11, payload);
@@ -433,6 +433,17 @@ public final class SqliteOutbox implements AlertStore {
       promote.executeUpdate();
     }
     return payload.length;
+  }
+
+  /**
+   * 1: telemetry and summaries, evicted first; 0: alerts, evicted from level 4 then 3; -1: never
+   * (the outbox's own eviction summary, which would otherwise vanish under the pressure it reports).
+   */
+  private int evictClass(AlertDraft d) {
+    if (d.device() == gatewayDevice && d.type() == CanonicalType.GATEWAY_SUMMARY) {
+      return -1;
+    }
+    return d.evictable() ? 1 : 0;
   }
 
   private List<OutboxRow> fetch(int maxRows) throws SQLException {
@@ -531,7 +542,7 @@ public final class SqliteOutbox implements AlertStore {
    */
   private void evict(String reason, long olderThanMs) throws SQLException {
     boolean byAge = olderThanMs != Long.MIN_VALUE;
-    String sql = "SELECT sequence, device_id, bytes FROM outbox WHERE (evictable = 1 OR level >= 3)"
+    String sql = "SELECT sequence, device_id, bytes FROM outbox WHERE (evictable = 1 OR (evictable = 0 AND level >= 3))"
         + (byAge ? " AND created_ms < ?" : "") + " ORDER BY evictable DESC, level DESC, sequence LIMIT " + EVICT_CHUNK;
     while (byAge || pendingBytes > config.maxBytes()) {
       List<long[]> victims = new ArrayList<>();

@@ -6,7 +6,10 @@ import io.commguard.gateway.model.DeviceEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Rules then outbox. Rule evaluation is serialised with a lock (it is pure CPU work measured in
@@ -18,6 +21,8 @@ public final class Pipeline implements EventSink {
   private final RuleStage rules;
   private final AlertStore store;
   private final Counters counters;
+  private static final int MAX_HELD_ALERTS = 50_000;
+  private final AtomicInteger held = new AtomicInteger();
 
   public Pipeline(RuleStage rules, AlertStore store, Counters counters) {
     this.rules = rules;
@@ -48,6 +53,36 @@ public final class Pipeline implements EventSink {
     // Called under the lock so alerts reach the outbox in the order the rules decided them; both
     // calls only enqueue. Rule state first, then the outbox: a failed state write is logged by the
     // rules and must not hold back the alarm itself.
-    return rules.flush().handle((ok, err) -> null).thenCompose(v -> store.append(alerts));
+    return rules.flush().handle((ok, err) -> null).thenCompose(v -> appendHolding(alerts, 10, false));
+  }
+
+  /**
+   * The rules have already moved on (an episode RAISED now would only be UPDATED if the event were
+   * evaluated again), so alerts the outbox refuses for lack of room are held here and retried as
+   * they are, with backoff from 10 ms to 1 s; the caller's acknowledgement (QoS 1 PUBACK) waits.
+   * <b>Overload policy:</b> at most {@value #MAX_HELD_ALERTS} alerts are held; beyond that the
+   * append fails with {@link OverloadedException} and is counted as {@code alerts_refused}.
+   */
+  private CompletionStage<Void> appendHolding(List<AlertDraft> alerts, long delayMs, boolean holding) {
+    int n = alerts.size();
+    return store.append(alerts).handle((ok, error) -> {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (error == null || !(cause instanceof OverloadedException)) {
+        if (holding) {
+          held.addAndGet(-n);
+        }
+        return error == null ? DONE : CompletableFuture.<Void>failedFuture(cause);
+      }
+      if (!holding) {
+        if (held.addAndGet(n) > MAX_HELD_ALERTS) {
+          held.addAndGet(-n);
+          counters.add("alerts_refused", n);
+          return CompletableFuture.<Void>failedFuture(cause);
+        }
+        counters.add("alerts_held", n);
+      }
+      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
+          .thenCompose(v -> appendHolding(alerts, Math.min(delayMs * 2, 1000), true));
+    }).thenCompose(stage -> stage);
   }
 }

@@ -83,7 +83,8 @@ public final class CityReceiver implements AutoCloseable {
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setCleanStart(true);
     o.setAutomaticReconnect(true);
-    o.setAutomaticReconnectDelay(1, 5);
+    o.setAutomaticReconnectDelay(1, 2);
+    o.setMaxReconnectDelay(2000);
     o.setKeepAliveInterval(15);
     if (options.username() != null) {
       o.setUserName(options.username());

@@ -50,7 +50,7 @@ public final class MqttUplink {
   private static final System.Logger LOG = System.getLogger(MqttUplink.class.getName());
   static final int TIMEOUTS_BEFORE_RECONNECT = 3;
   private static final long BACKOFF_MIN_MS = 250;
-  private static final long BACKOFF_MAX_MS = 30_000;
+  private static final long BACKOFF_MAX_MS = 5_000;
 
   private record InFlight(long batchSequence, List<Long> sequences, Map<Long, String> alertIds, long sentAtNanos,
       boolean urgent) {}
@@ -147,10 +147,9 @@ public final class MqttUplink {
       return;
     }
     connecting = true;
+    discard(client);
+    client = null;
     try {
-      if (client != null) {
-        client.close(true);
-      }
       String clientId = config.clientId() != null ? config.clientId() : gatewayId;
       client = new MqttAsyncClient(config.brokerUrl(), clientId, new MemoryPersistence());
       client.setCallback(new Callback(client));
@@ -171,6 +170,14 @@ public final class MqttUplink {
       client.connect(options, null, listener(
           token -> onUplinkThread(() -> onConnected(c)),
           error -> onUplinkThread(() -> onConnectFailed(c, error))));
+      // Paho waits for CONNACK (and SUBACK) without a deadline; a half-dead link that swallows the
+      // CONNECT would hang the connect for good. Give up after the connect timeout and start over.
+      exec.schedule(guarded(() -> {
+        if (c == client && connecting) {
+          onConnectFailed(c, new java.util.concurrent.TimeoutException("no CONNACK/SUBACK within "
+              + options.getConnectionTimeout() + " s"));
+        }
+      }), options.getConnectionTimeout(), TimeUnit.SECONDS);
     } catch (Exception e) {
       onConnectFailed(client, e);
     }
@@ -221,7 +228,6 @@ public final class MqttUplink {
     LOG.log(reconnectAttempt <= 1 ? Level.WARNING : Level.DEBUG,
         "Uplink cannot connect; retrying. broker={0} retryInMs={1} reason={2}", config.brokerUrl(), delay,
         error == null ? "unknown" : error.getMessage());
-    forceClose(c);
     exec.schedule(guarded(this::connect), delay, TimeUnit.MILLISECONDS);
   }
 
@@ -235,7 +241,8 @@ public final class MqttUplink {
     LOG.log(Level.WARNING, "Uplink connection lost; unacknowledged batches go back to the outbox. broker={0} reason={1}",
         config.brokerUrl(), reason);
     dropInFlight();
-    forceClose(c);
+    discard(c);
+    client = null;
     exec.schedule(guarded(this::connect), backoffMs(), TimeUnit.MILLISECONDS);
   }
 
@@ -246,15 +253,24 @@ public final class MqttUplink {
     return step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
   }
 
-  private void forceClose(MqttAsyncClient c) {
+  /** Drops a client whatever state it is in (connected, connecting or hung); its late callbacks are ignored. */
+  private static void discard(MqttAsyncClient c) {
+    if (c == null) {
+      return;
+    }
+    // Paho throws NullPointerException, not MqttException, for some states (e.g. already closed).
     try {
-      if (c.isConnected()) {
-        c.disconnectForcibly(0, 100, false);
-      }
-    } catch (MqttException e) {
-      LOG.log(Level.DEBUG, "Uplink forced disconnect failed. reason={0}", e.getMessage());
+      c.disconnectForcibly(0, 100, false);
+    } catch (MqttException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "Uplink forced disconnect failed. reason={0}", e.toString());
+    }
+    try {
+      c.close(true);
+    } catch (MqttException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "Uplink close failed. reason={0}", e.toString());
     }
   }
+
 
   // ---------------------------------------------------------------- sending
 

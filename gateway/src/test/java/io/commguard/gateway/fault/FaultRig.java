@@ -6,7 +6,13 @@ import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.GatewayProcess;
 import io.commguard.gateway.testsupport.MosquittoBroker;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +33,7 @@ final class FaultRig implements AutoCloseable {
   private static final String DEVICE_PASSWORD = "device-secret-1";
 
   final Path dir;
+  private final String scenarioName;
   final Path dataDir;
   final MosquittoBroker cityBroker;
   final int endpointPort = FreePort.next();
@@ -38,8 +45,9 @@ final class FaultRig implements AutoCloseable {
   GatewayProcess gateway;
   DeviceFleet fleet;
 
-  FaultRig(Path dir, int devices) throws IOException {
+  FaultRig(Path dir, String scenarioName, int devices) throws IOException {
     this.dir = dir;
+    this.scenarioName = scenarioName;
     this.dataDir = dir.resolve("data");
     this.cityBroker = MosquittoBroker.start(dir);
     for (int i = 0; i < devices; i++) {
@@ -92,7 +100,22 @@ final class FaultRig implements AutoCloseable {
 
   GatewayProcess startGateway(Path config) {
     gateway = new GatewayProcess(config, "-Xmx256m").start();
+    awaitEndpoint();
     return gateway;
+  }
+
+  /** Waits until the restarted gateway's device endpoint accepts connections. */
+  void awaitEndpoint() {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), endpointPort)) {
+        return true;
+      } catch (IOException e) {
+        if (!gateway.alive()) {
+          throw new IllegalStateException("gateway exited:\n" + gateway.logText());
+        }
+        return false;
+      }
+    });
   }
 
   DeviceFleet startFleet(int messagesPerSecondPerDevice, int telemetryEvery) {
@@ -136,6 +159,18 @@ final class FaultRig implements AutoCloseable {
     }
     if (gateway != null) {
       gateway.stop();
+      Path logs = Path.of("target", "fault-logs");
+      Files.createDirectories(logs);
+      Files.copy(gateway.log(), logs.resolve(scenarioName + ".log"), StandardCopyOption.REPLACE_EXISTING);
+      receiver.close();
+      for (Path db : new Path[] {dataDir.resolve("outbox.db"), dir.resolve("received.db")}) {
+        for (String suffix : new String[] {"", "-wal"}) {
+          Path f = db.resolveSibling(db.getFileName() + suffix);
+          if (Files.exists(f)) {
+            Files.copy(f, logs.resolve(scenarioName + "-" + f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
     }
     if (receiver != null) {
       receiver.close();

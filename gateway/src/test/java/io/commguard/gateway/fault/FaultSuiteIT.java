@@ -40,7 +40,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario1_gatewayKilledMidStream_restarted() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "1-sigkill", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
@@ -49,6 +49,7 @@ class FaultSuiteIT {
       rig.gateway.kill();
       keepLoadRunningFor(Duration.ofSeconds(2));
       rig.gateway.start();
+      rig.awaitEndpoint();
       keepLoadRunningFor(Duration.ofSeconds(4));
 
       finish(rig, "1-sigkill", -1);
@@ -57,7 +58,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario2_cityBrokerDown_thenReceiverDown() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "2-broker-down", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
@@ -67,11 +68,15 @@ class FaultSuiteIT {
       keepLoadRunningFor(Duration.ofSeconds(15));
       rig.fleet.close();
       Set<String> produced = rig.fleet.ackedAlarms();
+      int before = rig.receivedTokens.size();
       long backlog = produced.size() - intersection(produced, rig.receivedTokens);
       long t0 = System.nanoTime();
       rig.cityBroker.start();
+      await().atMost(DRAIN).until(() -> rig.receivedTokens.size() > before);
+      long t1 = System.nanoTime();
       await().atMost(DRAIN).until(() -> rig.receivedTokens.containsAll(produced));
-      double drainRate = backlog / ((System.nanoTime() - t0) / 1e9);
+      double drainRate = backlog / ((System.nanoTime() - t1) / 1e9);
+      String firstAfterRestart = String.format("firstDeliveryAfterBrokerRestart=%.1fs backlog=%d", (t1 - t0) / 1e9, backlog);
 
       rig.stopReceiver(); // receiver down for 5 s while the broker is up
       rig.startFleet(RATE, 0);
@@ -79,13 +84,13 @@ class FaultSuiteIT {
       rig.startReceiver();
       keepLoadRunningFor(Duration.ofSeconds(2));
 
-      finish(rig, "2-broker-down-15s+receiver-down-5s", drainRate, produced);
+      finish(rig, "2-broker-down-15s+receiver-down-5s " + firstAfterRestart, drainRate, produced);
     }
   }
 
   @Test
   void scenario3_halfDeadLink() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES); BlackholeProxy proxy = new BlackholeProxy(rig.cityBroker.port())) {
+    try (FaultRig rig = new FaultRig(dir, "3-half-dead", DEVICES); BlackholeProxy proxy = new BlackholeProxy(rig.cityBroker.port())) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(proxy.url(), null));
       rig.startFleet(RATE, 0);
@@ -102,7 +107,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario4_outboxLimitDuringOutage_evictsTelemetryOnly() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "4-outbox-limit", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(),
           "  maxBytes: 60000\n  summaryIntervalMs: 1000\n"));
@@ -118,7 +123,8 @@ class FaultSuiteIT {
 
       await().atMost(DRAIN).until(() -> rig.gatewayAlert("outbox_eviction_summary", AlertState.RAISED));
       assertThat(rig.lastGatewayAlertAttributes("outbox_eviction_summary")).containsKey("evicted.bytes");
-      finish(rig, "4-outbox-limit-60kB-outage-12s readings=" + rig.fleet.ackedReadings(), drainRate, produced);
+      finish(rig, "4-outbox-limit-60kB-outage-12s readingsAcked=" + rig.fleet.ackedReadings() + " evictionSummary="
+          + rig.lastGatewayAlertAttributes("outbox_eviction_summary"), drainRate, produced);
     }
   }
 
@@ -126,7 +132,7 @@ class FaultSuiteIT {
   void scenario5_diskFull_thenSpaceFreed() throws Exception {
     SmallTmpfs tmpfs = SmallTmpfs.mount(dir.resolve("data"), "16m");
     assumeTrue(tmpfs != null, SmallTmpfs.lastSkipReason());
-    try (tmpfs; FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (tmpfs; FaultRig rig = new FaultRig(dir, "5-disk-full", DEVICES)) {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
@@ -149,7 +155,7 @@ class FaultSuiteIT {
 
   @Test
   void scenario6_corruptDatabaseAtStartup() throws Exception {
-    try (FaultRig rig = new FaultRig(dir, DEVICES)) {
+    try (FaultRig rig = new FaultRig(dir, "6-corrupt-db", DEVICES)) {
       Files.createDirectories(rig.dataDir);
       Files.writeString(rig.dataDir.resolve("outbox.db"), "not a database ".repeat(1000));
       rig.startReceiver();
@@ -186,7 +192,14 @@ class FaultSuiteIT {
     if (earlier != null) {
       produced.addAll(earlier);
     }
-    await().atMost(DRAIN).until(() -> rig.receivedTokens.containsAll(produced));
+    try {
+      await().atMost(DRAIN).until(() -> rig.receivedTokens.containsAll(produced));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      Set<String> missing = new HashSet<>(produced);
+      missing.removeAll(rig.receivedTokens);
+      System.out.println("FAULT-MISSING " + scenario + " count=" + missing.size() + " sample="
+          + missing.stream().sorted().limit(20).toList());
+    }
     CityReceiver.Stats stats = rig.receiver.stats();
     long received = intersection(produced, rig.receivedTokens);
     long duplicateRows;

@@ -77,6 +77,58 @@ class OutboxDiskFullIT {
     }
   }
 
+  @Test
+  void diskFull_concurrentAppenders_everyAcceptedAlarmIsStored() throws Exception {
+    SmallTmpfs tmpfs = SmallTmpfs.mount(dir.resolve("data2"), "4m");
+    assumeTrue(tmpfs != null, SmallTmpfs.lastSkipReason());
+    SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, tmpfs.path(), "gw-disk", new Counters());
+    try (tmpfs) {
+      outbox.start();
+      java.util.Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.concurrent.atomic.AtomicLong refusedCount = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 10; t++) {
+        int device = t;
+        Thread th = new Thread(() -> {
+          for (int i = 0; i < 300; i++) {
+            AlertDraft a = alarm("gas-" + device, CanonicalType.GAS_LEAK, 1);
+            try {
+              outbox.append(List.of(a)).toCompletableFuture().join();
+              accepted.add(a.alertId());
+            } catch (CompletionException e) {
+              refusedCount.incrementAndGet();
+            }
+            if (device == 0 && i == 50) {
+              fillUntilFull(tmpfs.path().resolve("filler"));
+              full.set(true);
+            }
+            if (device == 0 && i == 200) {
+              try {
+                Files.delete(tmpfs.path().resolve("filler"));
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+          }
+        });
+        th.start();
+        threads.add(th);
+      }
+      for (Thread th : threads) {
+        th.join();
+      }
+      assertThat(refusedCount.get()).isPositive();
+      List<String> stored = new ArrayList<>();
+      for (OutboxRow r : outbox.nextBatch(100_000).toCompletableFuture().join()) {
+        stored.add(Alert.parseFrom(r.payload()).getAlertId());
+      }
+      assertThat(stored).containsAll(accepted);
+    } finally {
+      outbox.close();
+    }
+  }
+
   private static void fillUntilFull(Path filler) {
     byte[] block = new byte[64 * 1024];
     try (OutputStream out = Files.newOutputStream(filler)) {

@@ -145,7 +145,7 @@ class SqliteOutboxTest {
 
   @Test
   void overByteBound_evictsTelemetryFirstAndNeverAlarms() {
-    SqliteOutbox outbox = open(new OutboxConfig(null, null, null, 5000L, null, null, 0, null));
+    SqliteOutbox outbox = open(new OutboxConfig(null, null, null, 5000L, null, null, null, null));
     List<AlertDraft> alarms = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       join(outbox.append(List.of(telemetry("gas-" + i % 10))));
