@@ -104,9 +104,14 @@ public final class BenchMain implements Callable<Integer> {
       step(scenarios, "modbus", () -> s.modbusOnly());
     }
     if (wanted("mosquitto")) {
-      step(scenarios, "mosquitto_qos0", () -> s.mosquitto(0, false));
+      boolean full = what.equals("all");
+      if (full) {
+        step(scenarios, "mosquitto_qos0", () -> s.mosquitto(0, false));
+      }
       step(scenarios, "mosquitto_qos1", () -> s.mosquitto(1, false));
-      step(scenarios, "mosquitto_qos1_steady", () -> s.mosquitto(1, true));
+      if (full) {
+        step(scenarios, "mosquitto_qos1_steady", () -> s.mosquitto(1, true));
+      }
     }
     if (p.nodeRed() && wanted("node-red")) {
       if (NodeRedPeer.redJs(nodeRedHome) == null) {
