@@ -24,7 +24,7 @@ public final class BenchMain implements Callable<Integer> {
   /** Vert.x logs every client connection at INFO; 1,000 simulated devices would drown the output. */
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.vertx");
 
-  @Parameters(index = "0", description = "all | smoke | jmh [JMH arguments]")
+  @Parameters(index = "0", description = "all | smoke | report (rewrite REPORT.md and chart.png from result.json) | jmh [JMH arguments]")
   String what;
 
   @Option(names = "--gateway-jar", defaultValue = "gateway/target/gateway.jar")
@@ -74,6 +74,12 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (what.equals("report")) {
+      Path dir = out == null ? Path.of("bench/results") : out;
+      Report.rewrite(dir);
+      System.out.println("Rewrote " + dir.resolve("REPORT.md") + " and chart.png from result.json");
+      return 0;
+    }
     Params p = switch (what) {
       case "all" -> Params.standard();
       case "smoke" -> Params.smoke();
