@@ -24,7 +24,7 @@ public final class BenchMain implements Callable<Integer> {
   /** Vert.x logs every client connection at INFO; 1,000 simulated devices would drown the output. */
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.vertx");
 
-  @Parameters(index = "0", description = "all | smoke | jmh [JMH arguments]")
+  @Parameters(index = "0", description = "all | smoke | report (rewrite REPORT.md and chart.png from result.json) | jmh [JMH arguments]")
   String what;
 
   @Option(names = "--gateway-jar", defaultValue = "gateway/target/gateway.jar")
@@ -45,6 +45,9 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--only", split = ",", description = "run only these scenarios (steady, throughput, alerts, drain, modbus, mosquitto, node-red, jmh)")
   List<String> only = new ArrayList<>();
+
+  @Option(names = "--uplink", description = "extra uplink keys in YAML flow style, e.g. 'batchMaxDelayMs: 5' (default: the gateway's defaults)")
+  String uplinkExtra = "";
 
   @Option(names = "--gateway-jvm-arg", description = "extra JVM argument for the gateway (e.g. JFR)")
   List<String> gatewayJvmArgs = new ArrayList<>();
@@ -71,6 +74,12 @@ public final class BenchMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (what.equals("report")) {
+      Path dir = out == null ? Path.of("bench/results") : out;
+      Report.rewrite(dir);
+      System.out.println("Rewrote " + dir.resolve("REPORT.md") + " and chart.png from result.json");
+      return 0;
+    }
     Params p = switch (what) {
       case "all" -> Params.standard();
       case "smoke" -> Params.smoke();
@@ -84,10 +93,15 @@ public final class BenchMain implements Callable<Integer> {
       return 2;
     }
     Files.createDirectories(work);
+    GatewayConfigWriter.uplinkExtra = uplinkExtra;
     List<String> jvm = new ArrayList<>(gatewayJvmArgs);
     Scenarios s = new Scenarios(work.toAbsolutePath(), gatewayJar.toAbsolutePath(), profiles.toAbsolutePath(), p, jvm);
     Map<String, Object> scenarios = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
+    notes.add("Load average when the run started: " + Machine.loadAverage() + " (1, 5, 15 min) on "
+        + Runtime.getRuntime().availableProcessors() + " cores. Other builds share this machine; each scenario records "
+        + "the load average before and after it. A load above the core count means the peers under test got less CPU "
+        + "than they asked for, which lowers their throughput and lengthens the latency tail.");
     step(scenarios, "steady", () -> s.steady());
     step(scenarios, "throughput", () -> s.throughput());
     step(scenarios, "alerts", () -> s.alertStorm());
@@ -96,9 +110,14 @@ public final class BenchMain implements Callable<Integer> {
       step(scenarios, "modbus", () -> s.modbusOnly());
     }
     if (wanted("mosquitto")) {
-      step(scenarios, "mosquitto_qos0", () -> s.mosquitto(0, false));
+      boolean full = what.equals("all");
+      if (full) {
+        step(scenarios, "mosquitto_qos0", () -> s.mosquitto(0, false));
+      }
       step(scenarios, "mosquitto_qos1", () -> s.mosquitto(1, false));
-      step(scenarios, "mosquitto_qos1_steady", () -> s.mosquitto(1, true));
+      if (full) {
+        step(scenarios, "mosquitto_qos1_steady", () -> s.mosquitto(1, true));
+      }
     }
     if (p.nodeRed() && wanted("node-red")) {
       if (NodeRedPeer.redJs(nodeRedHome) == null) {
@@ -126,6 +145,7 @@ public final class BenchMain implements Callable<Integer> {
     result.put("machine", Machine.describe());
     result.put("gateway_jvm", "java -Xmx128m " + String.join(" ", jvm) + " -jar gateway.jar run --config ...");
     result.put("params", p);
+    result.put("uplink_overrides", uplinkExtra.isBlank() ? "none (gateway defaults)" : uplinkExtra);
     result.put("targets", Targets.evaluate(scenarios));
     result.put("scenarios", scenarios);
     result.put("notes", notes);
@@ -149,7 +169,10 @@ public final class BenchMain implements Callable<Integer> {
     }
     System.out.println("Scenario " + name + " ...");
     try {
-      Map<String, Object> r = step.run();
+      String loadBefore = Machine.loadAverage();
+      Map<String, Object> r = new LinkedHashMap<>(step.run());
+      r.put("load_average_before", loadBefore);
+      r.put("load_average_after", Machine.loadAverage());
       scenarios.put(name, r);
       System.out.println("Scenario " + name + " done: " + r);
     } catch (Exception e) {

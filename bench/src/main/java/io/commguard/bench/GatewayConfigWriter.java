@@ -22,6 +22,9 @@ final class GatewayConfigWriter {
 
   private GatewayConfigWriter() {}
 
+  /** Extra keys for the {@code uplink} object (e.g. {@code batchMaxDelayMs: 5}); empty: the gateway's defaults. */
+  static String uplinkExtra = "";
+
   static String yaml(String dataDir, String profilesDir, int endpointPort, int cityPort,
       List<SimDevice> mqttDevices, List<ModbusFarm.Link> modbusLinks, int unitsPerLink) {
     StringBuilder y = new StringBuilder()
@@ -29,7 +32,8 @@ final class GatewayConfigWriter {
         .append("dataDir: '").append(dataDir).append("'\n")
         .append("profilesDir: '").append(profilesDir).append("'\n")
         .append("deviceEndpoint: {enabled: true, host: 127.0.0.1, port: ").append(endpointPort).append("}\n")
-        .append("uplink: {brokerUrl: 'tcp://127.0.0.1:").append(cityPort).append("', ackMode: platform}\n");
+        .append("uplink: {brokerUrl: 'tcp://127.0.0.1:").append(cityPort).append("', ackMode: platform")
+        .append(uplinkExtra.isBlank() ? "" : ", " + uplinkExtra).append("}\n");
     if (!modbusLinks.isEmpty()) {
       y.append("modbusLinks:\n");
       for (ModbusFarm.Link l : modbusLinks) {

@@ -18,8 +18,15 @@ final class Machine {
     m.put("kernel", read("/proc/sys/kernel/osrelease"));
     m.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     m.put("mosquitto", command("mosquitto", "-h"));
+    m.put("load_average_at_end", loadAverage());
     m.put("node", command("node", "--version"));
     return m;
+  }
+
+  /** The 1, 5 and 15 minute load averages: how busy the shared box was (other builds run on it too). */
+  static String loadAverage() {
+    String[] f = read("/proc/loadavg").split(" ");
+    return f.length >= 3 ? f[0] + " " + f[1] + " " + f[2] : "unknown";
   }
 
   private static String firstValue(String file, String key) {

@@ -280,6 +280,7 @@ final class Scenarios {
     r.put("alerts_received_total", rig.subscriber.alerts.get());
     r.put("alerts_expected_total", rig.fleet.expectedAlerts.get());
     r.put("duplicates_at_city", rig.subscriber.duplicates.get());
+    r.put("alert_batches_received", rig.subscriber.batches.get());
     r.put("latency", rig.latencies.summaryMs());
     r.put("latency_breakdown", rig.subscriber.breakdownMs());
     r.put("peak_rss_mib", round(ProcStats.peakRssMib(rig.gateway.pid())));
