@@ -13,7 +13,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Rules then outbox. Rule evaluation is serialised with a lock (it is pure CPU work measured in
- * microseconds); the durable append happens outside the lock on the outbox's own thread.
+ * microseconds); the durable append happens on the outbox's own thread.
+ *
+ * <p><b>Overload policy:</b> alerts the rules decided are never dropped — if the outbox refuses
+ * them they are held and retried until committed. Admission control keeps that bounded: while
+ * {@value #MAX_HELD_ALERTS} or more alerts are held, new events are refused <em>before</em> the
+ * rules see them ({@link OverloadedException}, counted as {@code events_refused}), so the source
+ * can withhold its acknowledgement and a retransmission is evaluated as if for the first time.
  */
 public final class Pipeline implements EventSink {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -32,6 +38,10 @@ public final class Pipeline implements EventSink {
 
   @Override
   public CompletionStage<Void> accept(DeviceEvent event) {
+    if (held.get() >= MAX_HELD_ALERTS) {
+      counters.increment("events_refused", event.deviceId(), "alerts_held");
+      return CompletableFuture.failedFuture(new OverloadedException("pipeline holds " + held.get() + " uncommitted alerts"));
+    }
     counters.increment("events_in");
     synchronized (this) {
       return appendAll(rules.evaluate(event));
@@ -60,8 +70,6 @@ public final class Pipeline implements EventSink {
    * The rules have already moved on (an episode RAISED now would only be UPDATED if the event were
    * evaluated again), so alerts the outbox refuses for lack of room are held here and retried as
    * they are, with backoff from 10 ms to 1 s; the caller's acknowledgement (QoS 1 PUBACK) waits.
-   * <b>Overload policy:</b> at most {@value #MAX_HELD_ALERTS} alerts are held; beyond that the
-   * append fails with {@link OverloadedException} and is counted as {@code alerts_refused}.
    */
   private CompletionStage<Void> appendHolding(List<AlertDraft> alerts, long delayMs, boolean holding) {
     int n = alerts.size();
@@ -74,11 +82,7 @@ public final class Pipeline implements EventSink {
         return error == null ? DONE : CompletableFuture.<Void>failedFuture(cause);
       }
       if (!holding) {
-        if (held.addAndGet(n) > MAX_HELD_ALERTS) {
-          held.addAndGet(-n);
-          counters.add("alerts_refused", n);
-          return CompletableFuture.<Void>failedFuture(cause);
-        }
+        held.addAndGet(n);
         counters.add("alerts_held", n);
       }
       return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))

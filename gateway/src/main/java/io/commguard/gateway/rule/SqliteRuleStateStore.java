@@ -1,6 +1,7 @@
 package io.commguard.gateway.rule;
 
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -31,6 +32,10 @@ import java.util.concurrent.CompletionStage;
  * entries; when it is full the oldest is dropped and counted; the table keeps the newest {@value
  * #INHIBITED_ROWS} rows.
  *
+ * <p>A failed write (disk full) keeps the batch in memory under newer changes and retries it with
+ * backoff (100 ms doubling to 5 s), logged at most every 30 s and counted as
+ * {@code rule_state_write_failed}; the alarms themselves are not held back by it.
+ *
  * <p>A file that cannot be opened as a database is moved aside ({@code rules.db.corrupt-<millis>})
  * and a fresh one started, logged at ERROR: the gateway keeps protecting the site, having lost
  * only its open-episode memory.
@@ -50,6 +55,8 @@ public final class SqliteRuleStateStore implements RuleStateStore {
   private boolean closed;
   private final Thread writer;
   private final Counters counters;
+  private final RateLimitedLog failureLog = new RateLimitedLog(LOG, 30_000);
+  private long failureBackoffMs;
 
   private SqliteRuleStateStore(Connection db, Map<String, String> loaded, Counters counters) {
     this.db = db;
@@ -179,15 +186,45 @@ public final class SqliteRuleStateStore implements RuleStateStore {
       }
       try {
         write(batch, events);
+        failureBackoffMs = 0;
         done.forEach(f -> f.complete(null));
       } catch (SQLException e) {
-        LOG.log(Level.ERROR, "Rule state write failed; state may be stale after a restart keys={0} reason={1}",
-            batch.size(), e.getMessage());
+        counters.increment("rule_state_write_failed");
+        failureLog.log(Level.ERROR, "write", "Rule state write failed; keeping it in memory and retrying keys="
+            + batch.size() + " reason=" + e.getMessage());
+        requeue(batch, events);
         done.forEach(f -> f.completeExceptionally(e));
+        if (!last && !backOff()) {
+          return;
+        }
       }
       if (last) {
         return;
       }
+    }
+  }
+
+  /** Puts a failed batch back under newer changes of the same keys, so nothing is lost while the disk is full. */
+  private void requeue(Map<String, Object> batch, List<String[]> events) {
+    synchronized (lock) {
+      LinkedHashMap<String, Object> merged = new LinkedHashMap<>(batch);
+      merged.putAll(pending);
+      pending = merged;
+      for (int i = events.size() - 1; i >= 0 && inhibited.size() < INHIBITED_QUEUE; i--) {
+        inhibited.addFirst(events.get(i));
+      }
+    }
+  }
+
+  /** Waits before the next attempt (100 ms doubling to 5 s) on this writer thread; false when interrupted. */
+  private boolean backOff() {
+    failureBackoffMs = failureBackoffMs == 0 ? 100 : Math.min(failureBackoffMs * 2, 5000);
+    try {
+      Thread.sleep(failureBackoffMs);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -225,8 +262,22 @@ public final class SqliteRuleStateStore implements RuleStateStore {
       }
       db.commit();
     } catch (SQLException e) {
-      db.rollback();
+      rollbackQuietly();
       throw e;
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      db.rollback();
+    } catch (SQLException e) {
+      // SQLite rolls back by itself on some errors (SQLITE_FULL) while the driver still believes a
+      // transaction is open; open the one it believes in so the next write is transactional again.
+      try (Statement st = db.createStatement()) {
+        st.execute("BEGIN");
+      } catch (SQLException alreadyOpen) {
+        failureLog.log(Level.WARNING, "rollback", "Rule state rollback failed reason=" + e.getMessage());
+      }
     }
   }
 

@@ -49,4 +49,38 @@ class PipelineHoldTest {
     assertThat(committed).containsExactly(List.of(raised));
     assertThat(counters.get("alerts_held")).isEqualTo(1);
   }
+
+  @Test
+  void whileTooManyAlertsAreHeld_newEventsAreRefusedBeforeTheRulesSeeThem() throws Exception {
+    AtomicInteger evaluations = new AtomicInteger();
+    RuleStage rules = event -> {
+      evaluations.incrementAndGet();
+      return java.util.stream.IntStream.range(0, 1000)
+          .mapToObj(i -> Drafts.alarm("gas-1", CanonicalType.GAS_LEAK, 1)).toList();
+    };
+    AtomicInteger refuse = new AtomicInteger(1);
+    AlertStore store = alerts -> refuse.get() == 1
+        ? CompletableFuture.failedFuture(new OverloadedException("outbox storage full"))
+        : CompletableFuture.completedFuture(null);
+    Counters counters = new Counters();
+    Pipeline pipeline = new Pipeline(rules, store, counters);
+
+    List<CompletableFuture<Void>> pending = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      pending.add(pipeline.accept(event()).toCompletableFuture());
+    }
+    CompletableFuture<Void> refused = pipeline.accept(event()).toCompletableFuture();
+
+    assertThat(refused).isCompletedExceptionally();
+    assertThat(evaluations).as("the refused event never reached the rules").hasValue(50);
+    assertThat(counters.get("events_refused", "gas-1", "alerts_held")).isEqualTo(1);
+    refuse.set(0);
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    assertThat(pipeline.accept(event()).toCompletableFuture().get(10, TimeUnit.SECONDS)).isNull();
+  }
+
+  private static DeviceEvent event() {
+    return new DeviceEvent(Drafts.device("gas-1"), EventKind.ALARM, CanonicalType.GAS_LEAK, 1, Phase.ACTIVE, "high",
+        Instant.now(), Instant.now(), "s1", List.of(), List.of(), java.util.Map.of(), "High gas alarm");
+  }
 }
