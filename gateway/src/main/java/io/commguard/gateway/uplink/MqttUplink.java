@@ -302,25 +302,37 @@ public final class MqttUplink {
       return;
     }
     boolean urgentOnly = normal >= config.inFlightBatches();
+    // One read fills every free slot: reads queue behind group commits on the outbox's writer
+    // thread, so during an alarm storm one batch per read capped delivery at ~14 batches/s
+    // (bench alert-storm scenario, docs/benchmarks.md).
+    int batches = urgentOnly ? 1 : (int) (config.inFlightBatches() - normal);
+    int max = config.batchMaxAlerts();
     fetching = true;
-    outbox.nextBatch(config.batchMaxAlerts()).whenCompleteAsync((rows, error) -> {
+    outbox.nextBatch(max * batches).whenCompleteAsync((rows, error) -> {
       fetching = false;
       if (error != null) {
         LOG.log(Level.ERROR, "Uplink cannot read the outbox. reason={0}", error.getMessage());
         return;
       }
-      onRows(rows, urgentOnly);
+      boolean more = false;
+      for (int from = 0; from < rows.size(); from += max) {
+        more = sendBatch(rows.subList(from, Math.min(rows.size(), from + max)), urgentOnly);
+      }
+      if (more) {
+        pump();
+      }
     }, exec).exceptionally(this::logFailure);
   }
 
-  private void onRows(List<OutboxRow> rows, boolean urgentOnly) {
+  /** Publishes one batch; true when the outbox may hold more to send now. */
+  private boolean sendBatch(List<OutboxRow> rows, boolean urgentOnly) {
     if (rows.isEmpty()) {
-      return;
+      return false;
     }
     List<Long> sequences = rows.stream().map(OutboxRow::sequence).toList();
     if (!connected || (urgentOnly && rows.get(0).priority() != 1)) {
       outbox.release(sequences);
-      return;
+      return false;
     }
     long batchSequence = nextBatchSequence++;
     byte[] payload = AlertEncoder.batch(gatewayId, batchSequence, System.currentTimeMillis(),
@@ -342,11 +354,9 @@ public final class MqttUplink {
       counters.add("uplink_alerts_sent", rows.size());
     } catch (MqttException e) {
       onPublishFailed(c, batch, e);
-      return;
+      return false;
     }
-    if (rows.size() == config.batchMaxAlerts() || !urgentOnly) {
-      pump();
-    }
+    return rows.size() == config.batchMaxAlerts() || !urgentOnly;
   }
 
   private void onPublished(InFlight batch) {
