@@ -67,6 +67,9 @@ class SiteBrokerEndToEndIT {
     receiver = new CityReceiver(CityReceiver.Options.of(city.url(), dir.resolve("received.jsonl")), received::add);
     receiver.start();
     gateway = Gateway.start(GatewayPlan.of(config, "e2e.yaml"), Clock.systemUTC());
+    // The broker keeps the gateway's session once it exists; before the first subscription
+    // nothing published is meant for the gateway yet.
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.counters().get("site_broker_subscribed") >= 1);
     devices = new MqttClient(site.url(), "device-sim", new MemoryPersistence());
     devices.connect();
   }

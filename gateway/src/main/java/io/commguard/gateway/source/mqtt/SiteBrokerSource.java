@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -75,10 +76,27 @@ public final class SiteBrokerSource implements MqttCallback, AutoCloseable {
   @Override
   public void connectComplete(boolean reconnect, String serverUri) {
     LOG.log(Level.INFO, "Connected to site broker url=" + serverUri + " reconnect=" + reconnect);
+    String[] filters = templates.stream().map(TopicTemplate::subscription).toArray(String[]::new);
+    int[] qos = new int[filters.length];
+    java.util.Arrays.fill(qos, 1);
     try {
-      for (TopicTemplate t : templates) {
-        client.subscribe(t.subscription(), 1);
-      }
+      client.subscribe(filters, qos, null, new MqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          int[] codes = token.getReasonCodes();
+          if (codes != null && java.util.Arrays.stream(codes).anyMatch(c -> c >= 0x80)) {
+            onFailure(token, new IllegalStateException("SUBACK reason codes " + java.util.Arrays.toString(codes)));
+            return;
+          }
+          counters.increment("site_broker_subscribed");
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable error) {
+          LOG.log(Level.ERROR, "Site broker refused the subscription; devices behind it are not heard url=" + serverUri
+              + " error=" + error);
+        }
+      });
     } catch (MqttException e) {
       LOG.log(Level.ERROR, "Cannot subscribe on site broker; devices behind it are not heard url=" + serverUri + " error=" + e.getMessage());
     }
