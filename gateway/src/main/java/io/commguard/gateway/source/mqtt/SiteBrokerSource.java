@@ -2,6 +2,8 @@ package io.commguard.gateway.source.mqtt;
 
 import io.commguard.gateway.config.ExternalBrokerConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.security.PemTls;
+import io.commguard.gateway.uplink.NoDelaySockets;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
@@ -67,9 +69,10 @@ public final class SiteBrokerSource implements MqttCallback, AutoCloseable {
         options.setPassword(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     }
-    if (config.tls() != null) {
-      options.setSocketFactory(io.commguard.gateway.security.PemTls.socketFactory(config.tls()));
-    }
+    // TCP_NODELAY: Paho writes a packet in several small writes, which Nagle would hold back.
+    options.setSocketFactory(config.tls() != null
+        ? NoDelaySockets.tls(PemTls.socketFactory(config.tls()))
+        : NoDelaySockets.plain());
     client.connect(options);
   }
 
