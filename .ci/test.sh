@@ -8,6 +8,8 @@ missing=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
 command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v mount >/dev/null 2>&1 || missing+=(mount)
 /usr/bin/python3 -c 'import pymodbus' >/dev/null 2>&1 || missing+=(python3-pymodbus)
 
 if [ ${#missing[@]} -gt 0 ]; then
