@@ -1,35 +1,60 @@
 package io.commguard.bench;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The load generator: one MQTT connection per simulated device, spread over the fleet's event
- * loops. Each device has a window of messages in flight; a message leaves the window when the
- * receiver has it — the PUBACK of the gateway (sent only after the alerts it produced are durably
- * committed), or, in broker baselines, its arrival at the subscriber ({@link #delivered}).
+ * The load generator: one MQTT 3.1.1 connection per simulated device (Netty's MQTT codec), spread
+ * over the fleet's event loops. Each device has a window of messages in flight; a message leaves
+ * the window when the receiver has it — the PUBACK of the gateway (sent only after the alerts it
+ * produced are durably committed), or, in broker baselines, its arrival at the subscriber
+ * ({@link #delivered}).
  *
- * <p>Open loop ({@link #run} with a rate): messages are due at a fixed rate, spread round-robin over
- * the devices; a due message whose device's window is full waits (counted as {@code
- * generator_stalls}). Closed loop (rate 0): every window is kept full, which measures the most
- * the receiver sustains with every message accounted for.
+ * <p>Open loop ({@link #start} with a rate): messages are due at a fixed rate, spread round-robin
+ * over the devices by a 1 ms tick; a due message whose device's window is full waits (counted as
+ * {@code generator_stalls}). Closed loop (rate 0): every window is kept full — refilled as soon as
+ * PUBACKs arrive, and by the tick for the other credit modes — which measures the most the
+ * receiver sustains with every message accounted for.
  *
- * <p>Threading: each device belongs to one event-loop context and is driven only from it (a 1 ms
- * timer); counters are atomics read by the control thread.
+ * <p>Why Netty rather than an MQTT client library: the generator shares the box with the peer under
+ * test, so every microsecond it spends is taken from the peer. Publishes are written without a
+ * flush and flushed once per tick or per read, so a device's messages that are due together leave
+ * in one segment, as a batching device or a busy DTU would send them. Every peer (gateway,
+ * Mosquitto, Node-RED) is driven by this same generator.
+ *
+ * <p>Threading: each device belongs to one event loop and is driven only from it; counters are
+ * atomics read by the control thread.
  */
 final class DeviceFleet implements AutoCloseable {
   /** When a message leaves its device's window. */
@@ -42,7 +67,7 @@ final class DeviceFleet implements AutoCloseable {
     GLOBAL
   }
 
-  private final Vertx vertx;
+  private final EventLoopGroup loops;
   private final List<Group> groups = new ArrayList<>();
   private final Map<String, Slot> byId = new HashMap<>();
   private final MqttQoS qos;
@@ -57,41 +82,47 @@ final class DeviceFleet implements AutoCloseable {
   final AtomicLong expectedAlerts = new AtomicLong();
   final AtomicLong disconnects = new AtomicLong();
   private final AtomicLong processed = new AtomicLong();
+  private volatile boolean closedLoop;
 
-  private static final class Slot {
+  private final class Slot {
     final SimDevice device;
-    MqttClient client;
+    final Group group;
+    Channel channel;
+    int nextMessageId = 1;
+    boolean closing;
     final AtomicInteger inFlight = new AtomicInteger();
 
-    Slot(SimDevice device) {
+    Slot(SimDevice device, Group group) {
       this.device = device;
+      this.group = group;
     }
   }
 
-  private final class Group {
-    final Context context;
+  private static final class Group {
+    final EventLoop loop;
     final List<Slot> slots = new ArrayList<>();
     long groupSent;
     int next;
-    long timer = -1;
+    ScheduledFuture<?> timer;
 
-    Group(Context context) {
-      this.context = context;
+    Group(EventLoop loop) {
+      this.loop = loop;
     }
   }
 
   DeviceFleet(List<SimDevice> devices, int eventLoops, MqttQoS qos, int window, Credit credit, Latencies latencies) {
-    this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(eventLoops));
+    this.loops = new MultiThreadIoEventLoopGroup(eventLoops, NioIoHandler.newFactory());
     this.qos = qos;
     this.window = window;
     this.credit = credit;
     this.latencies = latencies;
     for (int i = 0; i < eventLoops; i++) {
-      groups.add(new Group(vertx.getOrCreateContext()));
+      groups.add(new Group(loops.next()));
     }
     for (int i = 0; i < devices.size(); i++) {
-      Slot slot = new Slot(devices.get(i));
-      groups.get(i % eventLoops).slots.add(slot);
+      Group g = groups.get(i % eventLoops);
+      Slot slot = new Slot(devices.get(i), g);
+      g.slots.add(slot);
       byId.put(slot.device.id, slot);
     }
   }
@@ -101,38 +132,96 @@ final class DeviceFleet implements AutoCloseable {
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (Group g : groups) {
       for (Slot s : g.slots) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        all.add(done);
-        g.context.runOnContext(v -> {
-          MqttClientOptions o = new MqttClientOptions()
-              .setClientId(s.device.id)
-              .setUsername(s.device.id)
-              .setPassword(password)
-              .setMaxInflightQueue(65_535)
-              .setKeepAliveInterval(60)
-              .setAckTimeout(-1)
-              .setCleanSession(true);
-          s.client = MqttClient.create(vertx, o);
-          s.client.publishCompletionHandler(id -> completed(s));
-          s.client.closeHandler(x -> disconnects.incrementAndGet());
-          s.client.connect(port, host).onComplete(r -> {
-            if (r.succeeded() && r.result().code().byteValue() == 0) {
-              done.complete(null);
-            } else {
-              done.completeExceptionally(new IllegalStateException("device " + s.device.id + " could not connect: "
-                  + (r.failed() ? r.cause() : r.result().code())));
-            }
-          });
-        });
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        all.add(connected);
+        new Bootstrap().group(g.loop).channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new MqttDecoder(), MqttEncoder.INSTANCE, new DeviceHandler(s, password, connected));
+              }
+            })
+            .connect(host, port)
+            .addListener(f -> {
+              if (!f.isSuccess()) {
+                connected.completeExceptionally(f.cause());
+              }
+            });
       }
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void completed(Slot s) {
-    acked.incrementAndGet();
-    if (credit == Credit.ON_PUBACK) {
-      s.inFlight.decrementAndGet();
+  /** One device's connection: logs in, then counts PUBACKs and (closed loop) refills its window. */
+  private final class DeviceHandler extends SimpleChannelInboundHandler<MqttMessage> {
+    private final Slot slot;
+    private final String password;
+    private final CompletableFuture<Void> connected;
+    private boolean wrote;
+
+    DeviceHandler(Slot slot, String password, CompletableFuture<Void> connected) {
+      this.slot = slot;
+      this.password = password;
+      this.connected = connected;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      slot.channel = ctx.channel();
+      ctx.writeAndFlush(MqttMessageBuilders.connect()
+          .protocolVersion(MqttVersion.MQTT_3_1_1)
+          .clientId(slot.device.id)
+          .username(slot.device.id)
+          .password(password.getBytes(StandardCharsets.UTF_8))
+          .cleanSession(true)
+          .keepAlive(0)
+          .build());
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+      MqttMessageType type = msg.fixedHeader().messageType();
+      if (type == MqttMessageType.CONNACK) {
+        MqttConnectReturnCode code = ((MqttConnAckMessage) msg).variableHeader().connectReturnCode();
+        if (code == MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+          connected.complete(null);
+        } else {
+          connected.completeExceptionally(new IllegalStateException("device " + slot.device.id + " could not connect: " + code));
+        }
+      } else if (type == MqttMessageType.PUBACK) {
+        acked.incrementAndGet();
+        if (credit == Credit.ON_PUBACK) {
+          slot.inFlight.decrementAndGet();
+          if (closedLoop) {
+            wrote |= fill(slot);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (wrote) {
+        wrote = false;
+        ctx.flush();
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (!slot.closing) {
+        disconnects.incrementAndGet();
+      }
+      if (qos != MqttQoS.AT_MOST_ONCE && credit == Credit.ON_PUBACK) {
+        failed.addAndGet(slot.inFlight.getAndSet(0));
+      }
+      connected.completeExceptionally(new IllegalStateException("device " + slot.device.id + " disconnected"));
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
     }
   }
 
@@ -160,28 +249,34 @@ final class DeviceFleet implements AutoCloseable {
   void start(double ratePerSecond) {
     long startNanos = System.nanoTime();
     double share = ratePerSecond / Math.max(1, byId.size());
+    closedLoop = ratePerSecond <= 0;
     for (Group g : groups) {
       double groupRate = share * g.slots.size();
-      g.context.runOnContext(v -> g.timer = vertx.setPeriodic(1, 1, id -> {
+      g.loop.execute(() -> g.timer = g.loop.scheduleAtFixedRate(() -> {
         if (ratePerSecond <= 0) {
-          fillWindows(g);
+          for (Slot s : g.slots) {
+            if (fill(s)) {
+              s.channel.flush();
+            }
+          }
         } else {
           long due = (long) (groupRate * (System.nanoTime() - startNanos) / 1e9) - g.groupSent;
           publishDue(g, due);
         }
-      }));
+      }, 1, 1, TimeUnit.MILLISECONDS));
     }
   }
 
   /** Stops publishing; messages in flight still complete. */
   void stop() throws Exception {
+    closedLoop = false;
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (Group g : groups) {
       CompletableFuture<Void> done = new CompletableFuture<>();
       all.add(done);
-      g.context.runOnContext(v -> {
-        if (g.timer >= 0) {
-          vertx.cancelTimer(g.timer);
+      g.loop.execute(() -> {
+        if (g.timer != null) {
+          g.timer.cancel(false);
         }
         done.complete(null);
       });
@@ -201,16 +296,19 @@ final class DeviceFleet implements AutoCloseable {
     return false;
   }
 
-  private void fillWindows(Group g) {
-    for (Slot s : g.slots) {
-      for (int i = 0; i < window && mayPublish(s); i++) {
-        publish(g, s);
-      }
+  /** Writes (without flushing) as many messages as the device's window allows; true when it wrote any. */
+  private boolean fill(Slot s) {
+    boolean wrote = false;
+    for (int i = 0; i < window && mayPublish(s); i++) {
+      publish(s);
+      wrote = true;
     }
+    return wrote;
   }
 
   private void publishDue(Group g, long due) {
     int n = g.slots.size();
+    List<Slot> written = new ArrayList<>();
     for (long i = 0; i < due; i++) {
       Slot chosen = null;
       for (int tries = 0; tries < n; tries++) {
@@ -223,13 +321,17 @@ final class DeviceFleet implements AutoCloseable {
       }
       if (chosen == null) {
         stalls.incrementAndGet();
-        return;
+        break;
       }
-      publish(g, chosen);
+      publish(chosen);
+      written.add(chosen);
+    }
+    for (Slot s : written) {
+      s.channel.flush();
     }
   }
 
-  private void publish(Group g, Slot s) {
+  private void publish(Slot s) {
     long tag = tags.incrementAndGet();
     SimDevice.Next next = s.device.next(tag);
     if (next.tag() >= 0) {
@@ -238,17 +340,22 @@ final class DeviceFleet implements AutoCloseable {
     if (next.expectsAlert()) {
       expectedAlerts.incrementAndGet();
     }
-    s.inFlight.incrementAndGet();
-    g.groupSent++;
+    s.group.groupSent++;
     sent.incrementAndGet();
-    Future<Integer> f = s.client.publish(s.device.topic, Buffer.buffer(next.payload()), qos, false, false);
-    f.onFailure(e -> {
-      failed.incrementAndGet();
-      s.inFlight.decrementAndGet();
-    });
-    if (qos == MqttQoS.AT_MOST_ONCE && credit == Credit.ON_PUBACK) {
-      s.inFlight.decrementAndGet();
+    int id = s.nextMessageId;
+    s.nextMessageId = id == 65_535 ? 1 : id + 1;
+    if (qos != MqttQoS.AT_MOST_ONCE || credit != Credit.ON_PUBACK) {
+      s.inFlight.incrementAndGet();
+    } else {
+      acked.incrementAndGet();
     }
+    s.channel.write(MqttMessageBuilders.publish()
+        .topicName(s.device.topic)
+        .qos(qos)
+        .messageId(qos == MqttQoS.AT_MOST_ONCE ? 0 : id)
+        .retained(false)
+        .payload(Unpooled.wrappedBuffer(next.payload()))
+        .build(), s.channel.voidPromise());
   }
 
   int devices() {
@@ -257,18 +364,16 @@ final class DeviceFleet implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Group g : groups) {
-      for (Slot s : g.slots) {
-        if (s.client != null) {
-          g.context.runOnContext(v -> {
-            if (s.client.isConnected()) {
-              s.client.disconnect();
-            }
-          });
-        }
+    for (Slot s : byId.values()) {
+      if (s.channel != null) {
+        s.channel.eventLoop().execute(() -> {
+          s.closing = true;
+          if (s.channel.isActive()) {
+            s.channel.writeAndFlush(MqttMessage.DISCONNECT).addListener(f -> s.channel.close());
+          }
+        });
       }
     }
-    Mosquitto.sleep(200);
-    vertx.close().await();
+    loops.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 }

@@ -29,6 +29,7 @@ final class SimDevice {
   private long n;
   private boolean alarmOpen;
   private long accessSerial = 1;
+  private final SecondClock clock = new SecondClock();
 
   /** The next payload and, when it should produce a latency-tracked alert, its tag (else -1). */
   record Next(byte[] payload, long tag, boolean expectsAlert) {}
@@ -78,11 +79,11 @@ final class SimDevice {
     return new Next(bytes(json), -1, phase == 0 || phase == 3);
   }
 
-  private static String heartbeat() {
+  private String heartbeat() {
     return "<EventNotificationAlert version=\"2.0\" xmlns=\"http://www.hikvision.com/ver20/XMLSchema\">"
         + "<ipAddress>192.168.1.64</ipAddress><portNo>80</portNo><protocol>HTTP</protocol>"
         + "<macAddress>44:19:b6:6d:24:85</macAddress><channelID>1</channelID>"
-        + "<dateTime>" + OffsetDateTime.now(CHINA).withNano(0).toLocalDateTime() + "</dateTime>"
+        + "<dateTime>" + clock.local() + "</dateTime>"
         + "<activePostCount>0</activePostCount><eventType>videoloss</eventType>"
         + "<eventState>inactive</eventState><eventDescription>videoloss alarm</eventDescription>"
         + "</EventNotificationAlert>";
@@ -95,8 +96,38 @@ final class SimDevice {
         + "\"name\":\"Resident\",\"employeeNoString\":\"1001\",\"cardNo\":\"3204871234\"}}";
   }
 
-  private static String now() {
-    return OffsetDateTime.now(CHINA).withNano(0).format(ISO);
+  private String now() {
+    return clock.offset();
+  }
+
+  /**
+   * The device's clock text, formatted once per second: the generator shares the box with the
+   * peer under test, so it should not spend a date formatting per message.
+   */
+  private static final class SecondClock {
+    private long second = Long.MIN_VALUE;
+    private String offset;
+    private String local;
+
+    private void tick() {
+      long now = System.currentTimeMillis() / 1000;
+      if (now != second) {
+        second = now;
+        OffsetDateTime t = OffsetDateTime.now(CHINA).withNano(0);
+        offset = t.format(ISO);
+        local = t.toLocalDateTime().toString();
+      }
+    }
+
+    String offset() {
+      tick();
+      return offset;
+    }
+
+    String local() {
+      tick();
+      return local;
+    }
   }
 
   private static byte[] bytes(String s) {
