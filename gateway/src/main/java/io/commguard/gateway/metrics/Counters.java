@@ -1,44 +1,76 @@
 package io.commguard.gateway.metrics;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Named counters with an optional device and reason, e.g. {@code rejected{device=cam-1,reason=malformed_json}}.
- * Counter names are snake_case; keys are built once per call so callers stay allocation-light.
+ * Named counters with an optional device and reason, shown as e.g.
+ * {@code rejected{device=cam-1,reason=malformed_json}}. Counter names are snake_case.
+ *
+ * <p>Most messages bump a labelled counter, so an increment must not build a string: counters are
+ * kept under a small key record (whose hash comes from the strings' cached hashes) and rendered
+ * as text only for {@link #snapshot()}.
  */
 public final class Counters {
-  private final ConcurrentHashMap<String, LongAdder> values = new ConcurrentHashMap<>();
+  private record Key(String name, String deviceId, String reason) {
+    // Written out: a record's generated equals/hashCode go through method handles, which the
+    // C1-only JVM line the gateway ships with does not inline.
+    @Override
+    public int hashCode() {
+      return (name.hashCode() * 31 + Objects.hashCode(deviceId)) * 31 + Objects.hashCode(reason);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && name.equals(k.name) && Objects.equals(deviceId, k.deviceId)
+          && Objects.equals(reason, k.reason);
+    }
+
+    String render() {
+      return deviceId == null && reason == null ? name : name + "{device=" + deviceId + ",reason=" + reason + "}";
+    }
+  }
+
+  private final ConcurrentHashMap<Key, LongAdder> values = new ConcurrentHashMap<>();
 
   public void increment(String name) {
     add(name, 1);
   }
 
   public void increment(String name, String deviceId, String reason) {
-    add(key(name, deviceId, reason), 1);
+    adder(new Key(name, deviceId, reason)).increment();
   }
 
-  public void add(String key, long delta) {
-    values.computeIfAbsent(key, k -> new LongAdder()).add(delta);
+  public void add(String name, long delta) {
+    adder(new Key(name, null, null)).add(delta);
+  }
+
+  private LongAdder adder(Key key) {
+    LongAdder adder = values.get(key);
+    return adder != null ? adder : values.computeIfAbsent(key, k -> new LongAdder());
   }
 
   public long get(String name) {
-    LongAdder adder = values.get(name);
-    return adder == null ? 0 : adder.sum();
+    return sum(new Key(name, null, null));
   }
 
   public long get(String name, String deviceId, String reason) {
-    return get(key(name, deviceId, reason));
+    return sum(new Key(name, deviceId, reason));
+  }
+
+  private long sum(Key key) {
+    LongAdder adder = values.get(key);
+    return adder == null ? 0 : adder.sum();
   }
 
   /** Sum over every device and reason of one counter name. */
   public long total(String name) {
     long sum = 0;
-    for (Map.Entry<String, LongAdder> e : values.entrySet()) {
-      String k = e.getKey();
-      if (k.equals(name) || k.startsWith(name + "{")) {
+    for (Map.Entry<Key, LongAdder> e : values.entrySet()) {
+      if (e.getKey().name().equals(name)) {
         sum += e.getValue().sum();
       }
     }
@@ -47,11 +79,7 @@ public final class Counters {
 
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
-    values.forEach((k, v) -> out.put(k, v.sum()));
+    values.forEach((k, v) -> out.put(k.render(), v.sum()));
     return out;
-  }
-
-  public static String key(String name, String deviceId, String reason) {
-    return name + "{device=" + deviceId + ",reason=" + reason + "}";
   }
 }

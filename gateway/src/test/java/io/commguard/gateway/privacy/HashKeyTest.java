@@ -3,9 +3,16 @@ package io.commguard.gateway.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +51,14 @@ class HashKeyTest {
     // hmac.new(bytes(32), b"1001", hashlib.sha256).hexdigest()[:32]
     assertThat(HashKey.of(new byte[32]).hash("1001")).isEqualTo(PYTHON_VECTOR);
     assertThat(HashKey.of(new byte[32]).toString()).doesNotContain("0");
+  }
+
+  @Property(tries = 500)
+  void hash_equalsJavaxCryptoMac(@ForAll @Size(32) byte[] key, @ForAll String value) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    String expected = HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+    assertThat(HashKey.of(key).hash(value)).isEqualTo(expected);
   }
 
   static final String PYTHON_VECTOR = "6db411d36ba2e72787151641d370e9d9";

@@ -229,7 +229,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
     int n = text.length();
     boolean offset = n > 6 && (text.charAt(n - 1) == 'Z' || text.charAt(n - 6) == '+' || text.charAt(n - 6) == '-');
     if (offset) {
-      return OffsetDateTime.parse(text).toInstant();
+      return OffsetTimes.parse(text);
     }
     return zoned(DateTimeFormatter.ISO_DATE_TIME.parse(text), spec, field);
   }
