@@ -44,7 +44,7 @@ public final class FieldPath {
     List<Object> steps = new ArrayList<>();
     for (String raw : p.substring(1).split("/", -1)) {
       String s = raw.replace("~1", "/").replace("~0", "~");
-      steps.add(!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 9 ? (Object) Integer.valueOf(s) : s);
+      steps.add(!s.isEmpty() && s.chars().allMatch(Character::isDigit) && s.length() < 9 ? (Object) Integer.valueOf(s) : s.intern());
     }
     return steps.toArray();
   }
@@ -58,7 +58,8 @@ public final class FieldPath {
         throw new IllegalArgumentException("empty name in path '" + p + "'");
       }
       if (!name.isEmpty()) {
-        steps.add(name);
+        // Jackson interns the field names it parses; an interned step name then matches by identity.
+        steps.add(name.intern());
       }
       while (bracket >= 0) {
         int close = part.indexOf(']', bracket);

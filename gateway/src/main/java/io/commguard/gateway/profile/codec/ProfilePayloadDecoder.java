@@ -224,24 +224,30 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
     }
   }
 
-  /** ISO-8601; the common "with offset" shape takes the fast dedicated parser. */
+  /** ISO-8601; the common shapes take the fast dedicated parser. */
   private static Instant iso(String text, TimeSpec spec, String field) throws DecodeException {
-    int n = text.length();
-    boolean offset = n > 6 && (text.charAt(n - 1) == 'Z' || text.charAt(n - 6) == '+' || text.charAt(n - 6) == '-');
-    if (offset) {
-      return OffsetTimes.parse(text);
+    IsoTimes.Parsed fast = IsoTimes.fast(text);
+    if (fast == null) {
+      return zoned(DateTimeFormatter.ISO_DATE_TIME.parse(text), spec, field);
     }
-    return zoned(DateTimeFormatter.ISO_DATE_TIME.parse(text), spec, field);
+    if (fast.offset() != null) {
+      return fast.dateTime().toInstant(fast.offset());
+    }
+    return local(fast.dateTime(), spec, field);
   }
 
   private static Instant zoned(TemporalAccessor t, TimeSpec spec, String field) throws DecodeException {
     if (t.isSupported(ChronoField.OFFSET_SECONDS)) {
       return OffsetDateTime.from(t).toInstant();
     }
+    return local(LocalDateTime.from(t), spec, field);
+  }
+
+  private static Instant local(LocalDateTime t, TimeSpec spec, String field) throws DecodeException {
     if (spec.zone() == null) {
       throw new DecodeException(field, "bad_time", "time has no offset and the profile sets no zone");
     }
-    return LocalDateTime.from(t).atZone(spec.zone()).toInstant();
+    return t.atZone(spec.zone()).toInstant();
   }
 
   private List<Measurement> measurements(JsonNode root) throws DecodeException {

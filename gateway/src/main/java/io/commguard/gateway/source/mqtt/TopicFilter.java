@@ -10,21 +10,27 @@ public final class TopicFilter {
     this.levels = filter.split("/", -1);
   }
 
+  /** Walks the topic level by level in place: called for every publish, so it allocates nothing. */
   public boolean matches(String topic) {
-    String[] parts = topic.split("/", -1);
+    int start = 0;
     for (int i = 0; i < levels.length; i++) {
       String level = levels[i];
       if (level.equals("#")) {
         return true;
       }
-      if (i >= parts.length) {
+      if (start > topic.length()) {
         return false;
       }
-      if (!level.equals("+") && !level.equals(parts[i])) {
+      int end = topic.indexOf('/', start);
+      if (end < 0) {
+        end = topic.length();
+      }
+      if (!level.equals("+") && !(level.length() == end - start && topic.startsWith(level, start))) {
         return false;
       }
+      start = end + 1;
     }
-    return parts.length == levels.length;
+    return start > topic.length();
   }
 
   @Override

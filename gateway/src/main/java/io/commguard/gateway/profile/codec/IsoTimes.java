@@ -1,28 +1,29 @@
 package io.commguard.gateway.profile.codec;
 
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * Parses the ISO-8601 shape devices send most, {@code 2026-11-22T10:15:30[.fraction](Z|+08:00)},
- * without the general {@code DateTimeFormatter} machinery, which costs more than decoding the
- * rest of a camera event. Anything else is handed to {@link OffsetDateTime#parse}, so the accepted
- * language and the errors are exactly the JDK's.
+ * Parses the ISO-8601 shapes devices send most, {@code 2026-11-22T10:15:30[.fraction]} with or
+ * without {@code Z} / {@code +08:00}, without the general {@code DateTimeFormatter} machinery,
+ * which costs more than decoding the rest of a camera event. Other shapes are left to the caller's
+ * {@code DateTimeFormatter}, so what is accepted stays exactly what the JDK accepts.
  */
-final class OffsetTimes {
-  private OffsetTimes() {}
+final class IsoTimes {
+  private IsoTimes() {}
 
-  /** @throws java.time.DateTimeException when {@code text} is not an ISO-8601 time with an offset */
-  static Instant parse(String text) {
-    Instant fast = fast(text);
-    return fast != null ? fast : OffsetDateTime.parse(text).toInstant();
-  }
+  /** A parsed time; {@code offset} is null when the text has none. */
+  record Parsed(LocalDateTime dateTime, ZoneOffset offset) {}
 
-  private static Instant fast(String s) {
+  /**
+   * The parsed time, or null when {@code s} is not one of the common shapes (the caller then uses
+   * the JDK's parser).
+   *
+   * @throws java.time.DateTimeException when the shape is right but a field is out of range
+   */
+  static Parsed fast(String s) {
     int n = s.length();
-    if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+    if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
       return null;
     }
     int year = digits(s, 0, 4);
@@ -36,7 +37,7 @@ final class OffsetTimes {
     }
     int pos = 19;
     int nanos = 0;
-    if (s.charAt(pos) == '.') {
+    if (pos < n && s.charAt(pos) == '.') {
       int start = ++pos;
       while (pos < n && pos - start < 9 && isDigit(s.charAt(pos))) {
         nanos = nanos * 10 + (s.charAt(pos) - '0');
@@ -50,7 +51,9 @@ final class OffsetTimes {
       }
     }
     int offsetSeconds;
-    if (pos == n - 1 && s.charAt(pos) == 'Z') {
+    if (pos == n) {
+      return new Parsed(LocalDateTime.of(year, month, day, hour, minute, second, nanos), null);
+    } else if (pos == n - 1 && s.charAt(pos) == 'Z') {
       offsetSeconds = 0;
     } else if (pos == n - 6 && (s.charAt(pos) == '+' || s.charAt(pos) == '-') && s.charAt(pos + 3) == ':') {
       int oh = digits(s, pos + 1, 2);
@@ -63,8 +66,7 @@ final class OffsetTimes {
       return null;
     }
     // LocalDateTime.of validates every field (month 13, 31 February, second 60) with the JDK's rules.
-    return LocalDateTime.of(year, month, day, hour, minute, second, nanos)
-        .toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds));
+    return new Parsed(LocalDateTime.of(year, month, day, hour, minute, second, nanos), ZoneOffset.ofTotalSeconds(offsetSeconds));
   }
 
   private static int digits(String s, int from, int count) {
