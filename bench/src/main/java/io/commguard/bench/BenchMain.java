@@ -43,7 +43,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--node-red-home", defaultValue = "bench/target/node-red", description = "npm prefix of Node-RED 4.1")
   Path nodeRedHome;
 
-  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, throughput, alerts, drain, modbus, mosquitto, node-red, jmh)")
+  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, throughput, throughput_c2, alerts, drain, modbus, mosquitto, node-red, jmh)")
   List<String> only = new ArrayList<>();
 
   @Option(names = "--uplink", description = "extra uplink keys in YAML flow style, e.g. 'batchMaxDelayMs: 5' (default: the gateway's defaults)")
@@ -104,6 +104,9 @@ public final class BenchMain implements Callable<Integer> {
         + "than they asked for, which lowers their throughput and lengthens the latency tail.");
     step(scenarios, "steady", () -> s.steady());
     step(scenarios, "throughput", () -> s.throughput());
+    if (what.equals("all")) {
+      step(scenarios, "throughput_c2", () -> s.throughputC2());
+    }
     step(scenarios, "alerts", () -> s.alertStorm());
     step(scenarios, "drain", () -> s.drain());
     if (p.modbusOnlySeconds() > 0) {

@@ -59,8 +59,27 @@ final class Scenarios {
 
   /** Closed loop, ~1 % alarms: the most the gateway ingests with every publish acknowledged after commit. */
   Map<String, Object> throughput() throws Exception {
-    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "throughput", p.throughputDevices(),
-        i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.01), p.throughputWindow(), 0, 0, gatewayJvmArgs)) {
+    return throughput("throughput", gatewayJvmArgs);
+  }
+
+  /**
+   * The same closed loop on a gateway JVM with the C2 JIT compiler ({@link #C2_JVM_FLAGS} after the
+   * shipped edge flags): what the shipped C1-only line gives up in peak ingest for its footprint.
+   */
+  Map<String, Object> throughputC2() throws Exception {
+    List<String> jvm = new java.util.ArrayList<>(gatewayJvmArgs);
+    jvm.addAll(C2_JVM_FLAGS);
+    Map<String, Object> r = throughput("throughput-c2", jvm);
+    r.put("extra_jvm_flags", String.join(" ", C2_JVM_FLAGS));
+    return r;
+  }
+
+  /** Re-enables C2 over the edge line (later flags win) with room for its code. */
+  static final List<String> C2_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=4", "-XX:ReservedCodeCacheSize=48m");
+
+  private Map<String, Object> throughput(String name, List<String> jvm) throws Exception {
+    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, name, p.throughputDevices(),
+        i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.01), p.throughputWindow(), 0, 0, jvm)) {
       rig.fleet.start(0);
       Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
       rig.latencies.reset();
