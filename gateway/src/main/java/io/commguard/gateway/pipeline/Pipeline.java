@@ -62,8 +62,15 @@ public final class Pipeline implements EventSink {
     counters.add("alerts_out", alerts.size());
     // Called under the lock so alerts reach the outbox in the order the rules decided them; both
     // calls only enqueue. Rule state first, then the outbox: a failed state write is logged by the
-    // rules and must not hold back the alarm itself.
-    return rules.flush().handle((ok, err) -> null).thenCompose(v -> appendHolding(alerts, 10, false));
+    // rules and must not hold back the alarm itself. Once the outbox has them, the rules may drop
+    // what they kept in case it did not (tombstones of cleared episodes).
+    return rules.flush().handle((ok, err) -> null)
+        .thenCompose(v -> appendHolding(alerts, 10, false))
+        .thenRun(() -> {
+          synchronized (this) {
+            rules.committed(alerts);
+          }
+        });
   }
 
   /**

@@ -28,4 +28,7 @@ public interface RuleStage {
   default CompletionStage<Void> flush() {
     return CompletableFuture.completedFuture(null);
   }
+
+  /** The outbox has durably committed {@code alerts} (called under the same lock as evaluate). */
+  default void committed(List<AlertDraft> alerts) {}
 }

@@ -43,6 +43,13 @@ final class Episode {
   boolean orphan;
   /** Restored from disk and not yet re-announced. */
   boolean restored;
+  /**
+   * Set when the episode was cleared but its CLEARED was not yet known to be in the outbox; such an
+   * episode is stored as a tombstone until the outbox has committed its CLEARED.
+   */
+  Instant clearedAt;
+  /** The extra attributes its CLEARED carried (e.g. {@code clearedBy}). */
+  Map<String, String> clearedWith = Map.of();
   String nativeCode = "";
   String description = "";
   List<Measurement> measurements = List.of();

@@ -35,6 +35,10 @@ final class EpisodeBook {
   static final int MAX_EPISODES_PER_DEVICE = 256;
 
   private final Map<EpisodeKey, Episode> episodes = new LinkedHashMap<>();
+  /** Alert id of each CLEARED not yet committed to the outbox, and the key its tombstone is under. */
+  private final Map<String, EpisodeKey> clearing = new HashMap<>();
+  /** Tombstones found at start: their CLEARED is sent again on the first tick. */
+  private final List<Episode> toReplay = new ArrayList<>();
   private final Map<String, Integer> perDevice = new HashMap<>();
   private final Function<String, RulesSection> rulesOf;
   private final Supplier<String> ids;
@@ -107,6 +111,7 @@ final class EpisodeBook {
 
   /** Time-driven transitions: raise after a minimum duration, clear after quiet or clear time. */
   void tick(Instant now, Output out) {
+    replayClears(out);
     for (Episode ep : new ArrayList<>(episodes.values())) {
       if (ep.restored && ep.orphan) {
         clear(ep, now, out, Map.of("clearedBy", "deconfigured", "restored", "true"));
@@ -210,6 +215,10 @@ final class EpisodeBook {
    * CLEARED ({@code clearedBy=deconfigured}) when its device or household is no longer configured.
    */
   void restore(Episode ep, boolean stillConfigured) {
+    if (ep.clearedAt != null) {
+      toReplay.add(ep);
+      return;
+    }
     ep.restored = true;
     ep.orphan = !stillConfigured;
     add(ep);
@@ -318,7 +327,35 @@ final class EpisodeBook {
   private void clear(Episode ep, Instant now, Output out, Map<String, String> extra) {
     out.notice(draft(ep, AlertState.CLEARED, now, List.copyOf(ep.pendingEvidence), extra));
     forget(ep.key);
-    store.remove(ep.key.storageKey());
+    // Rule state is committed before the outbox: deleting the episode now would lose its CLEARED
+    // in a crash between the two commits. A tombstone stays until committed() says the outbox has it.
+    store.put(ep.key.storageKey(), StateCodec.clearing(ep, now, extra));
+    clearing.put(ep.alertId, ep.key);
+  }
+
+  /** The outbox has committed {@code alerts}: tombstones of the episodes they cleared are dropped. */
+  void committed(List<AlertDraft> alerts) {
+    for (AlertDraft a : alerts) {
+      EpisodeKey key = a.state() == AlertState.CLEARED ? clearing.remove(a.alertId()) : null;
+      if (key == null) {
+        continue;
+      }
+      Episode current = episodes.get(key);
+      if (current == null || !current.open()) {
+        store.remove(key.storageKey());
+      }
+    }
+  }
+
+  /** CLEARED alerts whose commit to the outbox a crash may have prevented: sent again, once. */
+  private void replayClears(Output out) {
+    for (Episode ep : toReplay) {
+      Map<String, String> extra = new HashMap<>(ep.clearedWith);
+      extra.put("restored", "true");
+      out.notice(draft(ep, AlertState.CLEARED, ep.clearedAt, List.of(), extra));
+      clearing.put(ep.alertId, ep.key);
+    }
+    toReplay.clear();
   }
 
   private void reannounce(Episode ep, Instant now, Output out) {

@@ -154,6 +154,11 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     return out.alerts();
   }
 
+  @Override
+  public void committed(List<AlertDraft> alerts) {
+    episodes.committed(alerts);
+  }
+
   /** Completes once every state change made so far is durably in {@code rules.db}. */
   @Override
   public CompletionStage<Void> flush() {

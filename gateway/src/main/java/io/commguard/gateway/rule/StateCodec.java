@@ -24,7 +24,7 @@ final class StateCodec {
       EventKind kind, CanonicalType type, String episodeKey, String alertId, int level, int desiredLevel,
       long occurredAtMs, long lastActivityMs, long lastUpdateMs, boolean pulse, boolean managed,
       String nativeCode, String description, List<Measurement> measurements, Map<String, String> attributes,
-      List<String> evidenceSeen) {}
+      List<String> evidenceSeen, long clearedAtMs, Map<String, String> clearedWith) {}
 
   /** A maintenance window as stored. */
   record MaintenanceState(String scope, String alertId, long sinceMs, long untilMs, long inhibited) {}
@@ -36,11 +36,20 @@ final class StateCodec {
   record HouseholdState(long lastActivityMs) {}
 
   static String episode(Episode ep) {
+    return episode(ep, 0, Map.of());
+  }
+
+  /** A cleared episode whose CLEARED is not yet committed to the outbox (see EpisodeBook#clear). */
+  static String clearing(Episode ep, Instant clearedAt, Map<String, String> clearedWith) {
+    return episode(ep, ms(clearedAt), clearedWith);
+  }
+
+  private static String episode(Episode ep, long clearedAtMs, Map<String, String> clearedWith) {
     DeviceRef d = ep.device;
     return write(new EpisodeState(d.deviceId(), d.profileId(), d.model(), d.site(), d.location(), ep.kind,
         ep.key.type(), ep.key.episodeKey(), ep.alertId, ep.level, ep.desiredLevel, ms(ep.occurredAt),
         ms(ep.lastActivity), ms(ep.lastUpdate), ep.pulse, ep.managed, ep.nativeCode, ep.description,
-        ep.measurements, ep.attributes, List.copyOf(ep.evidenceSeen)));
+        ep.measurements, ep.attributes, List.copyOf(ep.evidenceSeen), clearedAtMs, clearedWith));
   }
 
   static Episode episode(String json) {
@@ -64,6 +73,10 @@ final class StateCodec {
     ep.attributes = s.attributes() == null ? Map.of() : Map.copyOf(s.attributes());
     if (s.evidenceSeen() != null) {
       ep.evidenceSeen.addAll(s.evidenceSeen());
+    }
+    if (s.clearedAtMs() > 0) {
+      ep.clearedAt = Instant.ofEpochMilli(s.clearedAtMs());
+      ep.clearedWith = s.clearedWith() == null ? Map.of() : Map.copyOf(s.clearedWith());
     }
     return ep;
   }

@@ -51,6 +51,38 @@ class PipelineHoldTest {
   }
 
   @Test
+  void rulesHearOfTheCommit_onlyOnceTheOutboxHasTheAlerts() throws Exception {
+    AlertDraft raised = Drafts.alarm("gas-1", CanonicalType.GAS_LEAK, 1);
+    List<List<AlertDraft>> heard = new CopyOnWriteArrayList<>();
+    RuleStage rules = new RuleStage() {
+      @Override
+      public List<AlertDraft> evaluate(DeviceEvent event) {
+        return List.of(raised);
+      }
+
+      @Override
+      public void committed(List<AlertDraft> alerts) {
+        heard.add(alerts);
+      }
+    };
+    CompletableFuture<Void> commit = new CompletableFuture<>();
+    Pipeline pipeline = new Pipeline(rules, alerts -> commit, new Counters());
+
+    CompletableFuture<Void> accepted = pipeline.accept(event()).toCompletableFuture();
+    assertThat(heard).as("nothing before the outbox commit").isEmpty();
+    commit.complete(null);
+    accepted.get(10, TimeUnit.SECONDS);
+    assertThat(heard).containsExactly(List.of(raised));
+
+    CompletableFuture<Void> failing = new CompletableFuture<>();
+    Pipeline broken = new Pipeline(rules, alerts -> failing, new Counters());
+    CompletableFuture<Void> refused = broken.accept(event()).toCompletableFuture();
+    failing.completeExceptionally(new IllegalStateException("disk gone"));
+    assertThat(refused).failsWithin(10, TimeUnit.SECONDS);
+    assertThat(heard).as("a failed commit is never reported as committed").hasSize(1);
+  }
+
+  @Test
   void whileTooManyAlertsAreHeld_newEventsAreRefusedBeforeTheRulesSeeThem() throws Exception {
     AtomicInteger evaluations = new AtomicInteger();
     RuleStage rules = event -> {

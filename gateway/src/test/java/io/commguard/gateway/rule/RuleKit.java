@@ -37,6 +37,7 @@ final class RuleKit {
   final MutableClock clock = new MutableClock(T0);
   final Counters counters = new Counters();
   final List<AlertDraft> emitted = new ArrayList<>();
+  boolean outboxCommits = true;
   private final Map<String, Site> sites = new java.util.HashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   RuleEngine engine;
@@ -109,12 +110,21 @@ final class RuleKit {
   List<AlertDraft> send(DeviceEvent e) {
     List<AlertDraft> out = engine.evaluate(e);
     emitted.addAll(out);
+    commit(out);
     return out;
+  }
+
+  /** As the pipeline does once the outbox has committed them; off to play a crash before that. */
+  private void commit(List<AlertDraft> out) {
+    if (outboxCommits) {
+      engine.committed(out);
+    }
   }
 
   List<AlertDraft> tick() {
     List<AlertDraft> out = engine.tick(clock.instant());
     emitted.addAll(out);
+    commit(out);
     return out;
   }
 

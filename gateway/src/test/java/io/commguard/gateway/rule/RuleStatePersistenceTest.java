@@ -106,6 +106,94 @@ class RuleStatePersistenceTest {
   }
 
   @Test
+  void clearedEpisode_whoseClearedNeverReachedTheOutbox_isClearedAgainAfterRestart() throws Exception {
+    Path file = dir.resolve(RuleEngine.STATE_FILE);
+    RuleKit before = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      before.send(before.reading("gas-1", "concentration", 30));
+      // The rule state is committed, then the gateway dies before the outbox commits the CLEARED.
+      before.outboxCommits = false;
+      before.send(before.reading("gas-1", "concentration", 10));
+      before.tick();
+      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    AlertDraft cleared = gasAlarms(before).stream().filter(a -> a.state() == AlertState.CLEARED).findFirst().orElseThrow();
+
+    RuleKit after = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      assertThat(after.tick()).singleElement().satisfies(a -> {
+        assertThat(a.alertId()).isEqualTo(cleared.alertId());
+        assertThat(a.state()).isEqualTo(AlertState.CLEARED);
+        assertThat(a.detectedAt()).isEqualTo(cleared.detectedAt());
+        assertThat(a.attributes()).containsEntry("restored", "true");
+      });
+      assertThat(after.tick()).isEmpty();
+      after.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    assertThat(episodesOnDisk(file)).as("the tombstone goes once the outbox has the CLEARED").isZero();
+  }
+
+  @Test
+  void clearedEpisode_committedToTheOutbox_leavesNothingToReplay() throws Exception {
+    Path file = dir.resolve(RuleEngine.STATE_FILE);
+    RuleKit before = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      before.send(before.reading("gas-1", "concentration", 30));
+      before.send(before.reading("gas-1", "concentration", 10));
+      before.tick();
+      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    assertThat(gasAlarms(before)).extracting(AlertDraft::state).containsExactly(AlertState.RAISED, AlertState.CLEARED);
+    assertThat(episodesOnDisk(file)).isZero();
+    RuleKit after = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      assertThat(after.tick()).isEmpty();
+    }
+  }
+
+  @Test
+  void tombstoneOfAClearedEpisode_neverRemovesTheNextEpisodeUnderTheSameKey() throws Exception {
+    Path file = dir.resolve(RuleEngine.STATE_FILE);
+    RuleKit before = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      before.send(before.reading("gas-1", "concentration", 30));
+      before.outboxCommits = false;
+      List<AlertDraft> firstClear = before.send(before.reading("gas-1", "concentration", 10));
+      before.send(before.reading("gas-1", "concentration", 35));
+      // The first episode's CLEARED reaches the outbox only after the second episode was raised.
+      before.engine.committed(firstClear);
+      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    List<AlertDraft> alarms = gasAlarms(before);
+    assertThat(alarms).extracting(AlertDraft::state).containsExactly(AlertState.RAISED, AlertState.CLEARED, AlertState.RAISED);
+    RuleKit after = new RuleKit();
+    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
+      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      assertThat(after.tick()).singleElement().satisfies(a -> {
+        assertThat(a.alertId()).isEqualTo(alarms.get(2).alertId());
+        assertThat(a.state()).isEqualTo(AlertState.UPDATED);
+      });
+    }
+  }
+
+  private static List<AlertDraft> gasAlarms(RuleKit kit) {
+    return kit.emitted.stream().filter(a -> a.type() == CanonicalType.GAS_LEAK && a.kind() != EventKind.TELEMETRY).toList();
+  }
+
+  private static int episodesOnDisk(Path file) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM rule_state WHERE key LIKE 'episode/%'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
   void deadbandBaseline_survivesRestart() throws Exception {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     RuleKit before = new RuleKit();
