@@ -110,19 +110,19 @@ class RuleStatePersistenceTest {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     RuleKit before = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      gasEngine(before, store);
       before.send(before.reading("gas-1", "concentration", 30));
       // The rule state is committed, then the gateway dies before the outbox commits the CLEARED.
       before.outboxCommits = false;
       before.send(before.reading("gas-1", "concentration", 10));
       before.tick();
-      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      flush(before);
     }
     AlertDraft cleared = gasAlarms(before).stream().filter(a -> a.state() == AlertState.CLEARED).findFirst().orElseThrow();
 
     RuleKit after = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      gasEngine(after, store);
       assertThat(after.tick()).singleElement().satisfies(a -> {
         assertThat(a.alertId()).isEqualTo(cleared.alertId());
         assertThat(a.state()).isEqualTo(AlertState.CLEARED);
@@ -130,7 +130,7 @@ class RuleStatePersistenceTest {
         assertThat(a.attributes()).containsEntry("restored", "true");
       });
       assertThat(after.tick()).isEmpty();
-      after.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      flush(after);
     }
     assertThat(episodesOnDisk(file)).as("the tombstone goes once the outbox has the CLEARED").isZero();
   }
@@ -140,17 +140,17 @@ class RuleStatePersistenceTest {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     RuleKit before = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      gasEngine(before, store);
       before.send(before.reading("gas-1", "concentration", 30));
       before.send(before.reading("gas-1", "concentration", 10));
       before.tick();
-      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      flush(before);
     }
     assertThat(gasAlarms(before)).extracting(AlertDraft::state).containsExactly(AlertState.RAISED, AlertState.CLEARED);
     assertThat(episodesOnDisk(file)).isZero();
     RuleKit after = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      gasEngine(after, store);
       assertThat(after.tick()).isEmpty();
     }
   }
@@ -160,25 +160,33 @@ class RuleStatePersistenceTest {
     Path file = dir.resolve(RuleEngine.STATE_FILE);
     RuleKit before = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      gasEngine(before, store);
       before.send(before.reading("gas-1", "concentration", 30));
       before.outboxCommits = false;
       List<AlertDraft> firstClear = before.send(before.reading("gas-1", "concentration", 10));
       before.send(before.reading("gas-1", "concentration", 35));
       // The first episode's CLEARED reaches the outbox only after the second episode was raised.
       before.engine.committed(firstClear);
-      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      flush(before);
     }
     List<AlertDraft> alarms = gasAlarms(before);
     assertThat(alarms).extracting(AlertDraft::state).containsExactly(AlertState.RAISED, AlertState.CLEARED, AlertState.RAISED);
     RuleKit after = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
+      gasEngine(after, store);
       assertThat(after.tick()).singleElement().satisfies(a -> {
         assertThat(a.alertId()).isEqualTo(alarms.get(2).alertId());
         assertThat(a.state()).isEqualTo(AlertState.UPDATED);
       });
     }
+  }
+
+  private static void gasEngine(RuleKit kit, SqliteRuleStateStore store) {
+    kit.engine = kit.engine(RULES, GatewayRules.NONE, store, "gas-1");
+  }
+
+  private static void flush(RuleKit kit) throws Exception {
+    kit.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static List<AlertDraft> gasAlarms(RuleKit kit) {
