@@ -32,7 +32,7 @@ class BenchSmokeIT {
     assertThat(Files.size(out.resolve("chart.png"))).isPositive();
     JsonNode r = new ObjectMapper().readTree(out.resolve("result.json").toFile());
     assertThat(r.at("/machine/cores").asInt()).isPositive();
-    assertThat(r.at("/targets").size()).isEqualTo(10);
+    assertThat(r.at("/targets").size()).isEqualTo(11);
     for (String scenario : new String[] {"steady", "throughput", "alerts"}) {
       JsonNode s = r.at("/scenarios/" + scenario);
       assertThat(s.has("error")).as(scenario + ": " + s).isFalse();
