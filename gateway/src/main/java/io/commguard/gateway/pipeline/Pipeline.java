@@ -66,11 +66,7 @@ public final class Pipeline implements EventSink {
     // what they kept in case it did not (tombstones of cleared episodes).
     return rules.flush().handle((ok, err) -> null)
         .thenCompose(v -> appendHolding(alerts, 10, false))
-        .thenRun(() -> {
-          synchronized (this) {
-            rules.committed(alerts);
-          }
-        });
+        .thenRun(() -> rules.committed(alerts));
   }
 
   /**

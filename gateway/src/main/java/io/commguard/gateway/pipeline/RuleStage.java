@@ -29,6 +29,6 @@ public interface RuleStage {
     return CompletableFuture.completedFuture(null);
   }
 
-  /** The outbox has durably committed {@code alerts} (called under the same lock as evaluate). */
+  /** The outbox has durably committed {@code alerts}. Called on the outbox's thread: must be thread-safe. */
   default void committed(List<AlertDraft> alerts) {}
 }

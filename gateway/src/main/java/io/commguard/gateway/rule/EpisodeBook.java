@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ final class EpisodeBook {
 
   private final Map<EpisodeKey, Episode> episodes = new LinkedHashMap<>();
   /** Alert id of each CLEARED not yet committed to the outbox, and the key its tombstone is under. */
-  private final Map<String, EpisodeKey> clearing = new HashMap<>();
+  private final Map<String, String> clearing = new ConcurrentHashMap<>();
   /** Tombstones found at start: their CLEARED is sent again on the first tick. */
   private final List<Episode> toReplay = new ArrayList<>();
   private final Map<String, Integer> perDevice = new HashMap<>();
@@ -329,20 +330,20 @@ final class EpisodeBook {
     forget(ep.key);
     // Rule state is committed before the outbox: deleting the episode now would lose its CLEARED
     // in a crash between the two commits. A tombstone stays until committed() says the outbox has it.
-    store.put(ep.key.storageKey(), StateCodec.clearing(ep, now, extra));
-    clearing.put(ep.alertId, ep.key);
+    store.putTombstone(ep.key.storageKey(), StateCodec.clearing(ep, now, extra));
+    clearing.put(ep.alertId, ep.key.storageKey());
   }
 
-  /** The outbox has committed {@code alerts}: tombstones of the episodes they cleared are dropped. */
+  /**
+   * The outbox has committed {@code alerts}: tombstones of the episodes they cleared are dropped
+   * (the store keeps one that a new episode has overwritten). Thread-safe: called on the outbox's
+   * thread, outside the pipeline lock, so the writer never waits for the rules.
+   */
   void committed(List<AlertDraft> alerts) {
     for (AlertDraft a : alerts) {
-      EpisodeKey key = a.state() == AlertState.CLEARED ? clearing.remove(a.alertId()) : null;
-      if (key == null) {
-        continue;
-      }
-      Episode current = episodes.get(key);
-      if (current == null || !current.open()) {
-        store.remove(key.storageKey());
+      String key = a.state() == AlertState.CLEARED ? clearing.remove(a.alertId()) : null;
+      if (key != null) {
+        store.removeTombstone(key);
       }
     }
   }
@@ -353,7 +354,8 @@ final class EpisodeBook {
       Map<String, String> extra = new HashMap<>(ep.clearedWith);
       extra.put("restored", "true");
       out.notice(draft(ep, AlertState.CLEARED, ep.clearedAt, List.of(), extra));
-      clearing.put(ep.alertId, ep.key);
+      store.putTombstone(ep.key.storageKey(), StateCodec.clearing(ep, ep.clearedAt, ep.clearedWith));
+      clearing.put(ep.alertId, ep.key.storageKey());
     }
     toReplay.clear();
   }

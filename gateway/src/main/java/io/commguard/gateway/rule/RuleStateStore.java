@@ -19,6 +19,15 @@ public interface RuleStateStore extends AutoCloseable {
 
   void remove(String key);
 
+  /**
+   * Puts a value that {@link #removeTombstone} may remove later, from any thread, unless {@link
+   * #put} or {@link #remove} has written the same key in between.
+   */
+  void putTombstone(String key, String json);
+
+  /** Removes the tombstone under {@code key} if it is still the key's latest value; thread-safe. */
+  void removeTombstone(String key);
+
   /** Keeps an event received under maintenance, locally only. */
   void keepInhibited(String deviceId, String json);
 
@@ -40,6 +49,12 @@ public interface RuleStateStore extends AutoCloseable {
 
     @Override
     public void remove(String key) {}
+
+    @Override
+    public void putTombstone(String key, String json) {}
+
+    @Override
+    public void removeTombstone(String key) {}
 
     @Override
     public void keepInhibited(String deviceId, String json) {}

@@ -16,9 +16,11 @@ import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -50,6 +52,8 @@ public final class SqliteRuleStateStore implements RuleStateStore {
   private final Map<String, String> loaded;
   private final Object lock = new Object();
   private Map<String, Object> pending = new LinkedHashMap<>();
+  /** Keys whose latest value is a tombstone (see {@link #putTombstone}). */
+  private final Set<String> tombstones = new HashSet<>();
   private final ArrayDeque<String[]> inhibited = new ArrayDeque<>();
   private List<CompletableFuture<Void>> waiters = new ArrayList<>();
   private boolean closed;
@@ -122,6 +126,7 @@ public final class SqliteRuleStateStore implements RuleStateStore {
   @Override
   public void put(String key, String json) {
     synchronized (lock) {
+      tombstones.remove(key);
       pending.put(key, json);
       lock.notifyAll();
     }
@@ -130,8 +135,28 @@ public final class SqliteRuleStateStore implements RuleStateStore {
   @Override
   public void remove(String key) {
     synchronized (lock) {
+      tombstones.remove(key);
       pending.put(key, DELETE);
       lock.notifyAll();
+    }
+  }
+
+  @Override
+  public void putTombstone(String key, String json) {
+    synchronized (lock) {
+      tombstones.add(key);
+      pending.put(key, json);
+      lock.notifyAll();
+    }
+  }
+
+  @Override
+  public void removeTombstone(String key) {
+    synchronized (lock) {
+      if (tombstones.remove(key)) {
+        pending.put(key, DELETE);
+        lock.notifyAll();
+      }
     }
   }
 
