@@ -125,27 +125,27 @@ public final class SqliteRuleStateStore implements RuleStateStore {
 
   @Override
   public void put(String key, String json) {
-    synchronized (lock) {
-      tombstones.remove(key);
-      pending.put(key, json);
-      lock.notifyAll();
-    }
+    write(key, json, false);
   }
 
   @Override
   public void remove(String key) {
-    synchronized (lock) {
-      tombstones.remove(key);
-      pending.put(key, DELETE);
-      lock.notifyAll();
-    }
+    write(key, DELETE, false);
   }
 
   @Override
   public void putTombstone(String key, String json) {
+    write(key, json, true);
+  }
+
+  private void write(String key, Object value, boolean tombstone) {
     synchronized (lock) {
-      tombstones.add(key);
-      pending.put(key, json);
+      if (tombstone) {
+        tombstones.add(key);
+      } else {
+        tombstones.remove(key);
+      }
+      pending.put(key, value);
       lock.notifyAll();
     }
   }

@@ -111,11 +111,8 @@ class RuleStatePersistenceTest {
     RuleKit before = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
       gasEngine(before, store);
-      before.send(before.reading("gas-1", "concentration", 30));
       // The rule state is committed, then the gateway dies before the outbox commits the CLEARED.
-      before.outboxCommits = false;
-      before.send(before.reading("gas-1", "concentration", 10));
-      before.tick();
+      raiseThenClear(before, false);
       flush(before);
     }
     AlertDraft cleared = gasAlarms(before).stream().filter(a -> a.state() == AlertState.CLEARED).findFirst().orElseThrow();
@@ -141,9 +138,7 @@ class RuleStatePersistenceTest {
     RuleKit before = new RuleKit();
     try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
       gasEngine(before, store);
-      before.send(before.reading("gas-1", "concentration", 30));
-      before.send(before.reading("gas-1", "concentration", 10));
-      before.tick();
+      raiseThenClear(before, true);
       flush(before);
     }
     assertThat(gasAlarms(before)).extracting(AlertDraft::state).containsExactly(AlertState.RAISED, AlertState.CLEARED);
@@ -179,6 +174,13 @@ class RuleStatePersistenceTest {
         assertThat(a.state()).isEqualTo(AlertState.UPDATED);
       });
     }
+  }
+
+  private static void raiseThenClear(RuleKit kit, boolean outboxCommitsTheClear) {
+    kit.send(kit.reading("gas-1", "concentration", 30));
+    kit.outboxCommits = outboxCommitsTheClear;
+    kit.send(kit.reading("gas-1", "concentration", 10));
+    kit.tick();
   }
 
   private static void gasEngine(RuleKit kit, SqliteRuleStateStore store) {
