@@ -19,6 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq || echo "apt-get update failed; trying the cached package lists"
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
   elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    sudo apt-get update -qq || echo "apt-get update failed; trying the cached package lists"
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   else
     echo "Missing Debian packages: ${missing[*]}" >&2

@@ -26,8 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +113,9 @@ final class DeviceFleet implements AutoCloseable {
   }
 
   DeviceFleet(List<SimDevice> devices, int eventLoops, MqttQoS qos, int window, Credit credit, Latencies latencies) {
+    if (qos == MqttQoS.AT_MOST_ONCE && credit == Credit.ON_PUBACK) {
+      throw new IllegalArgumentException("QoS 0 publishes get no PUBACK to credit the window with");
+    }
     this.loops = new MultiThreadIoEventLoopGroup(eventLoops, NioIoHandler.newFactory());
     this.qos = qos;
     this.window = window;
@@ -213,7 +218,7 @@ final class DeviceFleet implements AutoCloseable {
       if (!slot.closing) {
         disconnects.incrementAndGet();
       }
-      if (qos != MqttQoS.AT_MOST_ONCE && credit == Credit.ON_PUBACK) {
+      if (credit == Credit.ON_PUBACK) {
         failed.addAndGet(slot.inFlight.getAndSet(0));
       }
       connected.completeExceptionally(new IllegalStateException("device " + slot.device.id + " disconnected"));
@@ -308,7 +313,7 @@ final class DeviceFleet implements AutoCloseable {
 
   private void publishDue(Group g, long due) {
     int n = g.slots.size();
-    List<Slot> written = new ArrayList<>();
+    Set<Slot> written = new LinkedHashSet<>();
     for (long i = 0; i < due; i++) {
       Slot chosen = null;
       for (int tries = 0; tries < n; tries++) {
@@ -344,11 +349,7 @@ final class DeviceFleet implements AutoCloseable {
     sent.incrementAndGet();
     int id = s.nextMessageId;
     s.nextMessageId = id == 65_535 ? 1 : id + 1;
-    if (qos != MqttQoS.AT_MOST_ONCE || credit != Credit.ON_PUBACK) {
-      s.inFlight.incrementAndGet();
-    } else {
-      acked.incrementAndGet();
-    }
+    s.inFlight.incrementAndGet();
     s.channel.write(MqttMessageBuilders.publish()
         .topicName(s.device.topic)
         .qos(qos)

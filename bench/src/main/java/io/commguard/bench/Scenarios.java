@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The standard scenarios. Each gateway scenario starts a fresh gateway JVM (empty data directory)
@@ -78,34 +79,30 @@ final class Scenarios {
   static final List<String> C2_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=4", "-XX:ReservedCodeCacheSize=48m");
 
   private Map<String, Object> throughput(String name, List<String> jvm) throws Exception {
-    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, name, p.throughputDevices(),
-        i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.01), p.throughputWindow(), 0, 0, jvm)) {
-      rig.fleet.start(0);
-      Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
-      rig.latencies.reset();
-      rig.subscriber.resetBreakdown();
-      Window w = new Window(rig);
-      Mosquitto.sleep(p.throughputSeconds() * 1000L);
-      Map<String, Object> r = w.close(rig);
-      r.put("devices", p.throughputDevices());
-      r.put("window_per_device", p.throughputWindow());
-      finish(rig, r);
-      return r;
-    }
+    Map<String, Object> r = closedLoop(name, p.throughputDevices(), i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.01),
+        p.throughputWindow(), p.throughputSeconds(), jvm);
+    r.put("window_per_device", p.throughputWindow());
+    return r;
   }
 
   /** Every gas report raises or clears an alarm: alerts committed and delivered per second. */
   Map<String, Object> alertStorm() throws Exception {
-    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "alerts", p.alertDevices(),
-        i -> new SimDevice(id(i), DeviceKind.GAS, 0.5), 16, 0, 0, gatewayJvmArgs)) {
+    return closedLoop("alerts", p.alertDevices(), i -> new SimDevice(id(i), DeviceKind.GAS, 0.5), 16, p.alertSeconds(),
+        gatewayJvmArgs);
+  }
+
+  /** Every device keeps {@code window} publishes in flight; measured for {@code seconds} after a warm-up. */
+  private Map<String, Object> closedLoop(String name, int devices, IntFunction<SimDevice> device,
+      int window, int seconds, List<String> jvm) throws Exception {
+    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, name, devices, device, window, 0, 0, jvm)) {
       rig.fleet.start(0);
       Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
       rig.latencies.reset();
       rig.subscriber.resetBreakdown();
       Window w = new Window(rig);
-      Mosquitto.sleep(p.alertSeconds() * 1000L);
+      Mosquitto.sleep(seconds * 1000L);
       Map<String, Object> r = w.close(rig);
-      r.put("devices", p.alertDevices());
+      r.put("devices", devices);
       finish(rig, r);
       return r;
     }

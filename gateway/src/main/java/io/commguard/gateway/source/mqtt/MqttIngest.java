@@ -54,8 +54,8 @@ public final class MqttIngest {
    * as described above; the stage completes when the publish may be acknowledged.
    */
   public CompletionStage<Void> ingest(DeviceBinding binding, String topic, byte[] payload, boolean atLeastOnce) {
-    CompletionStage<Void> first = decodeAndAccept(binding, topic, payload);
-    if (!atLeastOnce) {
+    CompletableFuture<Void> first = decodeAndAccept(binding, topic, payload).toCompletableFuture();
+    if (!atLeastOnce || (first.isDone() && !first.isCompletedExceptionally())) {
       return first;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
