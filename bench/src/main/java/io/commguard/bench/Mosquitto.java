@@ -42,7 +42,7 @@ final class Mosquitto implements AutoCloseable {
         set_tcp_nodelay true
         log_dest none
         """.formatted(port));
-    process = new ProcessBuilder("mosquitto", "-c", conf.toString())
+    process = new ProcessBuilder(binary(), "-c", conf.toString())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("mosquitto.log").toFile())
         .start();
@@ -96,5 +96,11 @@ final class Mosquitto implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Debian installs the broker in /usr/sbin, which a non-root PATH often lacks. */
+  private static String binary() {
+    Path debian = Path.of("/usr/sbin/mosquitto");
+    return Files.isExecutable(debian) ? debian.toString() : "mosquitto";
   }
 }
