@@ -156,6 +156,12 @@ async def main():
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--check"]:
+        # The test-peer probe: the imports above passed; the serial server also needs these at start.
+        import serial  # noqa: F401
+        import serial_asyncio  # noqa: F401
+        print("OK")
+        sys.exit(0)
     try:
         asyncio.run(main())
     except (KeyboardInterrupt, RuntimeError):
