@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 
 /** {@code gateway receiver}: the reference city receiver, run until Ctrl-C. */
 @Command(name = "receiver", mixinStandardHelpOptions = true,
-    description = {"Reference city receiver: subscribes to gateway alert batches with an MQTT 5 shared subscription,",
-        "de-duplicates, stores them (SQLite or JSON lines), acknowledges them and prints a live view.",
-        "Start several with the same --group to split the load."})
+    description = "Reference city receiver: subscribes to gateway alert batches with an MQTT 5 shared subscription, "
+        + "de-duplicates, stores them (SQLite or JSON lines), acknowledges them and prints a live view. "
+        + "Start several with the same --group to split the load.")
 public final class ReceiverCommand implements Callable<Integer> {
   @Option(names = "--broker", required = true, description = "City broker URL, e.g. tcp://broker:1883 or ssl://broker:8883")
   String broker;
