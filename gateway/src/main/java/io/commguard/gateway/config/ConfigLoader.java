@@ -27,6 +27,12 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /**
+   * Marks a value the operator still has to fill in, as in deploy/gateway.example.yaml. Only a
+   * password hash that is not well formed is checked for it, so it changes the message, never what
+   * is accepted.
+   */
+  static final String PLACEHOLDER_MARK = "REPLACE";
 
   private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -118,7 +124,9 @@ public final class ConfigLoader {
         problems.add(at + ".profile", "required: the id of a device profile");
       }
       if (d.passwordHash() != null && !PasswordHash.isWellFormed(d.passwordHash())) {
-        problems.add(at + ".passwordHash", "not a hash made by 'gateway hash-password' (plaintext passwords are not accepted)");
+        problems.add(at + ".passwordHash", d.passwordHash().contains(PLACEHOLDER_MARK)
+            ? "placeholder: replace with the output of `gateway hash-password`"
+            : "not a hash made by 'gateway hash-password' (plaintext passwords are not accepted)");
       }
       if (d.topic() != null && (d.topic().isBlank() || d.topic().startsWith("$"))) {
         problems.add(at + ".topic", "must be a topic filter such as devices/" + d.id() + "/#");

@@ -46,6 +46,8 @@ class ConfigLoaderTest {
         Arguments.of(VALID.replace("port: 18830", "prot: 18830"), "deviceEndpoint.prot", "unknown key 'prot'"),
         Arguments.of(VALID.replace("port: 18830", "port: 70000"), "deviceEndpoint.port", "0-65535"),
         Arguments.of(VALID.replaceAll("passwordHash: .*", "passwordHash: hunter2"), "devices[0].passwordHash", "plaintext"),
+        Arguments.of(VALID.replaceAll("passwordHash: .*", "passwordHash: REPLACE-ME"), "devices[0].passwordHash",
+            "placeholder: replace with the output of `gateway hash-password`"),
         Arguments.of(VALID.replace("profile: hikvision-isapi-camera", "profile: ''"), "devices[0].profile", "required"),
         Arguments.of(VALID.replace("ackMode: platform", "ackMode: sometimes"), "uplink.ackMode", "sometimes"),
         Arguments.of(VALID.replace("brokerUrl: tcp://127.0.0.1:1883", "brokerUrl: http://x"), "uplink.brokerUrl", "tcp://"),

@@ -9,12 +9,17 @@ import org.junit.jupiter.api.Test;
 /** Keeps deploy/gateway.example.yaml true: every key in it is real and valid. */
 class DeployExampleTest {
   @Test
-  void example_onlyProblemsAreThePasswordHashPlaceholders() {
+  void example_onlyProblemsAreThePasswordHashPlaceholders_eachSaysWhatToRun() {
     Path example = Path.of("..", "deploy", "gateway.example.yaml");
 
     assertThatThrownBy(() -> ConfigLoader.load(example))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problems())
-            .extracting(Problem::path)
-            .containsExactly("devices[0].passwordHash", "devices[1].passwordHash"));
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.problems())
+              .extracting(Problem::path)
+              .containsExactly("devices[0].passwordHash", "devices[1].passwordHash");
+          assertThat(e.problems())
+              .extracting(Problem::reason)
+              .containsOnly("placeholder: replace with the output of `gateway hash-password`");
+        });
   }
 }
