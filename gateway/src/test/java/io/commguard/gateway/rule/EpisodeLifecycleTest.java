@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,26 @@ class EpisodeLifecycleTest {
     List<String> evidence = new ArrayList<>();
     kit.emitted.forEach(a -> a.evidence().forEach(e -> evidence.add(e.ref())));
     assertThat(evidence).as("every picture reaches the platform exactly once").hasSize(10).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void gasDetectorLowHighLowNormal_isOneAlert_escalatedAndDeescalated_withTheNativeBits() {
+    // As a Modbus gas detector reports it (docs/modbus.md): one episode key for its low and high bits.
+    RuleKit kit = RuleKit.withRules("{alarms: [{type: GAS_LEAK, clearSamples: 1, clearAfter: PT3S}]}", "gas-1");
+    String[][] polls = {{"ACTIVE", "2", "status.b6"}, {"ACTIVE", "1", "status.b7"}, {"ACTIVE", "1", "status.b7"},
+        {"ACTIVE", "2", "status.b6"}, {"INACTIVE", "2", "status.b6"}};
+    for (String[] poll : polls) {
+      DeviceEvent e = kit.alarm("gas-1", CanonicalType.GAS_LEAK, Phase.valueOf(poll[0]), Integer.parseInt(poll[1]), "gas");
+      kit.send(new DeviceEvent(e.device(), e.kind(), e.type(), e.level(), e.phase(), poll[2], e.deviceTime(),
+          e.receivedAt(), e.episodeKey(), e.measurements(), e.evidence(), e.attributes(), e.description()));
+      kit.run(Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+    kit.run(Duration.ofSeconds(5), Duration.ofSeconds(1));
+
+    assertThat(kit.emitted).extracting(a -> a.state() + "@" + a.level() + " " + a.nativeCode() + " "
+            + a.attributes().getOrDefault("previousLevel", "-"))
+        .containsExactly("RAISED@2 status.b6 -", "UPDATED@1 status.b7 2", "UPDATED@2 status.b6 1", "CLEARED@2 status.b6 -");
+    assertThat(kit.emitted).extracting(AlertDraft::alertId).containsOnly(kit.emitted.get(0).alertId());
   }
 
   @Test

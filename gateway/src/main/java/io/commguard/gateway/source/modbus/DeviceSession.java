@@ -28,6 +28,8 @@ import java.util.Map;
  */
 final class DeviceSession {
   static final String NORMAL = "NORMAL";
+  /** Attribute on events of a multi-condition episode: the native codes of all its conditions that hold. */
+  static final String NATIVE_CONDITIONS = "nativeConditions";
 
   final ModbusDevice device;
   private final List<List<ReadRequest>> plans = new ArrayList<>();
@@ -37,9 +39,15 @@ final class DeviceSession {
   private final Map<String, Long> raw = new HashMap<>();
   private final Map<String, Double> values = new HashMap<>();
   private final Map<String, String> texts = new HashMap<>();
-  /** Per condition: null unknown, TRUE active, FALSE inactive. */
-  private final Boolean[] active;
-  private final String[] activeCode;
+  /** The profile's conditions grouped by episode key, in order of first appearance. */
+  private final List<EpisodeConditions> episodes;
+  /** Per episode: null unknown, TRUE reported active, FALSE reported inactive. */
+  private final Boolean[] reported;
+  /** Per episode: the condition (index in the profile) and native code last reported active. */
+  private final int[] reportedCondition;
+  private final String[] reportedCode;
+  /** Per condition: whether it held at the last poll (for the device state). */
+  private final boolean[] holding;
   private long lastTelemetryNanos;
   private boolean telemetrySent;
   /** Groups read at least once; the first telemetry waits for all so it is complete. */
@@ -62,8 +70,11 @@ final class DeviceSession {
     this.minIntervalNanos = min;
     this.cycleRunning = new boolean[profile.groups().size()];
     this.groupSeen = new boolean[profile.groups().size()];
-    this.active = new Boolean[profile.conditions().size()];
-    this.activeCode = new String[profile.conditions().size()];
+    this.episodes = EpisodeConditions.of(profile.conditions());
+    this.reported = new Boolean[episodes.size()];
+    this.reportedCondition = new int[episodes.size()];
+    this.reportedCode = new String[episodes.size()];
+    this.holding = new boolean[profile.conditions().size()];
   }
 
   String id() {
@@ -146,62 +157,71 @@ final class DeviceSession {
   }
 
   /**
-   * The events due after a successful poll: condition changes, then a telemetry event when its
-   * interval has passed.
+   * The events due after a successful poll: episode changes, then a telemetry event when its
+   * interval has passed. An episode is reported at the level of its first active condition in
+   * profile order: low → high → low of one detector is ACTIVE@2, ACTIVE@1, ACTIVE@2 of one episode.
    */
   List<Emission> events(Instant now, long nowNanos) {
     List<Emission> out = new ArrayList<>();
     ModbusProfile profile = device.profile();
     List<Condition> conditions = profile.conditions();
-    boolean[] current = new boolean[conditions.size()];
     boolean[] known = new boolean[conditions.size()];
     for (int i = 0; i < conditions.size(); i++) {
       Boolean holds = holds(conditions.get(i));
       known[i] = holds != null;
-      current[i] = holds != null && holds;
+      holding[i] = holds != null && holds;
     }
-    String state = NORMAL;
-    for (int i = 0; i < conditions.size(); i++) {
-      if (current[i]) {
-        state = conditions.get(i).state();
-        break;
-      }
-    }
+    String state = currentState();
     List<Measurement> measurements = measurements();
-    for (int i = 0; i < conditions.size(); i++) {
-      if (!known[i]) {
+    for (int g = 0; g < episodes.size(); g++) {
+      EpisodeConditions ep = episodes.get(g);
+      int top = -1;
+      boolean anyKnown = false;
+      for (int i : ep.conditions()) {
+        anyKnown |= known[i];
+        if (holding[i]) {
+          top = i;
+          break;
+        }
+      }
+      if (!anyKnown) {
         continue;
       }
-      Condition c = conditions.get(i);
-      String code = nativeCode(c);
-      if (current[i] && (!Boolean.TRUE.equals(active[i]) || !code.equals(activeCode[i]))) {
-        out.add(new Emission(i, active[i], activeCode[i], event(c, Phase.ACTIVE, code, state, measurements, now)));
-        active[i] = true;
-        activeCode[i] = code;
-      } else if (!current[i] && Boolean.TRUE.equals(active[i])) {
-        out.add(new Emission(i, active[i], activeCode[i], event(c, Phase.INACTIVE, activeCode[i], state, measurements, now)));
-        active[i] = false;
-        activeCode[i] = null;
-      } else if (active[i] == null) {
-        active[i] = current[i];
+      if (top >= 0) {
+        String code = nativeCode(conditions.get(top));
+        if (!Boolean.TRUE.equals(reported[g]) || reportedCondition[g] != top || !code.equals(reportedCode[g])) {
+          out.add(new Emission(g, reported[g], reportedCondition[g], reportedCode[g],
+              event(ep, conditions.get(top), Phase.ACTIVE, code, state, measurements, now)));
+          reported[g] = true;
+          reportedCondition[g] = top;
+          reportedCode[g] = code;
+        }
+      } else if (Boolean.TRUE.equals(reported[g])) {
+        out.add(new Emission(g, reported[g], reportedCondition[g], reportedCode[g],
+            event(ep, conditions.get(reportedCondition[g]), Phase.INACTIVE, reportedCode[g], state, measurements, now)));
+        reported[g] = false;
+        reportedCode[g] = null;
+      } else if (reported[g] == null) {
+        reported[g] = false;
       }
     }
     if (!measurements.isEmpty() && groupsSeen == groupSeen.length
         && (!telemetrySent || nowNanos - lastTelemetryNanos >= profile.telemetryInterval().toNanos())) {
       telemetrySent = true;
       lastTelemetryNanos = nowNanos;
-      out.add(new Emission(-1, null, null, new DeviceEvent(device.ref(), EventKind.TELEMETRY, CanonicalType.READING,
+      out.add(new Emission(-1, null, -1, null, new DeviceEvent(device.ref(), EventKind.TELEMETRY, CanonicalType.READING,
           CanonicalType.READING.defaultLevel(), Phase.PULSE, "", null, now, "telemetry", measurements, List.of(),
           attributes(state), "Reading")));
     }
     return out;
   }
 
-  /** Puts a condition back to what it was before an emission the sink refused, so the next poll retries it. */
+  /** Puts an episode back to what it was before an emission the sink refused, so the next poll retries it. */
   void undo(Emission e) {
-    if (e.condition() >= 0) {
-      active[e.condition()] = e.previousActive() == null || !e.previousActive() ? null : Boolean.TRUE;
-      activeCode[e.condition()] = e.previousCode();
+    if (e.episode() >= 0) {
+      reported[e.episode()] = Boolean.TRUE.equals(e.previousReported()) ? Boolean.TRUE : null;
+      reportedCondition[e.episode()] = e.previousCondition();
+      reportedCode[e.episode()] = e.previousCode();
     } else {
       telemetrySent = false;
     }
@@ -214,10 +234,11 @@ final class DeviceSession {
         phase == Phase.ACTIVE ? "No answer to " + failures + " consecutive polls" : "Answering polls again");
   }
 
+  /** The state of the first condition in profile order that held at the last poll. */
   private String currentState() {
     List<Condition> conditions = device.profile().conditions();
     for (int i = 0; i < conditions.size(); i++) {
-      if (Boolean.TRUE.equals(active[i])) {
+      if (holding[i]) {
         return conditions.get(i).state();
       }
     }
@@ -278,11 +299,40 @@ final class DeviceSession {
     return attributes;
   }
 
-  private DeviceEvent event(Condition c, Phase phase, String code, String state, List<Measurement> measurements, Instant now) {
-    return new DeviceEvent(device.ref(), c.kind(), c.type(), c.level(), phase, code, null, now, c.id(),
-        measurements, List.of(), attributes(state), c.description());
+  private DeviceEvent event(EpisodeConditions ep, Condition c, Phase phase, String code, String state,
+      List<Measurement> measurements, Instant now) {
+    Map<String, String> attributes = attributes(state);
+    if (ep.conditions().length > 1 && phase == Phase.ACTIVE) {
+      attributes.put(NATIVE_CONDITIONS, activeCodes(ep));
+    }
+    return new DeviceEvent(device.ref(), c.kind(), c.type(), c.level(), phase, code, null, now, ep.key(),
+        measurements, List.of(), attributes, c.description());
   }
 
-  /** An event plus what to restore if the sink refuses it. */
-  record Emission(int condition, Boolean previousActive, String previousCode, DeviceEvent event) {}
+  /** The native codes of every condition of the episode that holds, most severe first: {@code status.b7,status.b6}. */
+  private String activeCodes(EpisodeConditions ep) {
+    StringBuilder b = new StringBuilder();
+    for (int i : ep.conditions()) {
+      if (holding[i]) {
+        b.append(b.isEmpty() ? "" : ",").append(nativeCode(device.profile().conditions().get(i)));
+      }
+    }
+    return b.toString();
+  }
+
+  /** An event plus what to restore if the sink refuses it ({@code episode} -1: telemetry). */
+  record Emission(int episode, Boolean previousReported, int previousCondition, String previousCode, DeviceEvent event) {}
+
+  /** The conditions (indices in profile order) that share one episode key. */
+  record EpisodeConditions(String key, int[] conditions) {
+    static List<EpisodeConditions> of(List<Condition> conditions) {
+      Map<String, List<Integer>> byKey = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < conditions.size(); i++) {
+        byKey.computeIfAbsent(conditions.get(i).episode(), k -> new ArrayList<>()).add(i);
+      }
+      List<EpisodeConditions> out = new ArrayList<>();
+      byKey.forEach((k, v) -> out.add(new EpisodeConditions(k, v.stream().mapToInt(Integer::intValue).toArray())));
+      return List.copyOf(out);
+    }
+  }
 }

@@ -60,13 +60,36 @@ class DeviceSessionTest {
     assertThat(s.events(Instant.EPOCH, SECOND)).isEmpty();
     poll(s, 0x8001);
     assertThat(s.events(Instant.EPOCH, 2 * SECOND)).extracting(e -> e.event().episodeKey() + ":" + e.event().phase())
-        .containsExactly("low_alarm:ACTIVE");
+        .containsExactly("gas:ACTIVE");
     poll(s, 0x8001);
     assertThat(s.events(Instant.EPOCH, 3 * SECOND)).isEmpty();
     poll(s, 0x8000);
     List<DeviceSession.Emission> cleared = s.events(Instant.EPOCH, 4 * SECOND);
-    assertThat(cleared).extracting(e -> e.event().episodeKey() + ":" + e.event().phase()).containsExactly("low_alarm:INACTIVE");
+    assertThat(cleared).extracting(e -> e.event().episodeKey() + ":" + e.event().phase()).containsExactly("gas:INACTIVE");
     assertThat(cleared.get(0).event().nativeCode()).isEqualTo("status.b15=1&status.b0");
+  }
+
+  @Test
+  void lowHighLowNormal_isOneEpisode_atTheMostSevereActiveLevel_withTheNativeBits() {
+    DeviceSession s = session();
+    poll(s, 0x8000);
+    s.events(Instant.EPOCH, 0);
+    StringBuilder story = new StringBuilder();
+    int[] statuses = {0x8001, 0x8003, 0x8003, 0x8002, 0x8001, 0x8000};
+    for (int i = 0; i < statuses.length; i++) {
+      poll(s, statuses[i]);
+      for (DeviceSession.Emission e : s.events(Instant.EPOCH, (i + 1) * SECOND)) {
+        story.append(e.event().episodeKey()).append(':').append(e.event().phase()).append('@').append(e.event().level())
+            .append(' ').append(e.event().nativeCode()).append(' ')
+            .append(e.event().attributes().getOrDefault(DeviceSession.NATIVE_CONDITIONS, "-")).append('\n');
+      }
+    }
+    // Status 0x8002 (high bit alone, as some firmwares do) stays the same level-1 condition.
+    assertThat(story.toString().lines()).containsExactly(
+        "gas:ACTIVE@2 status.b15=1&status.b0 status.b15=1&status.b0",
+        "gas:ACTIVE@1 status.b15=1&status.b1 status.b15=1&status.b1,status.b15=1&status.b0",
+        "gas:ACTIVE@2 status.b15=1&status.b0 status.b15=1&status.b0",
+        "gas:INACTIVE@2 status.b15=1&status.b0 -");
   }
 
   @Test
@@ -76,17 +99,17 @@ class DeviceSessionTest {
     s.events(Instant.EPOCH, 0);
     poll(s, 0x8003);
     List<DeviceSession.Emission> first = s.events(Instant.EPOCH, SECOND);
-    assertThat(first).extracting(e -> e.event().episodeKey()).containsExactly("high_alarm", "low_alarm");
+    assertThat(first).extracting(e -> e.event().episodeKey()).containsExactly("gas");
     s.undo(first.get(0));
     poll(s, 0x8003);
     assertThat(s.events(Instant.EPOCH, 2 * SECOND)).extracting(e -> e.event().episodeKey() + ":" + e.event().phase())
-        .containsExactly("high_alarm:ACTIVE");
+        .containsExactly("gas:ACTIVE");
     poll(s, 0x8000);
     List<DeviceSession.Emission> clear = s.events(Instant.EPOCH, 3 * SECOND);
     clear.forEach(s::undo);
     poll(s, 0x8000);
     assertThat(s.events(Instant.EPOCH, 4 * SECOND)).extracting(e -> e.event().episodeKey() + ":" + e.event().phase())
-        .containsExactly("high_alarm:INACTIVE", "low_alarm:INACTIVE");
+        .containsExactly("gas:INACTIVE");
   }
 
   @Test

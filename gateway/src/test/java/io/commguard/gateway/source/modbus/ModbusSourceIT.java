@@ -108,9 +108,9 @@ class ModbusSourceIT {
     // Low alarm.
     tcp.setHolding(1, 0, 0x0041);
     dtu.setHolding(2, 0x6000, 0x8001);
-    awaitEvent(sink, "midas-1", "low_alarm", Phase.ACTIVE);
-    awaitEvent(sink, "module-2", "low_alarm", Phase.ACTIVE);
-    DeviceEvent low = last(sink, "midas-1", "low_alarm");
+    awaitEvent(sink, "midas-1", "gas", Phase.ACTIVE, 2);
+    awaitEvent(sink, "module-2", "gas", Phase.ACTIVE, 2);
+    DeviceEvent low = last(sink, "midas-1", "gas");
     assertThat(low.kind()).isEqualTo(EventKind.ALARM);
     assertThat(low.type()).isEqualTo(CanonicalType.GAS_LEAK);
     assertThat(low.level()).isEqualTo(2);
@@ -119,18 +119,19 @@ class ModbusSourceIT {
     // 30.0 as float32, low word first (CDAB): registers 2..3 = 0x0000 0x41F0.
     assertThat(measurement(low, "concentration").value()).isCloseTo(30.0, within(1e-6));
     assertThat(measurement(low, "concentration").unit()).isEqualTo("%LEL");
-    DeviceEvent moduleLow = last(sink, "module-2", "low_alarm");
+    DeviceEvent moduleLow = last(sink, "module-2", "gas");
     assertThat(moduleLow.nativeCode()).isEqualTo("status.b15=1&status.b0");
     assertThat(measurement(moduleLow, "concentration").value()).isCloseTo(25.0, within(1e-9));
 
-    // High alarm.
+    // High alarm: the same episode, escalated; both native bits travel.
     tcp.setHolding(1, 0, 0x00C1);
     dtu.setHolding(2, 0x6000, 0x8003);
-    awaitEvent(sink, "midas-1", "high_alarm", Phase.ACTIVE);
-    awaitEvent(sink, "module-2", "high_alarm", Phase.ACTIVE);
-    DeviceEvent high = last(sink, "midas-1", "high_alarm");
+    awaitEvent(sink, "midas-1", "gas", Phase.ACTIVE, 1);
+    awaitEvent(sink, "module-2", "gas", Phase.ACTIVE, 1);
+    DeviceEvent high = last(sink, "midas-1", "gas");
     assertThat(high.type()).isEqualTo(CanonicalType.GAS_LEAK);
-    assertThat(high.level()).isEqualTo(1);
+    assertThat(high.nativeCode()).isEqualTo("status.b7");
+    assertThat(high.attributes()).containsEntry(DeviceSession.NATIVE_CONDITIONS, "status.b7,status.b6");
     assertThat(high.attributes()).containsEntry("deviceState", "HIGH_ALARM");
 
     // Fault: Midas fault status with fault number 42; module sensor lost, then over-range.
@@ -144,17 +145,16 @@ class ModbusSourceIT {
     assertThat(fault.level()).isEqualTo(4);
     assertThat(fault.nativeCode()).isEqualTo("status.b4-5/faultNumber=42");
     assertThat(fault.attributes()).containsEntry("deviceState", "FAULT");
-    awaitEvent(sink, "midas-1", "high_alarm", Phase.INACTIVE);
-    awaitEvent(sink, "midas-1", "low_alarm", Phase.INACTIVE);
+    awaitEvent(sink, "midas-1", "gas", Phase.INACTIVE);
     dtu.setHolding(2, 0x6000, 0x8010);
     awaitEvent(sink, "module-2", "over_range", Phase.ACTIVE);
     awaitEvent(sink, "module-2", "sensor_lost", Phase.INACTIVE);
 
     // The whole Midas story, in order, with nothing in between.
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(sink.changes("midas-1")).extracting(e -> e.episodeKey() + ":" + e.phase()).containsExactly(
-            "warm_up:ACTIVE", "warm_up:INACTIVE", "low_alarm:ACTIVE", "high_alarm:ACTIVE",
-            "fault:ACTIVE", "high_alarm:INACTIVE", "low_alarm:INACTIVE"));
+        assertThat(sink.changes("midas-1")).extracting(e -> e.episodeKey() + ":" + e.phase() + "@" + e.level())
+            .containsExactly("warm_up:ACTIVE@4", "warm_up:INACTIVE@4", "gas:ACTIVE@2", "gas:ACTIVE@1",
+                "fault:ACTIVE@4", "gas:INACTIVE@1"));
 
     // The simple sensor: reading 1234 with 2 decimals read from register 0x1E.
     await().atMost(Duration.ofSeconds(10)).until(() -> !telemetry(sink, "sensor-3").isEmpty());
@@ -181,6 +181,11 @@ class ModbusSourceIT {
 
   static void awaitEvent(RecordingSink sink, String device, String episode, Phase phase) {
     await().atMost(Duration.ofSeconds(15)).until(() -> sink.has(device, episode, phase));
+  }
+
+  static void awaitEvent(RecordingSink sink, String device, String episode, Phase phase, int level) {
+    await().atMost(Duration.ofSeconds(15)).until(() -> sink.of(device).stream()
+        .anyMatch(e -> e.episodeKey().equals(episode) && e.phase() == phase && e.level() == level));
   }
 
   static DeviceEvent last(RecordingSink sink, String device, String episode) {

@@ -9,7 +9,10 @@ import java.util.List;
  * every clause holds. A change of activity becomes a {@code DeviceEvent} with phase ACTIVE or
  * INACTIVE.
  *
- * @param id stable id, used as the event's episode key, e.g. {@code low_alarm}
+ * @param id stable id, e.g. {@code low_alarm}
+ * @param episode the event's episode key; conditions sharing one are one episode whose level is the
+ *     first active one's in profile order (a gas detector's low and high alarm: one hazard, one
+ *     work order). Defaults to the id.
  * @param state device state while this condition is active ({@code WARM_UP}, {@code LOW_ALARM}...);
  *     the device's state is that of the first active condition in profile order, else NORMAL
  * @param nativeCode the native bit/code kept verbatim on the event; defaults to the clauses
@@ -18,6 +21,7 @@ import java.util.List;
  */
 public record Condition(
     String id,
+    String episode,
     String state,
     EventKind kind,
     CanonicalType type,

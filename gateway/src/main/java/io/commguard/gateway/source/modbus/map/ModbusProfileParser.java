@@ -37,7 +37,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
       "name", "table", "address", "addressBase", "type", "bit", "length", "byteOrder", "scale",
       "offset", "decimals", "decimalsFrom", "unit", "role");
   private static final Set<String> CONDITION_KEYS = Set.of(
-      "id", "state", "kind", "type", "level", "when", "nativeCode", "nativeCodeFrom", "description");
+      "id", "episode", "state", "kind", "type", "level", "when", "nativeCode", "nativeCodeFrom", "description");
   private static final Set<String> CLAUSE_KEYS = Set.of("point", "bit", "mask", "equals", "in");
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
@@ -95,6 +95,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
             if (!ids.add(c.id())) {
               problems.add("modbus.conditions[" + i + "].id", "duplicate condition id '" + c.id() + "'");
             }
+            checkEpisode(c, conditions, "modbus.conditions[" + i + "].episode", problems);
             conditions.add(c);
           }
         }
@@ -262,6 +263,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     }
     int before = problems.problems().size();
     String id = name(f, "id", problems);
+    String episode = f.has("episode") ? name(f, "episode", problems) : id;
     String state = f.requiredString("state");
     if (state != null && !state.matches("[A-Z][A-Z0-9_]*")) {
       problems.add(f.path("state"), "must be UPPER_SNAKE_CASE, e.g. LOW_ALARM");
@@ -301,10 +303,21 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
       nativeCode = String.join("&", clauses.stream().map(Clause::nativeCode).toList());
     }
     String description = f.string("description", "");
-    if (problems.problems().size() > before || id == null) {
+    if (problems.problems().size() > before || id == null || episode == null) {
       return null;
     }
-    return new Condition(id, state, kind, type, level, clauses, nativeCode, nativeCodeFrom, description);
+    return new Condition(id, episode, state, kind, type, level, clauses, nativeCode, nativeCodeFrom, description);
+  }
+
+  /** One episode is one (type, kind) on the platform: conditions sharing it must agree on both. */
+  private static void checkEpisode(Condition c, List<Condition> earlier, String path, ProblemCollector problems) {
+    for (Condition other : earlier) {
+      if (other.episode().equals(c.episode()) && (other.type() != c.type() || other.kind() != c.kind())) {
+        problems.add(path, "episode '" + c.episode() + "' is " + other.kind() + " " + other.type() + " (condition '"
+            + other.id() + "'); every condition of one episode must have the same kind and type");
+        return;
+      }
+    }
   }
 
   private static Clause clause(JsonNode node, String path, Map<String, RegisterPoint> points, ProblemCollector problems) {

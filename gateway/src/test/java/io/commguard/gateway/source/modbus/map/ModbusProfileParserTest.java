@@ -60,6 +60,9 @@ class ModbusProfileParserTest {
     assertThat(high.type()).isEqualTo(CanonicalType.GAS_LEAK);
     assertThat(high.level()).isEqualTo(1);
     assertThat(high.nativeCode()).isEqualTo("status.b7");
+    assertThat(high.episode()).as("low and high alarm are one episode").isEqualTo(p.conditions().get(2).episode())
+        .isEqualTo("gas");
+    assertThat(p.conditions().get(0).episode()).as("defaults to the id").isEqualTo("fault");
     assertThat(p.conditions().get(0).nativeCodeFrom()).isEqualTo("faultNumber");
   }
 
@@ -183,5 +186,20 @@ class ModbusProfileParserTest {
         conditions: [{id: c, state: HIGH, type: GAS_LEAK, when: [{point: f, equals: 1}]}]
         """);
     assertThat(problems).extracting(Problem::reason).anyMatch(r -> r.contains("integer type"));
+  }
+
+  @Test
+  void episode_sharedByConditionsOfAnotherType_isRejected() throws Exception {
+    List<Problem> problems = problemsOf("""
+        addressBase: ZERO
+        groups: [{name: g, points: [{name: s, address: 0}]}]
+        conditions:
+          - {id: high, episode: gas, state: HIGH, kind: ALARM, type: GAS_LEAK, when: [{point: s, bit: 7}]}
+          - {id: broken, episode: gas, state: FAULT, type: DEVICE_FAULT, when: [{point: s, bit: 4}]}
+          - {id: low, episode: "gas 1", state: LOW, kind: ALARM, type: GAS_LEAK, when: [{point: s, bit: 6}]}
+        """);
+    assertThat(problems).extracting(p -> p.path() + ": " + p.reason()).satisfiesExactly(
+        r -> assertThat(r).startsWith("modbus.conditions[1].episode: episode 'gas' is ALARM GAS_LEAK (condition 'high')"),
+        r -> assertThat(r).startsWith("modbus.conditions[2].episode: must start with a letter"));
   }
 }
