@@ -36,7 +36,8 @@ public final class AlertPrinter {
     }
     sb.append(place);
     for (Measurement m : a.getMeasurementsList()) {
-      sb.append(' ').append(m.getName()).append('=').append(m.getValue()).append(m.getUnit());
+      sb.append(' ').append(m.getName()).append('=')
+          .append(m.hasValue() ? Double.toString(m.getValue()) : "?").append(m.getUnit());
     }
     if (!a.getNativeCode().isEmpty()) {
       sb.append(" code=").append(a.getNativeCode());

@@ -86,7 +86,13 @@ final class JsonLinesStore implements ReceivedStore {
     n.put("detected_at_ms", a.getDetectedAtMs());
     var ms = n.putArray("measurements");
     for (Measurement m : a.getMeasurementsList()) {
-      ms.addObject().put("name", m.getName()).put("value", m.getValue()).put("unit", m.getUnit());
+      var o = ms.addObject().put("name", m.getName());
+      if (m.hasValue()) {
+        o.put("value", m.getValue());
+      } else {
+        o.putNull("value");
+      }
+      o.put("unit", m.getUnit());
     }
     var ev = n.putArray("evidence");
     for (Evidence e : a.getEvidenceList()) {

@@ -49,7 +49,11 @@ public final class AlertEncoder {
         .setKind(kind(d.kind()))
         .putAllAttributes(d.attributes());
     for (var m : d.measurements()) {
-      b.addMeasurements(Measurement.newBuilder().setName(m.name()).setValue(m.value()).setUnit(m.unit()));
+      Measurement.Builder mb = Measurement.newBuilder().setName(m.name()).setUnit(m.unit());
+      if (Double.isFinite(m.value())) {
+        mb.setValue(m.value()); // present even when 0.0: zero is a reading, absence is "not known"
+      }
+      b.addMeasurements(mb);
     }
     for (var e : d.evidence()) {
       b.addEvidence(Evidence.newBuilder().setKind(e.kind()).setRef(e.ref()));

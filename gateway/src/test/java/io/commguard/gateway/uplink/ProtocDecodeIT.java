@@ -3,6 +3,8 @@ package io.commguard.gateway.uplink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.commguard.gateway.config.DeviceConfig;
+import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
@@ -10,17 +12,23 @@ import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Evidence;
 import io.commguard.gateway.model.Measurement;
+import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.model.Site;
 import io.commguard.gateway.outbox.SqliteOutbox;
+import io.commguard.gateway.pipeline.Pipeline;
+import io.commguard.gateway.rule.RuleEngine;
+import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.testsupport.MosquittoBroker;
 import io.commguard.gateway.testsupport.MqttProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +46,6 @@ class ProtocDecodeIT {
 
   @Test
   void uplinkBytes_decodeWithProtoc_asAlertBatch() throws Exception {
-    Path protoDir = Path.of(System.getProperty("proto.dir", "src/main/proto"));
     try (MosquittoBroker broker = MosquittoBroker.start(dir)) {
       MqttProbe raw = new MqttProbe(broker.url(), "raw-capture").subscribe("city/+/alerts");
 
@@ -64,16 +71,7 @@ class ProtocDecodeIT {
         raw.close();
       }
 
-      Path bytes = dir.resolve("batch.bin");
-      Files.write(bytes, raw.messages().get(0));
-      Process protoc = new ProcessBuilder("protoc", "--decode=commguard.alert.v1.AlertBatch",
-          "--proto_path=" + protoDir, "commguard/alert/v1/alert.proto")
-          .redirectInput(bytes.toFile())
-          .redirectErrorStream(true)
-          .start();
-      assertThat(protoc.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      String text = new String(protoc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(protoc.exitValue()).as(text).isZero();
+      String text = protocDecode(raw.messages().get(0));
 
       assertThat(text)
           .contains("gateway_id: \"gw-310115-0042\"")
@@ -96,5 +94,65 @@ class ProtocDecodeIT {
           .contains("kind: ALARM")
           .contains("key: \"channel\"");
     }
+  }
+
+  /**
+   * Clean air is a reading, not a missing one: a gas sensor's 0 %LEL, forwarded by the rules as
+   * its first reading, committed to the outbox and published, reaches the city with the value 0
+   * present (proto3 field presence), beside a measurement whose value is not known.
+   */
+  @Test
+  void zeroReading_isPresentInTheBytes_decodedByProtoc() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.start(dir)) {
+      MqttProbe raw = new MqttProbe(broker.url(), "raw-capture").subscribe("city/+/alerts");
+      Counters counters = new Counters();
+      Site site = new Site("310115001", "G-07", "B3", "2", "1", "101");
+      GatewayConfig config = new GatewayConfig("gw-zero", dir.toString(), null, null, null,
+          List.of(new DeviceConfig("gas-b3-101", "generic-reading-decimals-sensor", null, null, site, "Kitchen 101")),
+          null, null, null, null, null);
+      RuleEngine engine = RuleEngine.open(config, GatewayRules.NONE, Map.of(), Clock.systemUTC(), counters);
+      SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-zero", counters);
+      outbox.start();
+      MqttUplink uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
+          null, null, null, null, null), "gw-zero", outbox, counters);
+      uplink.start();
+      try {
+        // As the Modbus source reports the simple sensor: 0 %LEL and a reading of a missing probe.
+        DeviceRef ref = new DeviceRef("gas-b3-101", "generic-reading-decimals-sensor", "sensor", site, "Kitchen 101");
+        new Pipeline(engine, outbox, counters).accept(new DeviceEvent(ref, EventKind.TELEMETRY, CanonicalType.READING,
+                4, Phase.PULSE, "", null, Instant.now(), "telemetry",
+                List.of(new Measurement("reading", 0.0, "%LEL"), new Measurement("probe2", Double.NaN, "%LEL")),
+                List.of(), Map.of(), "Reading"))
+            .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> !raw.messages().isEmpty());
+      } finally {
+        uplink.stop();
+        outbox.close();
+        engine.close();
+        raw.close();
+      }
+
+      String text = protocDecode(raw.messages().get(0));
+      assertThat(text).contains("type: READING");
+      // protoc prints a field only when it is present on the wire.
+      assertThat(text.replaceAll("\\s+", " "))
+          .contains("measurements { name: \"reading\" value: 0 unit: \"%LEL\" }")
+          .contains("measurements { name: \"probe2\" unit: \"%LEL\" }");
+    }
+  }
+
+  private String protocDecode(byte[] batch) throws Exception {
+    Path protoDir = Path.of(System.getProperty("proto.dir", "src/main/proto"));
+    Path bytes = dir.resolve("batch.bin");
+    Files.write(bytes, batch);
+    Process protoc = new ProcessBuilder("protoc", "--decode=commguard.alert.v1.AlertBatch",
+        "--proto_path=" + protoDir, "commguard/alert/v1/alert.proto")
+        .redirectInput(bytes.toFile())
+        .redirectErrorStream(true)
+        .start();
+    assertThat(protoc.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String text = new String(protoc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(protoc.exitValue()).as(text).isZero();
+    return text;
   }
 }
