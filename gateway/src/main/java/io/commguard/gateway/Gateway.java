@@ -18,7 +18,7 @@ import io.commguard.gateway.source.mqtt.DeviceBinding;
 import io.commguard.gateway.source.mqtt.DeviceEndpoint;
 import io.commguard.gateway.source.mqtt.MqttIngest;
 import io.commguard.gateway.source.mqtt.SiteBrokerSource;
-import io.commguard.gateway.source.mqtt.TopicFilter;
+import io.commguard.gateway.topic.TopicFilter;
 import io.commguard.gateway.uplink.MqttUplink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

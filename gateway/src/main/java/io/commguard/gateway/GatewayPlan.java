@@ -8,7 +8,6 @@ import io.commguard.gateway.config.Problem;
 import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.ProfileSections;
 import io.commguard.gateway.profile.codec.DecodeSection;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.GatewayRulesParser;

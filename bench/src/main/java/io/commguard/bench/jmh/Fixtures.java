@@ -9,7 +9,7 @@ import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.model.Site;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.ProfileSections;
+import io.commguard.gateway.ProfileSections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

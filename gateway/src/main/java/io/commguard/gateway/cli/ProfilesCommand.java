@@ -2,7 +2,7 @@ package io.commguard.gateway.cli;
 
 import io.commguard.gateway.config.Problem;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.ProfileSections;
+import io.commguard.gateway.ProfileSections;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commguard.gateway.security.PasswordHash;
-import io.commguard.gateway.source.mqtt.TopicTemplate;
+import io.commguard.gateway.topic.TopicTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

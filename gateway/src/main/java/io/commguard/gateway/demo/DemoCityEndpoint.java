@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.commguard.alert.v1.Ack;
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.AlertBatch;
-import io.commguard.gateway.source.mqtt.TopicFilter;
+import io.commguard.gateway.topic.TopicFilter;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

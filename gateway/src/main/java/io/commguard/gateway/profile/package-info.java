@@ -3,7 +3,7 @@
  * {@link io.commguard.gateway.profile.ProfileLoader}, then used read-only by decoders on any
  * thread. Protocol- and rule-specific sections are parsed by
  * {@link io.commguard.gateway.profile.ProfileSectionParser}s listed in
- * {@link io.commguard.gateway.profile.ProfileSections}; {@link io.commguard.gateway.profile.YamlNodes}
+ * {@link io.commguard.gateway.ProfileSections}; {@link io.commguard.gateway.profile.YamlNodes}
  * helps them report every problem with its exact path. The MQTT {@code decode} section lives in
  * the {@code codec} sub-package. Authoring guide: docs/profiles.md.
  */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.commguard.gateway.ProfileSections;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;

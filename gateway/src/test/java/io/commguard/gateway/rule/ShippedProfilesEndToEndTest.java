@@ -20,7 +20,7 @@ import io.commguard.gateway.pipeline.Pipeline;
 import io.commguard.gateway.privacy.HashKey;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.ProfileSections;
+import io.commguard.gateway.ProfileSections;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.RulesSection;

@@ -2,8 +2,9 @@ package io.commguard.gateway.source.mqtt;
 
 import io.commguard.gateway.config.ExternalBrokerConfig;
 import io.commguard.gateway.metrics.Counters;
-import io.commguard.gateway.security.PemTls;
-import io.commguard.gateway.uplink.NoDelaySockets;
+import io.commguard.gateway.net.NoDelaySockets;
+import io.commguard.gateway.net.PemTls;
+import io.commguard.gateway.topic.TopicTemplate;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,7 @@ import io.commguard.gateway.privacy.HashKey;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.ProfileSections;
+import io.commguard.gateway.ProfileSections;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

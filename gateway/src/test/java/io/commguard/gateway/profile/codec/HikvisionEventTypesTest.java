@@ -9,7 +9,7 @@ import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.privacy.HashKey;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.ProfileSections;
+import io.commguard.gateway.ProfileSections;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -19,7 +19,7 @@ import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.model.Site;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.ProfileSections;
+import io.commguard.gateway.ProfileSections;
 import io.commguard.gateway.testsupport.PymodbusSimulator;
 import io.commguard.gateway.testsupport.PymodbusSimulator.Framing;
 import java.nio.file.Path;

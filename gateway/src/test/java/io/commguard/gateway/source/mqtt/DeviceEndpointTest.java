@@ -17,6 +17,7 @@ import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.security.VerifiedPasswords;
 import io.commguard.gateway.testsupport.FreePort;
+import io.commguard.gateway.topic.TopicFilter;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.commguard.gateway.source.mqtt;
+package io.commguard.gateway.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

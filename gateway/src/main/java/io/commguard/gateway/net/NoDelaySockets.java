@@ -1,4 +1,4 @@
-package io.commguard.gateway.uplink;
+package io.commguard.gateway.net;
 
 import java.io.IOException;
 import java.net.InetAddress;

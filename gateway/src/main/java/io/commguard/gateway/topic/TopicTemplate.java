@@ -1,4 +1,4 @@
-package io.commguard.gateway.source.mqtt;
+package io.commguard.gateway.topic;
 
 /**
  * A site-broker topic template such as {@code site/+/{deviceId}/event}: subscribed once as a filter

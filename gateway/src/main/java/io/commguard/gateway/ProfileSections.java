@@ -1,5 +1,6 @@
-package io.commguard.gateway.profile;
+package io.commguard.gateway;
 
+import io.commguard.gateway.profile.ProfileSectionParser;
 import io.commguard.gateway.profile.codec.DecodeSectionParser;
 import io.commguard.gateway.rule.spec.RulesSectionParser;
 import io.commguard.gateway.source.modbus.map.ModbusProfileParser;

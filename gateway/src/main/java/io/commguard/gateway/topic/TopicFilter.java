@@ -1,4 +1,4 @@
-package io.commguard.gateway.source.mqtt;
+package io.commguard.gateway.topic;
 
 /** An MQTT topic filter with {@code +} and {@code #} wildcards, matched without regular expressions. */
 public final class TopicFilter {

@@ -1,4 +1,4 @@
-package io.commguard.gateway.security;
+package io.commguard.gateway.net;
 
 import io.commguard.gateway.config.TlsConfig;
 import java.io.ByteArrayInputStream;
