@@ -7,7 +7,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +29,8 @@ class ArchitectureTest {
   private static JavaClasses main;
 
   @BeforeAll
-  static void importMainClasses() {
-    main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+  static void importMainClasses() throws Exception {
+    main = new ClassFileImporter().importPath(Path.of(Gateway.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
   }
 
   @Test
