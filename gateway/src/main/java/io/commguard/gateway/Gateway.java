@@ -4,6 +4,7 @@ import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.pipeline.Pipeline;
@@ -21,6 +22,7 @@ import io.commguard.gateway.source.mqtt.SiteBrokerSource;
 import io.commguard.gateway.topic.TopicFilter;
 import io.commguard.gateway.uplink.MqttUplink;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.lang.System.Logger.Level;
@@ -43,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
   private static final int TICK_MS = 1000;
+  private static final RateLimitedLog TICK_FAILURES = new RateLimitedLog(LOG, 60_000);
 
   private final Counters counters = new Counters();
   private final List<AutoCloseable> stopOrder = new ArrayList<>();
@@ -95,7 +98,9 @@ public final class Gateway implements AutoCloseable {
       admin.start().await();
       stopOrder.add(0, () -> admin.stop().await());
     }
-    long timer = vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> pipeline.tick(clock.instant()), false));
+    long timer = vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> pipeline.tick(clock.instant()), false)
+        .compose(Future::fromCompletionStage)
+        .onFailure(this::tickFailed));
     stopOrder.add(0, () -> vertx.cancelTimer(timer));
     LOG.log(Level.INFO, "Gateway ready gateway=" + config.gatewayId() + " devices=" + config.devices().size()
         + " profiles=" + plan.profiles().size() + " startup_ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -136,6 +141,12 @@ public final class Gateway implements AutoCloseable {
       bindings.put(d.id(), new DeviceBinding(ref, decoder, new TopicFilter(d.topicFilter()), d.passwordHash()));
     }
     return Map.copyOf(bindings);
+  }
+
+  /** A tick whose alerts could not be decided or stored: never silent, and the next tick still runs. */
+  private void tickFailed(Throwable error) {
+    counters.increment("tick_failed");
+    TICK_FAILURES.log(Level.ERROR, "tick", "Rule tick failed, time-driven alerts of this tick may be late error=" + error);
   }
 
   public Counters counters() {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -43,8 +44,11 @@ import java.util.function.Supplier;
  * DELETE /maintenance?device=gas-1       202 (or ?site=310115001/B3)
  * </pre>
  *
- * Errors: 401 without a valid token, 400 with {"error": reason} for bad input, 404, 405, 413 for a
- * body over {@value #MAX_BODY_BYTES} bytes, 503 when too many maintenance commands are waiting. Maintenance commands are applied by the rules engine
+ * Errors: 401 without a valid token, 400 with {"error": reason} for bad input (unknown keys, both or
+ * neither of until and duration, an end in the past or more than {@code admin.maxMaintenanceHours}
+ * ahead), 404, 405, 413 for a body over {@value #MAX_BODY_BYTES} bytes, 503 when too many
+ * maintenance commands are waiting, 500 (logged) for anything unexpected — no request is left
+ * unanswered. Maintenance commands are applied by the rules engine
  * on its next tick and reported as MAINTENANCE alerts; each request is logged (scope, until,
  * remote address) as an audit trail.
  */
@@ -53,6 +57,7 @@ public final class AdminServer {
   public static final String TOKEN_ENV = "COMMGUARD_ADMIN_TOKEN";
   public static final int MIN_TOKEN_LENGTH = 16;
   static final int MAX_BODY_BYTES = 4096;
+  private static final Set<String> BODY_KEYS = Set.of("device", "site", "until", "duration");
   private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
 
   private final Vertx vertx;
@@ -126,6 +131,18 @@ public final class AdminServer {
   }
 
   private void handle(HttpServerRequest req) {
+    try {
+      route(req);
+    } catch (RuntimeException e) {
+      // Never leave a request hanging: a bug answers 500 and is logged, the server goes on.
+      LOG.log(Level.ERROR, "Admin request failed path={0} error={1}", req.path(), e.toString());
+      if (!req.response().ended()) {
+        error(req, 500, "internal error; see the gateway log");
+      }
+    }
+  }
+
+  private void route(HttpServerRequest req) {
     String auth = req.getHeader("Authorization");
     if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
       counters.increment("admin_rejected", "", "unauthorized");
@@ -154,7 +171,14 @@ public final class AdminServer {
         error(req, 413, "body over " + MAX_BODY_BYTES + " bytes");
         return;
       }
-      req.body().onSuccess(b -> enter(req, b)).onFailure(e -> error(req, 400, "unreadable body"));
+      req.body().onSuccess(b -> {
+        try {
+          enter(req, b);
+        } catch (RuntimeException e) {
+          LOG.log(Level.ERROR, "Admin request failed path={0} error={1}", req.path(), e.toString());
+          error(req, 500, "internal error; see the gateway log");
+        }
+      }).onFailure(e -> error(req, 400, "unreadable body"));
     } else if (path.equals("/maintenance") && method == HttpMethod.DELETE) {
       leave(req);
     } else if (path.equals("/health") || path.equals("/metrics") || path.equals("/maintenance")) {
@@ -170,29 +194,72 @@ public final class AdminServer {
       return;
     }
     try {
-      JsonObject in = body.toJsonObject();
-      MaintenanceScope scope = scope(in.getString("device"), in.getString("site"));
-      Instant until;
-      if (in.getString("until") != null) {
-        until = Instant.parse(in.getString("until"));
-      } else if (in.getString("duration") != null) {
-        until = clock.instant().plus(Duration.parse(in.getString("duration")));
-      } else {
-        throw new IllegalArgumentException("give until (ISO instant) or duration (ISO-8601, e.g. PT2H)");
+      JsonObject in;
+      try {
+        in = body.toJsonObject();
+      } catch (DecodeException | ClassCastException e) {
+        throw new IllegalArgumentException("body must be a JSON object");
       }
+      for (String key : in.fieldNames()) {
+        if (!BODY_KEYS.contains(key)) {
+          throw new IllegalArgumentException("unknown key '" + key + "'; known keys: " + BODY_KEYS);
+        }
+        if (!(in.getValue(key) instanceof String)) {
+          throw new IllegalArgumentException(key + " must be a string");
+        }
+      }
+      MaintenanceScope scope = scope(in.getString("device"), in.getString("site"));
+      Instant until = until(in.getString("until"), in.getString("duration"));
       maintenance.enterMaintenance(scope, until);
       LOG.log(Level.INFO, "Admin maintenance requested scope={0} until={1} remote={2}", scope, until,
           req.remoteAddress());
       json(req, 202, new JsonObject().put("scope", scope.toString()).put("until", until.toString()).encode());
-    } catch (DecodeException | ClassCastException e) {
-      error(req, 400, "body must be a JSON object");
-    } catch (DateTimeParseException e) {
-      error(req, 400, "until/duration not ISO-8601: " + e.getParsedString());
     } catch (IllegalArgumentException e) {
       error(req, 400, e.getMessage());
     } catch (IllegalStateException e) {
       error(req, 503, e.getMessage());
     }
+  }
+
+  /**
+   * The end of a window from exactly one of {@code until} (ISO instant) and {@code duration}
+   * (ISO-8601 duration), within {@code admin.maxMaintenanceHours}. The duration is checked against
+   * the maximum before any date arithmetic, so no value can overflow.
+   */
+  private Instant until(String until, String duration) {
+    if ((until == null) == (duration == null)) {
+      throw new IllegalArgumentException("give exactly one of until (ISO instant, e.g. 2026-11-22T10:00:00Z) or "
+          + "duration (ISO-8601, e.g. PT2H)");
+    }
+    Duration max = Duration.ofHours(config.maxMaintenanceHours());
+    if (until != null) {
+      Instant end;
+      try {
+        end = Instant.parse(until);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException("until is not an ISO instant such as 2026-11-22T10:00:00Z");
+      }
+      Instant now = clock.instant();
+      if (end.isAfter(now.plus(max))) {
+        throw new IllegalArgumentException("until is more than " + max.toHours()
+            + " h ahead; the longest window is admin.maxMaintenanceHours=" + max.toHours());
+      }
+      return end;
+    }
+    Duration d;
+    try {
+      d = Duration.parse(duration);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("duration is not an ISO-8601 duration such as PT2H");
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("duration must be positive, was " + d);
+    }
+    if (d.compareTo(max) > 0) {
+      throw new IllegalArgumentException("duration is longer than " + max.toHours()
+          + " h; the longest window is admin.maxMaintenanceHours=" + max.toHours());
+    }
+    return clock.instant().plus(d);
   }
 
   private void leave(HttpServerRequest req) {

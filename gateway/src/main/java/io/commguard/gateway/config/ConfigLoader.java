@@ -92,6 +92,11 @@ public final class ConfigLoader {
     positive(o.maxAgeHours(), "outbox.maxAgeHours", problems, 1);
     positive(o.historyDays(), "outbox.historyDays", problems, 0);
     positive(o.summaryIntervalMs(), "outbox.summaryIntervalMs", problems, 0);
+    int maxHours = c.admin().maxMaintenanceHours();
+    if (maxHours < 1 || maxHours > AdminConfig.MAX_MAINTENANCE_HOURS_LIMIT) {
+      problems.add("admin.maxMaintenanceHours",
+          "must be 1 to " + AdminConfig.MAX_MAINTENANCE_HOURS_LIMIT + " (hours), was " + maxHours);
+    }
   }
 
   private static void validateEndpoint(DeviceEndpointConfig e, ProblemCollector problems) {

@@ -17,7 +17,7 @@ public interface MaintenanceControl {
    * Queues entering (or extending) maintenance for {@code scope} until {@code until}.
    *
    * @throws IllegalArgumentException when the scope names a device that is not configured, or
-   *     {@code until} is not in the future
+   *     {@code until} is not in the future or further ahead than the configured maximum window
    * @throws IllegalStateException when too many commands already wait for the engine
    */
   void enterMaintenance(MaintenanceScope scope, Instant until);

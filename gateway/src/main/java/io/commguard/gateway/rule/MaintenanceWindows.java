@@ -7,6 +7,7 @@ import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.EventKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,11 +19,14 @@ import java.util.function.Supplier;
 
 /**
  * Maintenance windows. While a device is covered, its events are kept locally (in the rule state
- * store) and counted, never turned into alerts. Entering a window is reported as a RAISED
- * MAINTENANCE alert, extending it as UPDATED, leaving it (by an operator or at its end) as CLEARED
- * with the number of events held back.
+ * store) and counted, never turned into alerts — except level-1 alarms, which the engine lets
+ * through. Entering a window is reported as a RAISED MAINTENANCE alert, extending it as UPDATED,
+ * leaving it (by an operator or at its end) as CLEARED with the number of events held back. A
+ * window's state is written before its notice is issued, so a window either exists and is
+ * announced or does not exist at all.
  */
 final class MaintenanceWindows {
+  private static final String NATIVE_CODE = "maintenance";
   private final Map<String, Window> windows = new LinkedHashMap<>();
   private final Function<MaintenanceScope, DeviceRef> refOf;
   private final Supplier<String> ids;
@@ -52,19 +56,45 @@ final class MaintenanceWindows {
   void enter(MaintenanceScope scope, Instant until, Output out, Consumer<MaintenanceScope> onStart) {
     Window w = windows.get(scope.toString());
     if (w == null) {
-      onStart.accept(scope);
       w = new Window();
       w.scope = scope;
       w.alertId = ids.get();
       w.since = out.now();
       w.until = until;
+      persist(w);
+      onStart.accept(scope);
       windows.put(scope.toString(), w);
       out.notice(draft(w, AlertState.RAISED, out.now(), Map.of()));
     } else {
+      Instant before = w.until;
       w.until = until;
+      try {
+        persist(w);
+      } catch (RuntimeException e) {
+        w.until = before;
+        throw e;
+      }
       out.notice(draft(w, AlertState.UPDATED, out.now(), Map.of()));
     }
-    persist(w);
+  }
+
+  /**
+   * Shortens windows restored from disk that end later than {@code max} after {@code now} (the
+   * maximum may have been lowered since they were opened).
+   */
+  void bound(Instant now, Duration max) {
+    Instant latest = now.plus(max);
+    for (Window w : windows.values()) {
+      if (w.until.isAfter(latest)) {
+        w.until = latest;
+        persist(w);
+      }
+    }
+  }
+
+  /** True for the notices of a window itself (as opposed to a device's MAINTENANCE status). */
+  static boolean isNotice(AlertDraft alert) {
+    return alert.type() == CanonicalType.MAINTENANCE && NATIVE_CODE.equals(alert.nativeCode());
   }
 
   void leave(MaintenanceScope scope, String endedBy, Output out) {
@@ -100,6 +130,12 @@ final class MaintenanceWindows {
 
   boolean covers(DeviceRef device) {
     return covering(device) != null;
+  }
+
+  /** The scope of the first window covering {@code device}, or null. */
+  MaintenanceScope scopeCovering(DeviceRef device) {
+    Window w = covering(device);
+    return w == null ? null : w.scope;
   }
 
   List<MaintenanceControl.Window> view() {
@@ -150,7 +186,7 @@ final class MaintenanceWindows {
       case CLEARED -> "Maintenance ended for " + w.scope;
     };
     return new AlertDraft(w.alertId, refOf.apply(w.scope), EventKind.STATUS, CanonicalType.MAINTENANCE,
-        CanonicalType.MAINTENANCE.defaultLevel(), state, "maintenance", w.since, now, List.of(), List.of(),
+        CanonicalType.MAINTENANCE.defaultLevel(), state, NATIVE_CODE, w.since, now, List.of(), List.of(),
         attributes, text);
   }
 

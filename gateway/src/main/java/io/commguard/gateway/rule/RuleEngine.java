@@ -3,10 +3,13 @@ package io.commguard.gateway.rule;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.model.DeviceRef;
+import io.commguard.gateway.model.EventKind;
+import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.RuleStage;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.GatewayRulesParser;
@@ -14,8 +17,11 @@ import io.commguard.gateway.rule.spec.RulesSection;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,15 +40,25 @@ import java.util.function.Supplier;
  * #enterMaintenance} and {@link #leaveMaintenance} are thread-safe: they queue a command applied
  * at the next call into the engine. All time comes from the injected {@link Clock} (or the {@code
  * now} given to {@link #tick}).
+ *
+ * <p>Safety invariants of maintenance: a window is never longer than the configured maximum; a
+ * level-1 alarm is never held back by it (its alerts carry {@value #DURING_MAINTENANCE}); and a
+ * failing part of a tick or of a maintenance command is logged and counted ({@code
+ * rule_step_failed}) without stopping the other parts, so one bad window cannot stop later alarms.
  */
 public final class RuleEngine implements RuleStage, MaintenanceControl, AutoCloseable {
   /** File of the rule state inside the data directory. */
   public static final String STATE_FILE = "rules.db";
   static final int MAX_PENDING_COMMANDS = 256;
+  /** Attribute of an alert decided while its device was under maintenance; the value is the scope. */
+  public static final String DURING_MAINTENANCE = "duringMaintenance";
   private static final System.Logger LOG = System.getLogger(RuleEngine.class.getName());
+  private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, 60_000);
 
   private final String gatewayId;
   private final Clock clock;
+  private final Duration maxMaintenance;
+  private final Counters counters;
   private final Supplier<String> ids;
   private final RuleStateStore store;
   private final GatewayRules gatewayRules;
@@ -81,19 +97,31 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
       Map<String, RulesSection> rulesByProfile, Clock clock, Counters counters) {
     RuleStateStore store = SqliteRuleStateStore.open(Path.of(config.dataDir()).resolve(STATE_FILE), counters);
     return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesByProfile, store, clock, counters,
-        () -> UUID.randomUUID().toString());
+        () -> UUID.randomUUID().toString(), Duration.ofHours(config.admin().maxMaintenanceHours()));
+  }
+
+  /** An engine whose maintenance windows last at most the default 24 hours. */
+  public RuleEngine(String gatewayId, List<DeviceConfig> deviceConfigs, GatewayRules gatewayRules,
+      Map<String, RulesSection> rulesByProfile, RuleStateStore store, Clock clock, Counters counters,
+      Supplier<String> ids) {
+    this(gatewayId, deviceConfigs, gatewayRules, rulesByProfile, store, clock, counters, ids,
+        Duration.ofHours(io.commguard.gateway.config.AdminConfig.DEFAULT_MAX_MAINTENANCE_HOURS));
   }
 
   /**
    * @param gatewayRules the validated rule parts of the config ({@link GatewayRulesParser})
    * @param rulesByProfile each profile id's {@code rules} section; profiles without one may be absent
    * @param ids alert id generator (random UUIDs in production)
+   * @param maxMaintenance longest maintenance window, counted from the request (or from the start,
+   *     for a window restored from disk)
    */
   public RuleEngine(String gatewayId, List<DeviceConfig> deviceConfigs, GatewayRules gatewayRules,
       Map<String, RulesSection> rulesByProfile, RuleStateStore store, Clock clock, Counters counters,
-      Supplier<String> ids) {
+      Supplier<String> ids, Duration maxMaintenance) {
     this.gatewayId = gatewayId;
     this.clock = clock;
+    this.maxMaintenance = maxMaintenance;
+    this.counters = counters;
     this.ids = ids;
     this.store = store;
     this.gatewayRules = gatewayRules;
@@ -112,6 +140,7 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     this.offline = new OfflineWatch(devices, this::rulesOf, episodes, start);
     this.households = new HouseholdWatch(gatewayRules.households(), devices, episodes, store, clock.getZone(), start);
     restore(store.loaded());
+    maintenance.bound(clock.instant(), maxMaintenance);
     windowView = maintenance.view();
   }
 
@@ -124,9 +153,11 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
       offline.seen(e.deviceId(), out);
     }
     households.seen(e, out);
-    if (maintenance.hold(e)) {
+    MaintenanceScope under = guarded("maintenance_lookup", () -> maintenance.scopeCovering(e.device()), null);
+    if (under != null) {
+      evaluateUnderMaintenance(e, under, out);
       windowView = maintenance.view();
-      return out.alerts();
+      return flagged(out.alerts(), under);
     }
     for (DeviceEvent sample : thresholds.samples(e, rulesOf(e.deviceId()), episodes::tracks)) {
       episodes.sample(sample, out);
@@ -139,19 +170,95 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     return out.alerts();
   }
 
+  /**
+   * A covered device's event is held back unless it is urgent: a level-1 alarm (reported, or
+   * reached by a threshold), or a change of an episode such an alarm opened during the window, which
+   * must be able to update and clear it. Urgent samples go through the normal lifecycle.
+   */
+  private void evaluateUnderMaintenance(DeviceEvent e, MaintenanceScope under, Output out) {
+    List<DeviceEvent> urgent = new ArrayList<>(1);
+    for (DeviceEvent sample : thresholds.samples(e, rulesOf(e.deviceId()), episodes::tracks)) {
+      if (urgent(sample)) {
+        urgent.add(sample);
+      }
+    }
+    boolean eventUrgent = (e.kind() == EventKind.ALARM || e.kind() == EventKind.STATUS) && urgent(e);
+    if (eventUrgent) {
+      urgent.add(e);
+    } else {
+      guarded("maintenance_hold", () -> maintenance.hold(e), false);
+    }
+    for (DeviceEvent sample : urgent) {
+      counters.increment("rule_urgent_during_maintenance", e.deviceId(), e.type().name());
+      episodes.sample(sample, out);
+    }
+    if (!urgent.isEmpty()) {
+      LOG.log(Level.WARNING, "Level-1 alarm during maintenance forwarded device={0} type={1} scope={2}",
+          e.deviceId(), e.type(), under);
+    }
+  }
+
+  private boolean urgent(DeviceEvent sample) {
+    EpisodeKey key = new EpisodeKey(sample.deviceId(), sample.type(), sample.episodeKey());
+    return (sample.level() == 1 && sample.phase() != Phase.INACTIVE) || episodes.tracks(key);
+  }
+
+  /** Marks the alerts of devices under maintenance, except the window's own notices. */
+  private List<AlertDraft> flagged(List<AlertDraft> alerts, MaintenanceScope knownScope) {
+    if (alerts.isEmpty()) {
+      return alerts;
+    }
+    List<AlertDraft> out = new ArrayList<>(alerts.size());
+    for (AlertDraft a : alerts) {
+      MaintenanceScope scope = MaintenanceWindows.isNotice(a) ? null
+          : knownScope != null && knownScope.covers(a.device()) ? knownScope : maintenance.scopeCovering(a.device());
+      if (scope == null) {
+        out.add(a);
+        continue;
+      }
+      Map<String, String> attributes = new LinkedHashMap<>(a.attributes());
+      attributes.put(DURING_MAINTENANCE, scope.toString());
+      out.add(new AlertDraft(a.alertId(), a.device(), a.kind(), a.type(), a.level(), a.state(), a.nativeCode(),
+          a.occurredAt(), a.detectedAt(), a.measurements(), a.evidence(), attributes, a.description()));
+    }
+    return List.copyOf(out);
+  }
+
   @Override
   public List<AlertDraft> tick(Instant now) {
     Output out = new Output(limiter, now);
     applyCommands(out);
-    maintenance.expire(out);
-    episodes.tick(now, out);
-    telemetry.tick(out);
-    access.tick(out);
-    offline.tick(out, maintenance::covers);
-    households.tick(out);
-    limiter.summaries(now, ids, out);
+    step("maintenance_expiry", () -> maintenance.expire(out));
+    step("episodes", () -> episodes.tick(now, out));
+    step("telemetry", () -> telemetry.tick(out));
+    step("access", () -> access.tick(out));
+    step("offline", () -> offline.tick(out, maintenance::covers));
+    step("households", () -> households.tick(out));
+    step("rate_limit_summaries", () -> limiter.summaries(now, ids, out));
     windowView = maintenance.view();
-    return out.alerts();
+    return flagged(out.alerts(), null);
+  }
+
+  private void step(String name, Runnable part) {
+    guarded(name, () -> {
+      part.run();
+      return null;
+    }, null);
+  }
+
+  /**
+   * Runs one part of the engine; a failure is logged (at most once a minute per part) and counted
+   * as {@code rule_step_failed{reason=<part>}}, and {@code fallback} is used, so the other parts
+   * still run.
+   */
+  private <T> T guarded(String name, Supplier<T> part, T fallback) {
+    try {
+      return part.get();
+    } catch (RuntimeException ex) {
+      counters.increment("rule_step_failed", "", name);
+      FAILURES.log(Level.ERROR, name, "Rule engine step failed, other steps go on step=" + name + " error=" + ex);
+      return fallback;
+    }
   }
 
   @Override
@@ -170,8 +277,13 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     if (scope.deviceId() != null && !configuredIds.contains(scope.deviceId())) {
       throw new IllegalArgumentException("unknown device " + scope.deviceId());
     }
-    if (!until.isAfter(clock.instant())) {
+    Instant now = clock.instant();
+    if (!until.isAfter(now)) {
       throw new IllegalArgumentException("until must be in the future, was " + until);
+    }
+    if (until.isAfter(now.plus(maxMaintenance))) {
+      throw new IllegalArgumentException("until is more than " + maxMaintenance.toHours()
+          + " h ahead (admin.maxMaintenanceHours), was " + until);
     }
     offer(new Command(scope, until));
   }
@@ -223,14 +335,16 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
     boolean any = false;
     while ((c = commands.poll()) != null) {
       any = true;
-      if (c.until() == null) {
-        maintenance.leave(c.scope(), "operator", out);
-      } else {
-        Output sink = out;
-        maintenance.enter(c.scope(), c.until(), out, scope -> startMaintenance(scope, sink));
-      }
-      LOG.log(Level.INFO, "Maintenance command applied scope={0} until={1}", c.scope(),
-          c.until() == null ? "now" : c.until());
+      Command command = c;
+      step("maintenance_command", () -> {
+        if (command.until() == null) {
+          maintenance.leave(command.scope(), "operator", out);
+        } else {
+          maintenance.enter(command.scope(), command.until(), out, scope -> startMaintenance(scope, out));
+        }
+        LOG.log(Level.INFO, "Maintenance command applied scope={0} until={1}", command.scope(),
+            command.until() == null ? "now" : command.until());
+      });
     }
     if (any) {
       windowView = maintenance.view();

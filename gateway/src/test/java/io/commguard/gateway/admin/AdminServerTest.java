@@ -48,7 +48,7 @@ class AdminServerTest {
     engine = new RuleEngine("gw-1", List.of(new DeviceConfig("gas-1", "p1", null, null, null, null)),
         GatewayRules.NONE, Map.of(), RuleStateStore.IN_MEMORY, clock, counters, () -> "id-1");
     counters.increment("events_in");
-    server = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null), TOKEN, engine, counters,
+    server = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), TOKEN, engine, counters,
         () -> Map.of("uplink", "CONNECTED"), clock);
     int port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + port;
@@ -101,7 +101,17 @@ class AdminServerTest {
     record Case(String body, String reason) {}
     for (Case c : List.of(
         new Case("{\"device\":\"ghost\",\"duration\":\"PT1H\"}", "unknown device ghost"),
-        new Case("{\"device\":\"gas-1\"}", "give until"),
+        new Case("{\"device\":\"gas-1\"}", "give exactly one of until"),
+        new Case("{\"device\":\"gas-1\",\"until\":\"+999999999-12-31T23:59:59Z\"}", "more than 24 h ahead"),
+        new Case("{\"device\":\"gas-1\",\"duration\":\"PT999999999999999H\"}", "longer than 24 h"),
+        new Case("{\"device\":\"gas-1\",\"duration\":\"PT9223372036854775807S\"}", "longer than 24 h"),
+        new Case("{\"device\":\"gas-1\",\"duration\":\"PT99999999999999999999H\"}", "ISO-8601"),
+        new Case("{\"device\":\"gas-1\",\"duration\":\"-PT1H\"}", "positive"),
+        new Case("{\"device\":\"gas-1\",\"duration\":\"PT1H\",\"until\":\"2026-11-22T03:00:00Z\"}",
+            "exactly one of until"),
+        new Case("{\"device\":\"gas-1\",\"duration\":7200}", "duration must be a string"),
+        new Case("{\"device\":\"gas-1\",\"duraton\":\"PT1H\"}", "unknown key 'duraton'"),
+        new Case("[1]", "JSON object"),
         new Case("{\"device\":\"gas-1\",\"site\":\"310115001\",\"duration\":\"PT1H\"}", "exactly one"),
         new Case("{\"device\":\"gas-1\",\"duration\":\"2 hours\"}", "ISO-8601"),
         new Case("{\"device\":\"gas-1\",\"until\":\"2020-01-01T00:00:00Z\"}", "future"),
@@ -110,6 +120,8 @@ class AdminServerTest {
       assertThat(r.statusCode()).as(c.body()).isEqualTo(400);
       assertThat(new JsonObject(r.body()).getString("error")).as(c.body()).contains(c.reason());
     }
+    assertThat(engine.tick(clock.instant())).as("nothing refused reaches the engine").isEmpty();
+    assertThat(engine.maintenanceWindows()).isEmpty();
     assertThat(send(authed("/maintenance").POST(HttpRequest.BodyPublishers.ofString("x".repeat(5000)))).statusCode())
         .isEqualTo(413);
     assertThat(send(authed("/nope").GET()).statusCode()).isEqualTo(404);
@@ -117,19 +129,38 @@ class AdminServerTest {
   }
 
   @Test
+  void longestWindow_followsTheConfiguredMaximum() throws Exception {
+    AdminServer twoHours = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, 2), TOKEN, engine,
+        counters, Map::of, clock);
+    int port = twoHours.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/maintenance"))
+          .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10));
+      HttpResponse<String> tooLong = send(post.POST(HttpRequest.BodyPublishers.ofString(
+          "{\"device\":\"gas-1\",\"duration\":\"PT3H\"}")));
+      assertThat(tooLong.statusCode()).isEqualTo(400);
+      assertThat(new JsonObject(tooLong.body()).getString("error")).contains("admin.maxMaintenanceHours=2");
+      assertThat(send(post.POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT2H\"}")))
+          .statusCode()).isEqualTo(202);
+    } finally {
+      twoHours.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void refusesToStartWithoutAToken_orOffLoopback(@TempDir Path dir) throws Exception {
-    AdminConfig noFile = new AdminConfig(true, null, null, null);
+    AdminConfig noFile = new AdminConfig(true, null, null, null, null);
     assertThatThrownBy(() -> AdminServer.loadToken(noFile, Map.of())).hasMessageContaining("without a token");
     assertThat(AdminServer.loadToken(noFile, Map.of(AdminServer.TOKEN_ENV, TOKEN))).isEqualTo(TOKEN);
     Path file = dir.resolve("token");
     Files.writeString(file, TOKEN + "\n");
-    assertThat(AdminServer.loadToken(new AdminConfig(true, null, null, file.toString()), Map.of())).isEqualTo(TOKEN);
+    assertThat(AdminServer.loadToken(new AdminConfig(true, null, null, file.toString(), null), Map.of())).isEqualTo(TOKEN);
     Files.writeString(file, "  \n");
-    assertThatThrownBy(() -> AdminServer.loadToken(new AdminConfig(true, null, null, file.toString()), Map.of()))
+    assertThatThrownBy(() -> AdminServer.loadToken(new AdminConfig(true, null, null, file.toString(), null), Map.of()))
         .hasMessageContaining("without a token");
-    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "0.0.0.0", 0, null), TOKEN, engine,
+    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "0.0.0.0", 0, null, null), TOKEN, engine,
         counters, Map::of, clock)).hasMessageContaining("loopback");
-    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null), "short", engine,
+    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), "short", engine,
         counters, Map::of, clock)).hasMessageContaining("at least 16");
   }
 

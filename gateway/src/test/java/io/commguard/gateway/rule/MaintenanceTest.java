@@ -20,7 +20,7 @@ class MaintenanceTest {
     kit.engine.enterMaintenance(MaintenanceScope.device("gas-1"), kit.clock.instant().plus(Duration.ofMinutes(30)));
     kit.tick();
     for (int i = 0; i < 10; i++) {
-      kit.send(kit.alarm("gas-1", CanonicalType.GAS_LEAK, Phase.ACTIVE, 1, ""));
+      kit.send(kit.alarm("gas-1", CanonicalType.GAS_LEAK, Phase.ACTIVE, 2, ""));
     }
     kit.send(kit.alarm("gas-2", CanonicalType.GAS_LEAK, Phase.ACTIVE, 2, ""));
     kit.run(Duration.ofMinutes(30), Duration.ofSeconds(10));
@@ -83,5 +83,126 @@ class MaintenanceTest {
         kit.clock.instant().plusSeconds(60))).hasMessageContaining("unknown device nope");
     assertThatThrownBy(() -> kit.engine.enterMaintenance(MaintenanceScope.device("gas-1"), kit.clock.instant()))
         .hasMessageContaining("future");
+  }
+
+  @Test
+  void levelOneAlarm_duringMaintenance_travelsFlagged_whileLesserEventsAreHeld() {
+    RuleKit kit = RuleKit.withRules("{}", "gas-1");
+    kit.engine.enterMaintenance(MaintenanceScope.device("gas-1"), kit.clock.instant().plus(Duration.ofHours(1)));
+    kit.tick();
+    kit.send(kit.alarm("gas-1", CanonicalType.TAMPER, Phase.ACTIVE, 3, ""));
+    kit.send(kit.alarm("gas-1", CanonicalType.GAS_LEAK, Phase.ACTIVE, 1, "s1"));
+    kit.send(kit.alarm("gas-1", CanonicalType.GAS_LEAK, Phase.ACTIVE, 2, "s1"));
+    kit.send(kit.alarm("gas-1", CanonicalType.GAS_LEAK, Phase.INACTIVE, 4, "s1"));
+    kit.run(Duration.ofMinutes(2), Duration.ofSeconds(10));
+
+    assertThat(kit.emitted).extracting(a -> a.type() + "/" + a.state() + "/" + a.level())
+        .containsExactly("MAINTENANCE/RAISED/4", "GAS_LEAK/RAISED/1", "GAS_LEAK/UPDATED/2", "GAS_LEAK/CLEARED/2");
+    assertThat(kit.emitted.subList(1, 4)).allSatisfy(a ->
+        assertThat(a.attributes()).containsEntry(RuleEngine.DURING_MAINTENANCE, "device:gas-1"));
+    assertThat(kit.emitted.get(0).attributes()).doesNotContainKey(RuleEngine.DURING_MAINTENANCE);
+    assertThat(kit.counters.get("rule_inhibited", "gas-1", "TAMPER")).isEqualTo(1);
+    assertThat(kit.engine.maintenanceWindows()).singleElement()
+        .satisfies(w -> assertThat(w.inhibitedEvents()).isEqualTo(1));
+  }
+
+  @Test
+  void readingReachingLevelOne_duringMaintenance_raisesTheAlarm_lowerReadingsAreHeld() {
+    RuleKit kit = RuleKit.withRules(ThresholdRuleTest.GAS, "gas-1");
+    kit.engine.enterMaintenance(MaintenanceScope.device("gas-1"), kit.clock.instant().plus(Duration.ofHours(1)));
+    kit.tick();
+    kit.send(kit.reading("gas-1", "concentration", 30));
+    kit.send(kit.reading("gas-1", "concentration", 80));
+
+    assertThat(kit.emitted).extracting(a -> a.type() + "/" + a.state() + "/" + a.level())
+        .containsExactly("MAINTENANCE/RAISED/4", "GAS_LEAK/RAISED/1");
+    assertThat(kit.emitted.get(1).attributes()).containsEntry(RuleEngine.DURING_MAINTENANCE, "device:gas-1");
+  }
+
+  @Test
+  void windowEndingBeyondTheMaximum_isRefused_theMaximumItselfIsAccepted() {
+    RuleKit kit = RuleKit.withRules("{}", "gas-1");
+    MaintenanceScope gas = MaintenanceScope.device("gas-1");
+    assertThatThrownBy(() -> kit.engine.enterMaintenance(gas, java.time.Instant.parse("+999999999-12-31T23:59:59Z")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more than 24 h ahead");
+    assertThatThrownBy(() -> kit.engine.enterMaintenance(gas, kit.clock.instant().plus(Duration.ofHours(24)).plusSeconds(1)))
+        .hasMessageContaining("admin.maxMaintenanceHours");
+    kit.engine.enterMaintenance(gas, kit.clock.instant().plus(Duration.ofHours(24)));
+    kit.tick();
+    assertThat(kit.emitted).extracting(a -> a.type() + "/" + a.state()).containsExactly("MAINTENANCE/RAISED");
+  }
+
+  @Test
+  void failingMaintenanceCommand_isCountedAndLogged_andLaterAlarmsStillFlow() {
+    RuleKit kit = new RuleKit();
+    kit.engine = kit.engine("{}", io.commguard.gateway.rule.spec.GatewayRules.NONE, new FailingStore("maintenance/"),
+        "gas-1");
+    kit.engine.enterMaintenance(MaintenanceScope.device("gas-1"), kit.clock.instant().plus(Duration.ofHours(1)));
+    kit.tick();
+    kit.send(kit.alarm("gas-1", CanonicalType.GAS_LEAK, Phase.ACTIVE, 2, ""));
+    kit.tick();
+
+    assertThat(kit.counters.get("rule_step_failed", "", "maintenance_command")).isEqualTo(1);
+    assertThat(kit.engine.maintenanceWindows()).as("no half-made window").isEmpty();
+    assertThat(kit.emitted).extracting(a -> a.type() + "/" + a.state()).containsExactly("GAS_LEAK/RAISED");
+  }
+
+  @Test
+  void restoredWindowEndingBeyondTheMaximum_isShortenedToIt() {
+    RuleKit kit = new RuleKit();
+    String state = StateCodec.write(new StateCodec.MaintenanceState("device:gas-1", "m1",
+        kit.clock.instant().toEpochMilli(), kit.clock.instant().plus(Duration.ofDays(300)).toEpochMilli(), 0));
+    kit.engine = kit.engine("{}", io.commguard.gateway.rule.spec.GatewayRules.NONE,
+        new FailingStore("never/", java.util.Map.of("maintenance/device:gas-1", state)), "gas-1");
+
+    assertThat(kit.engine.maintenanceWindows()).singleElement()
+        .satisfies(w -> assertThat(w.until()).isEqualTo(kit.clock.instant().plus(Duration.ofHours(24))));
+  }
+
+  /** A store that fails every write under one key prefix, as a full or broken disk would. */
+  private static final class FailingStore implements RuleStateStore {
+    private final String failingPrefix;
+    private final java.util.Map<String, String> loaded;
+
+    FailingStore(String failingPrefix) {
+      this(failingPrefix, java.util.Map.of());
+    }
+
+    FailingStore(String failingPrefix, java.util.Map<String, String> loaded) {
+      this.failingPrefix = failingPrefix;
+      this.loaded = loaded;
+    }
+
+    @Override
+    public java.util.Map<String, String> loaded() {
+      return loaded;
+    }
+
+    @Override
+    public void put(String key, String json) {
+      if (key.startsWith(failingPrefix)) {
+        throw new IllegalStateException("write failed for " + key);
+      }
+    }
+
+    @Override
+    public void remove(String key) {}
+
+    @Override
+    public void putTombstone(String key, String json) {}
+
+    @Override
+    public void removeTombstone(String key) {}
+
+    @Override
+    public void keepInhibited(String deviceId, String json) {}
+
+    @Override
+    public java.util.concurrent.CompletionStage<Void> flush() {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void close() {}
   }
 }

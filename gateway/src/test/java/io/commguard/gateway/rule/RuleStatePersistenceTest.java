@@ -55,7 +55,7 @@ class RuleStatePersistenceTest {
 
       after.send(after.reading("gas-1", "concentration", 22));
       after.send(after.alarm("cam-1", CanonicalType.HIGH_ALTITUDE_THROW, Phase.PULSE, 2, "ch1", "img-1"));
-      after.send(after.alarm("gas-9", CanonicalType.GAS_LEAK, Phase.ACTIVE, 1, ""));
+      after.send(after.alarm("gas-9", CanonicalType.GAS_LEAK, Phase.ACTIVE, 2, ""));
       after.send(after.reading("gas-1", "concentration", 10));
       after.clock.advance(Duration.ofMinutes(11));
       after.tick();
