@@ -34,7 +34,9 @@ public enum CanonicalType {
   GATEWAY_FAULT(23, 2),
   MOTION(24, 4),
   VIDEO_LOSS(25, 4),
-  MAINTENANCE(26, 4);
+  MAINTENANCE(26, 4),
+  /** A detector warming up (not yet measuring): a device state, told apart from maintenance. */
+  WARM_UP(27, 4);
 
   private final int protoNumber;
   private final int defaultLevel;

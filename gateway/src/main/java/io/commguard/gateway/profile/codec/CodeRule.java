@@ -17,7 +17,7 @@ public record CodeRule(CanonicalType type, EventKind kind, int level, Phase phas
     return switch (type) {
       case READING -> EventKind.TELEMETRY;
       case ACCESS_GRANTED, ACCESS_DENIED -> EventKind.ACCESS;
-      case DEVICE_FAULT, DEVICE_OFFLINE, VIDEO_LOSS, MAINTENANCE, GATEWAY_SUMMARY, GATEWAY_FAULT -> EventKind.STATUS;
+      case DEVICE_FAULT, DEVICE_OFFLINE, VIDEO_LOSS, MAINTENANCE, WARM_UP, GATEWAY_SUMMARY, GATEWAY_FAULT -> EventKind.STATUS;
       default -> EventKind.ALARM;
     };
   }

@@ -95,7 +95,7 @@ class ModbusSourceIT {
     assertThat(warm.device().model()).isEqualTo("Midas gas detector (Modbus TCP map)");
     assertThat(warm.device().site().building()).isEqualTo("B3");
     assertThat(warm.kind()).isEqualTo(EventKind.STATUS);
-    assertThat(warm.type()).isEqualTo(CanonicalType.MAINTENANCE);
+    assertThat(warm.type()).isEqualTo(CanonicalType.WARM_UP);
     assertThat(warm.attributes()).containsEntry("deviceState", "WARM_UP");
 
     // Normal.
