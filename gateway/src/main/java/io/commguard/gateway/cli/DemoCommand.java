@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run the gateway with simulated cameras, an access controller and gas detectors, and print every alert the city receives. Ctrl-C stops.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--profiles", defaultValue = "device-profiles", description = "Device profiles directory (default: ${DEFAULT-VALUE})")
+  @Option(names = "--profiles", description = "Directory of profiles that add to or replace the built-in ones (default: built-in only)")
   Path profiles;
 
   @Option(names = "--duration", defaultValue = "0", description = "Stop after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE})")
@@ -28,8 +28,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(profiles)) {
-      System.err.println("No profiles directory at " + profiles.toAbsolutePath() + "; run from the repository root or pass --profiles DIR");
+    if (profiles != null && !Files.isDirectory(profiles)) {
+      System.err.println("No profiles directory at " + profiles.toAbsolutePath());
       return 2;
     }
     Path dataDir = Files.createTempDirectory("commguard-demo-");

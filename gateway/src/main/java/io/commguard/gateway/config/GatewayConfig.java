@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param gatewayId unique id of this gateway at the city platform, e.g. {@code gw-310115-0042}
  * @param dataDir where the outbox, rule state and the per-gateway hash key live
- * @param profilesDir the device-profiles directory
+ * @param profilesDir a directory of device profiles that add to or replace the built-in ones; null
+ *     when not configured
  * @param modbusLinks Modbus TCP connections and RS-485 buses that devices are polled over
  * @param rules site-level rule overrides and watched households (schema in docs/rules.md);
  *     validated by {@code rule.spec.GatewayRulesParser}; null when absent
@@ -29,7 +30,6 @@ public record GatewayConfig(
 
   public GatewayConfig {
     dataDir = dataDir == null ? "data" : dataDir;
-    profilesDir = profilesDir == null ? "device-profiles" : profilesDir;
     deviceEndpoint = deviceEndpoint == null ? DeviceEndpointConfig.DISABLED : deviceEndpoint;
     devices = devices == null ? List.of() : List.copyOf(devices);
     outbox = outbox == null ? OutboxConfig.DEFAULTS : outbox;

@@ -45,12 +45,19 @@ public final class DemoRun implements AutoCloseable {
     devices.put(id, new DemoDevice(id, profile, HexFormat.of().formatHex(randomBytes(12))));
   }
 
-  /** The gateway config for this run: embedded endpoint on loopback, uplink to the city endpoint. */
+  /**
+   * The gateway config for this run: embedded endpoint on loopback, uplink to the city endpoint.
+   *
+   * @param profilesDir profiles that add to or replace the built-in ones, or null for none
+   */
   public String configYaml(Path dataDir, Path profilesDir) {
     StringBuilder yaml = new StringBuilder()
         .append("gatewayId: demo-gw-310115\n")
-        .append("dataDir: '").append(dataDir).append("'\n")
-        .append("profilesDir: '").append(profilesDir).append("'\n")
+        .append("dataDir: '").append(dataDir).append("'\n");
+    if (profilesDir != null) {
+      yaml.append("profilesDir: '").append(profilesDir).append("'\n");
+    }
+    yaml
         .append("deviceEndpoint: {enabled: true, host: 127.0.0.1, port: ").append(endpointPort).append("}\n")
         .append("uplink: {brokerUrl: 'tcp://127.0.0.1:").append(cityPort).append("', ackMode: platform}\n")
         .append("devices:\n");

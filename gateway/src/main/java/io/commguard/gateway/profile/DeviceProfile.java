@@ -1,18 +1,23 @@
 package io.commguard.gateway.profile;
 
+import io.commguard.gateway.model.CanonicalType;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One validated device profile (a device model): the common header and the typed sections its
  * registered {@link ProfileSectionParser}s produced. Immutable; shared read-only by every thread.
  *
- * @param source the {@code profile.yaml} it was loaded from
+ * @param source where it was loaded from, as problems name it: the {@code profile.yaml} path, or
+ *     {@code builtin:<vendor>/<model>/profile.yaml} for a profile packaged with the gateway
  * @param sections parsed sections by top-level key (only keys present in the file)
  */
 public record DeviceProfile(
-    String id, String vendor, String model, Protocol protocol, String description, Path source, Map<String, Object> sections) {
+    String id, String vendor, String model, Protocol protocol, String description, String source, Map<String, Object> sections) {
 
   public DeviceProfile {
     Objects.requireNonNull(id, "id");
@@ -32,8 +37,24 @@ public record DeviceProfile(
     return type.cast(sections.get(key));
   }
 
-  /** The folder holding the profile file, its README and its cases. */
+  /** Every canonical type the profile's sections can give an event, in enum order. */
+  public Set<CanonicalType> eventTypes() {
+    Set<CanonicalType> types = EnumSet.noneOf(CanonicalType.class);
+    for (Object section : sections.values()) {
+      if (section instanceof ProducesEventTypes producer) {
+        types.addAll(producer.eventTypes());
+      }
+    }
+    return Collections.unmodifiableSet(types);
+  }
+
+  /** True for a profile packaged with the gateway, false for one read from a profiles directory. */
+  public boolean builtIn() {
+    return source != null && source.startsWith(ProfileLoader.BUILTIN_PREFIX);
+  }
+
+  /** The folder holding the profile file, its README and its cases; null for a built-in profile. */
   public Path folder() {
-    return source == null ? null : source.getParent();
+    return source == null || builtIn() ? null : Path.of(source).getParent();
   }
 }

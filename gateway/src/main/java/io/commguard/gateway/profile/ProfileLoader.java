@@ -10,6 +10,8 @@ import io.commguard.gateway.config.InvalidInputException;
 import io.commguard.gateway.config.Problem;
 import io.commguard.gateway.config.ProblemCollector;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,14 +28,21 @@ import java.util.stream.Stream;
 
 /**
  * Loads and validates every {@code profile.yaml} under a directory (layout
- * {@code <vendor>/<model>/profile.yaml}). Checks the common header, rejects unknown top-level keys
- * unless a registered {@link ProfileSectionParser} owns them, and hands each section to its parser.
- * Every problem in every file is collected before anything is thrown, so the author sees them all.
- * Blocking file I/O: call at boot or from the CLI, never on an event loop.
+ * {@code <vendor>/<model>/profile.yaml}), or the built-in set packaged in the jar. Checks the
+ * common header, rejects unknown top-level keys unless a registered {@link ProfileSectionParser}
+ * owns them, and hands each section to its parser. Every problem in every file is collected before
+ * anything is thrown, so the author sees them all. Blocking I/O: call at boot or from the CLI,
+ * never on an event loop.
  */
 public final class ProfileLoader {
   /** The file name that marks a profile; READMEs and case files beside it are not read. */
   public static final String PROFILE_FILE = "profile.yaml";
+  /** How problems and {@link DeviceProfile#source()} name a built-in profile: {@code builtin:<vendor>/<model>/profile.yaml}. */
+  public static final String BUILTIN_PREFIX = "builtin:";
+  /** Classpath folder of the built-in profiles (the repository's device-profiles/, copied by the build). */
+  static final String BUILTIN_ROOT = "device-profiles/";
+  /** One path relative to {@link #BUILTIN_ROOT} per line, written by the build: a classpath cannot be listed. */
+  static final String BUILTIN_INDEX = BUILTIN_ROOT + "profiles.index";
 
   private static final List<String> HEADER_KEYS = List.of("id", "vendor", "model", "protocol", "description");
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -80,6 +89,26 @@ public final class ProfileLoader {
     return List.copyOf(problems);
   }
 
+  /**
+   * Loads the built-in profiles packaged with the gateway (the shipped device-profiles/ tree).
+   *
+   * @return profiles by id, sorted by id
+   * @throws InvalidInputException listing every problem, each naming its {@code builtin:} path
+   */
+  public Map<String, DeviceProfile> loadBuiltIn() {
+    return loadBuiltIn(ProfileLoader.class.getClassLoader());
+  }
+
+  /** {@link #loadBuiltIn()} from the given class loader's {@link #BUILTIN_INDEX}. */
+  Map<String, DeviceProfile> loadBuiltIn(ClassLoader classes) {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, DeviceProfile> profiles = parseAll(builtInFiles(classes, problems), problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(problems);
+    }
+    return profiles;
+  }
+
   private Map<String, DeviceProfile> load(Path dir, List<Problem> problems) {
     List<Path> files;
     if (!Files.isDirectory(dir)) {
@@ -95,13 +124,44 @@ public final class ProfileLoader {
     if (files.isEmpty()) {
       problems.add(new Problem(dir.toString(), "", "no " + PROFILE_FILE + " found"));
     }
+    return parseAll(files.stream().map(f -> new ProfileFile(f.toString(), () -> Files.newInputStream(f))).toList(), problems);
+  }
+
+  private static List<ProfileFile> builtInFiles(ClassLoader classes, List<Problem> problems) {
+    try (InputStream index = classes.getResourceAsStream(BUILTIN_INDEX)) {
+      if (index == null) {
+        problems.add(new Problem(BUILTIN_PREFIX + BUILTIN_INDEX, "", "missing from the classpath: the jar was built without its profiles"));
+        return List.of();
+      }
+      List<ProfileFile> files = new ArrayList<>();
+      for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+        String relative = line.strip();
+        if (!relative.isEmpty()) {
+          String resource = BUILTIN_ROOT + relative;
+          files.add(new ProfileFile(BUILTIN_PREFIX + relative, () -> {
+            InputStream in = classes.getResourceAsStream(resource);
+            if (in == null) {
+              throw new IOException("listed in " + BUILTIN_INDEX + " but not on the classpath");
+            }
+            return in;
+          }));
+        }
+      }
+      return files;
+    } catch (IOException e) {
+      problems.add(new Problem(BUILTIN_PREFIX + BUILTIN_INDEX, "", "cannot read: " + e.getMessage()));
+      return List.of();
+    }
+  }
+
+  private Map<String, DeviceProfile> parseAll(List<ProfileFile> files, List<Problem> problems) {
     Map<String, DeviceProfile> byId = new TreeMap<>();
-    Map<String, Path> firstFile = new HashMap<>();
-    for (Path file : files) {
-      ProblemCollector fileProblems = new ProblemCollector(file.toString());
+    Map<String, String> firstFile = new HashMap<>();
+    for (ProfileFile file : files) {
+      ProblemCollector fileProblems = new ProblemCollector(file.name());
       DeviceProfile profile = parseFile(file, fileProblems);
       if (profile != null) {
-        Path other = firstFile.putIfAbsent(profile.id(), file);
+        String other = firstFile.putIfAbsent(profile.id(), file.name());
         if (other != null) {
           fileProblems.add("id", "duplicate profile id '" + profile.id() + "', also used by " + other);
         } else if (fileProblems.isEmpty()) {
@@ -113,11 +173,19 @@ public final class ProfileLoader {
     return Collections.unmodifiableMap(byId);
   }
 
+  /** A profile file by the name problems give it (a path or a {@code builtin:} path) and how to read it. */
+  private record ProfileFile(String name, Opener opener) {}
+
+  @FunctionalInterface
+  private interface Opener {
+    InputStream open() throws IOException;
+  }
+
   /** Parses one file, reporting into {@code problems}; returns null when the header is unusable. */
-  private DeviceProfile parseFile(Path file, ProblemCollector problems) {
+  private DeviceProfile parseFile(ProfileFile file, ProblemCollector problems) {
     JsonNode root;
-    try {
-      root = yaml.readTree(file.toFile());
+    try (InputStream in = file.opener().open()) {
+      root = yaml.readTree(in);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -166,6 +234,6 @@ public final class ProfileLoader {
     if (id == null || protocol == null) {
       return null;
     }
-    return new DeviceProfile(id, vendor, model, protocol, description, file, sections);
+    return new DeviceProfile(id, vendor, model, protocol, description, file.name(), sections);
   }
 }

@@ -74,6 +74,73 @@ class GatewayCliTest {
   }
 
   @Test
+  void configValidate_noProfilesDir_usesTheBuiltInProfiles() throws Exception {
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, """
+        gatewayId: gw-1
+        devices:
+          - {id: gas-1, profile: generic-nbiot-gas-detector}
+        uplink: {brokerUrl: 'tcp://127.0.0.1:1883'}
+        """);
+
+    int code = run("config", "validate", config.toString());
+
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("valid (1 devices");
+  }
+
+  @Test
+  void profilesList_builtIn_everyShippedProfileWithSourceAndEventTypes() {
+    int code = run("profiles", "list");
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).isZero();
+    assertThat(printed.lines().findFirst()).hasValueSatisfying(h -> assertThat(h).contains("ID", "SOURCE", "EVENT TYPES"));
+    assertThat(printed.lines().skip(1)).hasSize(new io.commguard.gateway.profile.ProfileLoader(
+        io.commguard.gateway.profile.ProfileSections.all()).loadDirectory(PROFILES).size());
+    assertThat(printed).containsPattern("hikvision-isapi-camera +MQTT +built-in +.*PERIMETER_INTRUSION")
+        .containsPattern("generic-rs485-gas-0x6000 +MODBUS +built-in +.*GAS_LEAK");
+  }
+
+  @Test
+  void profilesList_withDir_marksAddedAndReplacedProfiles() throws Exception {
+    String camera = """
+        id: %s
+        vendor: Acme
+        model: C-1
+        protocol: MQTT
+        description: test
+        decode:
+          codec: json
+          code: {path: eventType, table: {throw: HIGH_ALTITUDE_THROW}}
+        """;
+    Files.createDirectories(dir.resolve("acme/c1"));
+    Files.writeString(dir.resolve("acme/c1/profile.yaml"), camera.formatted("acme-c1"));
+    Files.createDirectories(dir.resolve("own/dahua"));
+    Files.writeString(dir.resolve("own/dahua/profile.yaml"), camera.formatted("dahua-ipc-event-stream"));
+
+    int code = run("profiles", "list", "--dir", dir.toString());
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).isZero();
+    assertThat(printed).containsPattern("acme-c1 +MQTT +dir +HIGH_ALTITUDE_THROW\\n")
+        .containsPattern("dahua-ipc-event-stream +MQTT +dir \\(replaces built-in\\) +HIGH_ALTITUDE_THROW\\n")
+        .containsPattern("hikvision-isapi-camera +MQTT +built-in ");
+  }
+
+  @Test
+  void profilesList_badDir_exit2NamingTheFile() throws Exception {
+    Path broken = dir.resolve("acme/x1/profile.yaml");
+    Files.createDirectories(broken.getParent());
+    Files.writeString(broken, "id: acme-x1\n");
+
+    int code = run("profiles", "list", "--dir", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(broken.toString());
+  }
+
+  @Test
   void hashPassword_printsAVerifiableHash_neverThePassword() {
     System.setIn(new java.io.ByteArrayInputStream("device-pass-123\n".getBytes(StandardCharsets.UTF_8)));
 

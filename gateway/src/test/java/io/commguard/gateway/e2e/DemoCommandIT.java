@@ -2,6 +2,7 @@ package io.commguard.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.commguard.gateway.testsupport.GatewayProcess;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,17 +11,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's run command, as a newcomer runs it: the packaged jar's {@code demo} shows alerts arriving. */
+/**
+ * The README's run command, as a newcomer runs it: the packaged jar's {@code demo}, started in an
+ * empty folder far from the source tree, shows alerts arriving (the jar carries its profiles).
+ */
 class DemoCommandIT {
   @TempDir Path dir;
 
   @Test
-  void demo_packagedJar_printsCityAlertsAndStopsCleanly() throws Exception {
-    Path jar = Path.of(System.getProperty("gateway.jar", "target/gateway.jar"));
-    Path profiles = Path.of(System.getProperty("profiles.dir", "../device-profiles"));
+  void demo_packagedJarInEmptyFolder_printsCityAlertsAndStopsCleanly() throws Exception {
+    Path jar = GatewayProcess.jar().toAbsolutePath();
+    Path emptyFolder = Files.createDirectory(dir.resolve("empty"));
     Path output = dir.resolve("demo.out");
-    Process demo = new ProcessBuilder(javaBinary(), "-Xmx128m", "-jar", jar.toString(), "demo",
-        "--profiles", profiles.toString(), "--duration", "25")
+    Process demo = new ProcessBuilder(javaBinary(), "-Xmx128m", "-jar", jar.toString(), "demo", "--duration", "25")
+        .directory(emptyFolder.toFile())
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
 
     boolean exited = demo.waitFor(90, TimeUnit.SECONDS);
@@ -35,6 +39,9 @@ class DemoCommandIT {
     assertThat(lines).anyMatch(l -> l.startsWith("CITY <- ") && l.contains("DOOR_HELD_OPEN RAISED"));
     assertThat(lines).anyMatch(l -> l.startsWith("CITY <- ") && l.contains("GAS_LEAK CLEARED"));
     assertThat(String.join("\n", lines)).doesNotContain("3204871234").doesNotContain("Exception");
+    try (var left = Files.list(emptyFolder)) {
+      assertThat(left).as("the demo writes nothing into the folder it runs in").isEmpty();
+    }
   }
 
   private static String javaBinary() {

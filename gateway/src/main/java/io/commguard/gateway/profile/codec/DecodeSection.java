@@ -1,11 +1,15 @@
 package io.commguard.gateway.profile.codec;
 
+import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.privacy.Privacy;
+import io.commguard.gateway.profile.ProducesEventTypes;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The validated, compiled {@code decode} section of an MQTT profile: everything a
@@ -29,7 +33,7 @@ public record DecodeSection(
     Template description,
     List<MeasurementSpec> measurements,
     List<EvidenceSpec> evidence,
-    List<AttributeSpec> attributes) {
+    List<AttributeSpec> attributes) implements ProducesEventTypes {
 
   /** The key of this section in a profile file. */
   public static final String KEY = "decode";
@@ -38,6 +42,14 @@ public record DecodeSection(
     measurements = List.copyOf(measurements);
     evidence = List.copyOf(evidence);
     attributes = List.copyOf(attributes);
+  }
+
+  @Override
+  public Set<CanonicalType> eventTypes() {
+    Set<CanonicalType> types = EnumSet.noneOf(CanonicalType.class);
+    code.table().values().forEach(rule -> types.add(rule.type()));
+    types.remove(CanonicalType.UNKNOWN);
+    return types;
   }
 
   /**

@@ -1,9 +1,13 @@
 package io.commguard.gateway.source.modbus.map;
 
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.profile.ProducesEventTypes;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code modbus} section of a device profile: the register map in poll groups, the conditions
@@ -15,7 +19,8 @@ import java.util.Map;
  * @param telemetryInterval how often a TELEMETRY event with the measurements is emitted per device
  */
 public record ModbusProfile(
-    List<PointGroup> groups, List<Condition> conditions, int maxFill, Duration telemetryInterval) {
+    List<PointGroup> groups, List<Condition> conditions, int maxFill, Duration telemetryInterval)
+    implements ProducesEventTypes {
 
   public static final int DEFAULT_MAX_FILL = 8;
   public static final Duration DEFAULT_TELEMETRY_INTERVAL = Duration.ofSeconds(60);
@@ -23,6 +28,17 @@ public record ModbusProfile(
   public ModbusProfile {
     groups = List.copyOf(groups);
     conditions = List.copyOf(conditions);
+  }
+
+  /** The conditions' types, and READING when a point is reported as a measurement. */
+  @Override
+  public Set<CanonicalType> eventTypes() {
+    Set<CanonicalType> types = EnumSet.noneOf(CanonicalType.class);
+    conditions.forEach(c -> types.add(c.type()));
+    if (pointsByName().values().stream().anyMatch(p -> p.role() == RegisterPoint.Role.MEASUREMENT)) {
+      types.add(CanonicalType.READING);
+    }
+    return types;
   }
 
   /** Every point by name, in profile order. */
