@@ -2,6 +2,8 @@ package io.commguard.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.commguard.gateway.ProfileSections;
+import io.commguard.gateway.profile.ProfileLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -96,8 +98,7 @@ class GatewayCliTest {
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(code).isZero();
     assertThat(printed.lines().findFirst()).hasValueSatisfying(h -> assertThat(h).contains("ID", "SOURCE", "EVENT TYPES"));
-    assertThat(printed.lines().skip(1)).hasSize(new io.commguard.gateway.profile.ProfileLoader(
-        io.commguard.gateway.profile.ProfileSections.all()).loadDirectory(PROFILES).size());
+    assertThat(printed.lines().skip(1)).hasSize(new ProfileLoader(ProfileSections.all()).loadDirectory(PROFILES).size());
     assertThat(printed).containsPattern("hikvision-isapi-camera +MQTT +built-in +.*PERIMETER_INTRUSION")
         .containsPattern("generic-rs485-gas-0x6000 +MODBUS +built-in +.*GAS_LEAK");
   }

@@ -3,6 +3,7 @@ package io.commguard.gateway.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.commguard.gateway.ProfileSections;
 import io.commguard.gateway.config.InvalidInputException;
 import io.commguard.gateway.config.Problem;
 import io.commguard.gateway.model.CanonicalType;
