@@ -35,7 +35,7 @@ class HikvisionEventTypesTest {
       "loitering, LOITERING", "group, GATHERING", "failDown, FALL", "parking, FIRE_LANE_BLOCKED",
       "fireDetection, FIRE_SMOKE", "smokeDetection, FIRE_SMOKE", "smokeAndFireDetection, FIRE_SMOKE",
       "objectsThrownDetection, HIGH_ALTITUDE_THROW", "IndoorFirePassageDetection, FIRE_LANE_BLOCKED",
-      "shelteralarm, TAMPER", "videoloss, VIDEO_LOSS", "faceCapture, UNKNOWN", "ANPR, UNKNOWN", "somethingNew, UNKNOWN"})
+      "shelteralarm, DEVICE_FAULT", "videoloss, VIDEO_LOSS", "faceCapture, UNKNOWN", "ANPR, UNKNOWN", "somethingNew, UNKNOWN"})
   void eventType_mapsToCanonicalType(String eventType, CanonicalType expected) throws Exception {
     String xml = "<EventNotificationAlert><channelID>1</channelID><eventType>" + eventType
         + "</eventType><eventState>active</eventState></EventNotificationAlert>";
