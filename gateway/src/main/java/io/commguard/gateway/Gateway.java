@@ -2,6 +2,7 @@ package io.commguard.gateway;
 
 import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.config.DeviceConfig;
+import io.commguard.gateway.config.DeviceEndpointConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
@@ -13,8 +14,10 @@ import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
 import io.commguard.gateway.rule.RuleEngine;
+import io.commguard.gateway.security.DeviceAuthenticator;
 import io.commguard.gateway.security.VerifiedPasswords;
 import io.commguard.gateway.source.modbus.ModbusSource;
+import io.commguard.gateway.source.mqtt.ConnectionLimits;
 import io.commguard.gateway.source.mqtt.DeviceBinding;
 import io.commguard.gateway.source.mqtt.DeviceEndpoint;
 import io.commguard.gateway.source.mqtt.MqttIngest;
@@ -109,9 +112,15 @@ public final class Gateway implements AutoCloseable {
   private void startSources(GatewayPlan plan, Map<String, DeviceBinding> bindings, MqttIngest ingest,
       Pipeline pipeline, int loops) throws Exception {
     GatewayConfig config = plan.config();
-    VerifiedPasswords passwords = new VerifiedPasswords();
     if (config.deviceEndpoint().enabled()) {
-      String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(config.deviceEndpoint(), bindings, ingest, passwords, counters),
+      DeviceEndpointConfig endpoint = config.deviceEndpoint();
+      VerifiedPasswords verified = endpoint.auth().rememberLogins()
+          ? VerifiedPasswords.durable(Path.of(config.dataDir())) : new VerifiedPasswords();
+      stopOrder.add(0, verified);
+      DeviceAuthenticator authenticator = new DeviceAuthenticator(endpoint.auth(), verified, System::nanoTime);
+      stopOrder.add(0, authenticator);
+      ConnectionLimits limits = new ConnectionLimits(endpoint.limits().maxConnections(), endpoint.limits().maxConnectionsPerAddress());
+      String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(endpoint, bindings, ingest, authenticator, limits, counters),
           new DeploymentOptions().setInstances(loops)).await();
       stopOrder.add(0, () -> vertx.undeploy(deployment).await());
       LOG.log(Level.INFO, "Device endpoint listening host=" + config.deviceEndpoint().host() + " port=" + config.deviceEndpoint().port());

@@ -109,6 +109,19 @@ public final class ConfigLoader {
     if (e.tls() != null && (e.tls().certFile() == null || e.tls().keyFile() == null)) {
       problems.add("deviceEndpoint.tls", "a server needs both certFile and keyFile");
     }
+    ConnectionLimitsConfig l = e.limits();
+    positive(l.maxConnections(), "deviceEndpoint.limits.maxConnections", problems, 1);
+    positive(l.maxConnectionsPerAddress(), "deviceEndpoint.limits.maxConnectionsPerAddress", problems, 1);
+    if (l.maxConnectBytes() < 128 || l.maxConnectBytes() > 65536) {
+      problems.add("deviceEndpoint.limits.maxConnectBytes", "must be 128 to 65536, was " + l.maxConnectBytes());
+    }
+    positive(l.connectTimeoutSeconds(), "deviceEndpoint.limits.connectTimeoutSeconds", problems, 1);
+    DeviceAuthConfig a = e.auth();
+    positive(a.verifyThreads(), "deviceEndpoint.auth.verifyThreads", problems, 1);
+    positive(a.verifyQueue(), "deviceEndpoint.auth.verifyQueue", problems, 1);
+    positive(a.freeFailuresPerAddress(), "deviceEndpoint.auth.freeFailuresPerAddress", problems, 0);
+    positive(a.freeFailuresPerDevice(), "deviceEndpoint.auth.freeFailuresPerDevice", problems, 0);
+    positive(a.maxLockoutSeconds(), "deviceEndpoint.auth.maxLockoutSeconds", problems, 1);
   }
 
   private static void validateDevices(GatewayConfig c, ProblemCollector problems) {

@@ -5,8 +5,11 @@ package io.commguard.gateway.config;
  * host is given.
  *
  * @param maxPayloadBytes larger publishes are rejected and counted
+ * @param limits connection limits and the bound on the first packet
+ * @param auth how logins are verified and throttled
  */
-public record DeviceEndpointConfig(Boolean enabled, String host, Integer port, Integer maxPayloadBytes, TlsConfig tls) {
+public record DeviceEndpointConfig(Boolean enabled, String host, Integer port, Integer maxPayloadBytes, TlsConfig tls,
+    ConnectionLimitsConfig limits, DeviceAuthConfig auth) {
   public static final DeviceEndpointConfig DISABLED = new DeviceEndpointConfig(false, null, null, null, null);
 
   public DeviceEndpointConfig {
@@ -14,5 +17,12 @@ public record DeviceEndpointConfig(Boolean enabled, String host, Integer port, I
     host = host == null ? "127.0.0.1" : host;
     port = port == null ? 1883 : port;
     maxPayloadBytes = maxPayloadBytes == null ? 65536 : maxPayloadBytes;
+    limits = limits == null ? new ConnectionLimitsConfig(null, null, null, null) : limits;
+    auth = auth == null ? new DeviceAuthConfig(null, null, null, null, null, null) : auth;
+  }
+
+  /** An endpoint with the default limits and login policy. */
+  public DeviceEndpointConfig(Boolean enabled, String host, Integer port, Integer maxPayloadBytes, TlsConfig tls) {
+    this(enabled, host, port, maxPayloadBytes, tls, null, null);
   }
 }

@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Most messages bump a labelled counter, so an increment must not build a string: counters are
  * kept under a small key record (whose hash comes from the strings' cached hashes) and rendered
  * as text only for {@link #snapshot()}.
+ *
+ * <p>Labels may come from peers (a device id read from a topic), so the number of series is capped
+ * at {@link #MAX_SERIES}: beyond it, a new device label is counted under
+ * {@code device=_overflow} (same name and reason), and labels longer than {@link Untrusted#MAX_LABEL_CHARS} are truncated before they become a key,
+ * and every label is escaped when rendered ({@link Untrusted#label}).
  */
 public final class Counters {
   private record Key(String name, String deviceId, String reason) {
@@ -30,9 +35,13 @@ public final class Counters {
     }
 
     String render() {
-      return deviceId == null && reason == null ? name : name + "{device=" + deviceId + ",reason=" + reason + "}";
+      return deviceId == null && reason == null ? name
+          : name + "{device=" + Untrusted.label(deviceId) + ",reason=" + Untrusted.label(reason) + "}";
     }
   }
+
+  /** Distinct series kept; far above what a gateway's configured devices produce. */
+  public static final int MAX_SERIES = 20_000;
 
   private final ConcurrentHashMap<Key, LongAdder> values = new ConcurrentHashMap<>();
 
@@ -41,7 +50,12 @@ public final class Counters {
   }
 
   public void increment(String name, String deviceId, String reason) {
-    adder(new Key(name, deviceId, reason)).increment();
+    adder(new Key(name, capped(deviceId), capped(reason))).increment();
+  }
+
+  /** Over-long label text is kept only as its truncated form, so a key never holds a peer's megabytes. */
+  private static String capped(String label) {
+    return label == null || label.length() <= Untrusted.MAX_LABEL_CHARS ? label : Untrusted.label(label);
   }
 
   public void add(String name, long delta) {
@@ -50,7 +64,18 @@ public final class Counters {
 
   private LongAdder adder(Key key) {
     LongAdder adder = values.get(key);
-    return adder != null ? adder : values.computeIfAbsent(key, k -> new LongAdder());
+    if (adder != null) {
+      return adder;
+    }
+    if (values.size() >= MAX_SERIES && key.deviceId() != null) {
+      key = new Key(key.name(), Untrusted.OVERFLOW, key.reason());
+    }
+    return values.computeIfAbsent(key, k -> new LongAdder());
+  }
+
+  /** Number of distinct series held (bounded by {@link #MAX_SERIES} plus the overflow series). */
+  public int series() {
+    return values.size();
   }
 
   public long get(String name) {
@@ -58,7 +83,7 @@ public final class Counters {
   }
 
   public long get(String name, String deviceId, String reason) {
-    return sum(new Key(name, deviceId, reason));
+    return sum(new Key(name, capped(deviceId), capped(reason)));
   }
 
   private long sum(Key key) {

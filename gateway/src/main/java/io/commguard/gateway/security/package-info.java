@@ -1,2 +1,7 @@
-/** Credentials: salted password hashes for device authentication. Pure functions, any thread (PBKDF2 is CPU-heavy: call it off the event loop). */
+/**
+ * Device credentials: salted password hashes, the login decision ({@link
+ * io.commguard.gateway.security.DeviceAuthenticator}: throttles, a round-robin verification queue on
+ * threads of its own) and the proofs of verified logins that make a restart cheap. Hashing is
+ * CPU-heavy: it runs only on the authenticator's threads, never on an event loop.
+ */
 package io.commguard.gateway.security;

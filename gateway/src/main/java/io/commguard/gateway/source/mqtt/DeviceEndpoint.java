@@ -3,31 +3,56 @@ package io.commguard.gateway.source.mqtt;
 import io.commguard.gateway.config.DeviceEndpointConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
-import io.commguard.gateway.security.VerifiedPasswords;
+import io.commguard.gateway.metrics.Untrusted;
+import io.commguard.gateway.security.DeviceAuthenticator;
+import io.commguard.gateway.security.DeviceAuthenticator.Decision;
+import io.commguard.gateway.security.DeviceAuthenticator.Outcome;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageFactory;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.mqtt.MqttEndpoint;
-import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.mqtt.impl.MqttConnections;
+import io.vertx.mqtt.impl.MqttServerConnection;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttPubRecReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import java.lang.System.Logger.Level;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The embedded MQTT endpoint devices connect to directly, with no broker in between. One instance
  * per event loop shares the listening port.
  *
- * <p>Security: every client must log in with a configured device id as username and its password
- * (checked against a salted hash on a worker thread, then remembered as a fast digest); a device may publish only under its own
- * topic filter; subscriptions are refused — devices send, they do not listen here.
+ * <p>Security (see docs/security.md): each socket is admitted against {@link ConnectionLimits} and
+ * guarded by {@link ConnectGuard} until its CONNECT (size bound, hard deadline); logins are decided
+ * by {@link DeviceAuthenticator} (throttled, bounded, never on this event loop when slow); a client
+ * that leaves during its login is counted ({@code logins_abandoned}), not logged. A device may
+ * publish only under its own topic filter (refused publishes: see {@link #refusePublish});
+ * subscriptions are refused — devices send, they do not listen here. Peer text reaches logs and
+ * counters only through {@link Untrusted}.
+ *
+ * <p>The sockets are vertx-mqtt's {@link MqttServerConnection}s behind a pipeline built here
+ * rather than by {@code MqttServer}, which has no hook before the CONNECT to apply limits.
  *
  * <p>Acknowledgement: a QoS 1 PUBACK (QoS 2 PUBREC) is sent only once the pipeline has accepted the
  * publish — every alert it produced is committed. Under overload the acknowledgement is delayed
@@ -38,37 +63,41 @@ public final class DeviceEndpoint extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(DeviceEndpoint.class.getName());
   /** Room for MQTT framing above the payload limit, so an oversized payload is counted, not a protocol error. */
   private static final int FRAME_OVERHEAD = 8192;
+  private static final String UNKNOWN = "_unknown";
 
   private final DeviceEndpointConfig config;
   private final Map<String, DeviceBinding> devices;
   private final MqttIngest ingest;
   private final Counters counters;
-  private final VerifiedPasswords verified;
+  private final DeviceAuthenticator authenticator;
+  private final ConnectionLimits limits;
   private final RateLimitedLog authLog = new RateLimitedLog(LOG, 10_000);
-  private MqttServer server;
+  private MqttServerOptions options;
+  private NetServer server;
 
   public DeviceEndpoint(DeviceEndpointConfig config, Map<String, DeviceBinding> devices, MqttIngest ingest,
-      VerifiedPasswords verified, Counters counters) {
+      DeviceAuthenticator authenticator, ConnectionLimits limits, Counters counters) {
     this.config = config;
-    this.verified = verified;
     this.devices = devices;
     this.ingest = ingest;
+    this.authenticator = authenticator;
+    this.limits = limits;
     this.counters = counters;
   }
 
   @Override
   public Future<?> start() {
-    MqttServerOptions options = new MqttServerOptions()
+    options = new MqttServerOptions()
         .setHost(config.host())
         .setPort(config.port())
         .setMaxMessageSize(config.maxPayloadBytes() + FRAME_OVERHEAD)
-        .setTimeoutOnConnect(10);
+        .setTimeoutOnConnect(config.limits().connectTimeoutSeconds());
     if (config.tls() != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.tls().certFile())
           .setKeyPath(config.tls().keyFile()));
     }
-    server = MqttServer.create(vertx, options).endpointHandler(this::onConnect);
+    server = vertx.createNetServer(options).connectHandler(this::onSocket);
     return server.listen();
   }
 
@@ -77,41 +106,107 @@ public final class DeviceEndpoint extends VerticleBase {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  private void onConnect(MqttEndpoint endpoint) {
+  private void onSocket(NetSocket socket) {
+    NetSocketInternal so = (NetSocketInternal) socket;
+    String address = so.remoteAddress().hostAddress();
+    String refusal = limits.admit(address);
+    if (refusal != null) {
+      refuseSocket(address, refusal);
+      so.close();
+      return;
+    }
+    so.channelHandlerContext().channel().closeFuture().addListener(f -> limits.release(address));
+    ChannelPipeline pipeline = so.channelHandlerContext().pipeline();
+    pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
+    pipeline.addBefore("handler", ConnectGuard.NAME, new ConnectGuard(config.limits().maxConnectBytes(),
+        config.limits().connectTimeoutSeconds() * 1000L, reason -> refuseSocket(address, reason)));
+    pipeline.addBefore("handler", "mqttDecoder", new MqttDecoder(options.getMaxMessageSize(), options.getMaxClientIdLength()));
+    // vertx-mqtt replaces the handler named "idle" by its keep-alive watch when the CONNECT arrives.
+    pipeline.addBefore("handler", "idle", new IdleStateHandler(options.timeoutOnConnect(), 0, 0));
+    MqttServerConnection connection = new MqttServerConnection(so, endpoint -> onConnect(endpoint, so),
+        e -> counters.increment("connections_refused", null, "invalid_client_id"), options);
+    so.exceptionHandler(e -> {
+      counters.increment("connection_errors", UNKNOWN, e.getClass().getSimpleName());
+      so.close();
+    });
+    so.eventHandler(ReferenceCountUtil::release);
+    so.messageHandler(msg -> {
+      synchronized (connection) {
+        try {
+          MqttConnections.handle(connection, msg);
+        } catch (IllegalArgumentException | IllegalStateException clientLeft) {
+          // vertx-mqtt throws these for a packet from a client that is not (or no longer) connected,
+          // e.g. one that gave up waiting for its CONNACK; the socket is closed already.
+          counters.increment("packets_after_close");
+        }
+      }
+    });
+  }
+
+  private void refuseSocket(String address, String reason) {
+    counters.increment("connections_refused", null, reason);
+    authLog.log(Level.WARNING, "socket|" + reason, "Refused device socket reason=" + reason + " remote=" + address);
+  }
+
+  private void onConnect(MqttEndpoint endpoint, NetSocketInternal so) {
+    AtomicBoolean gone = new AtomicBoolean();
+    endpoint.closeHandler(v -> gone.set(true));
+    String address = endpoint.remoteAddress().hostAddress();
     String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
     DeviceBinding binding = username == null ? null : devices.get(username);
-    if (binding == null || binding.passwordHash() == null || endpoint.auth().getPassword() == null) {
-      refuse(endpoint, username, "unknown_device");
+    String storedHash = binding == null ? null : binding.passwordHash();
+    char[] password = endpoint.auth() == null || endpoint.auth().getPassword() == null
+        ? null : endpoint.auth().getPassword().toCharArray();
+    CompletableFuture<Decision> decided = authenticator.authenticate(address, username, password, storedHash, gone::get);
+    if (decided.isDone()) {
+      finishLogin(endpoint, so, gone, address, username, binding, decided.join());
       return;
     }
-    char[] password = endpoint.auth().getPassword().toCharArray();
-    if (verified.known(username, password, binding.passwordHash())) {
-      accept(endpoint, binding);
+    decided.whenComplete((decision, error) -> context.runOnContext(v -> finishLogin(endpoint, so, gone, address, username,
+        binding, error == null ? decision : Decision.of(Outcome.BUSY))));
+  }
+
+  private void finishLogin(MqttEndpoint endpoint, NetSocketInternal so, AtomicBoolean gone, String address, String username,
+      DeviceBinding binding, Decision decision) {
+    if (decision.lockoutStarted() != null) {
+      counters.increment("login_lockouts", null, decision.lockoutStarted());
+      authLog.log(Level.WARNING, "lockout|" + address, "Login backoff started by=" + decision.lockoutStarted()
+          + " remote=" + address + " username=" + who(username, binding));
+    }
+    if (gone.get() || decision.outcome() == Outcome.ABANDONED) {
+      counters.increment("logins_abandoned");
       return;
     }
-    vertx.executeBlocking(() -> verified.verify(username, password, binding.passwordHash()), false)
-        .onComplete(result -> {
-          if (result.succeeded() && result.result()) {
-            accept(endpoint, binding);
-          } else {
-            refuse(endpoint, username, "bad_credentials");
-          }
-        });
+    switch (decision.outcome()) {
+      case ACCEPTED -> accept(endpoint, so, binding);
+      case BUSY -> refuse(endpoint, address, username, binding, "busy",
+          MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      case LOCKED_OUT -> refuse(endpoint, address, username, binding, "locked_out",
+          MqttConnectReturnCode.CONNECTION_REFUSED_CONNECTION_RATE_EXCEEDED, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      case MALFORMED -> refuse(endpoint, address, username, binding, "malformed_username",
+          MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      default -> refuse(endpoint, address, username, binding, binding == null ? "unknown_device" : "bad_credentials",
+          MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+    }
   }
 
-  private void refuse(MqttEndpoint endpoint, String username, String reason) {
-    String who = username == null ? "-" : username;
-    counters.increment("connections_refused", who, reason);
-    authLog.log(Level.WARNING, who + '|' + reason,
-        "Refused device connection device=" + who + " reason=" + reason + " remote=" + endpoint.remoteAddress());
-    endpoint.reject(endpoint.protocolVersion() >= 5
-        ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-        : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+  /** A configured device id as itself; anything else (it may hold a person's name) only as a pseudonym. */
+  private static String who(String username, DeviceBinding binding) {
+    return binding != null ? Untrusted.label(username) : Untrusted.pseudonym(username);
   }
 
-  private void accept(MqttEndpoint endpoint, DeviceBinding binding) {
+  private void refuse(MqttEndpoint endpoint, String address, String username, DeviceBinding binding, String reason,
+      MqttConnectReturnCode v5, MqttConnectReturnCode v311) {
+    String device = binding == null ? UNKNOWN : binding.device().deviceId();
+    counters.increment("connections_refused", device, reason);
+    authLog.log(Level.WARNING, device + '|' + reason,
+        "Refused device connection device=" + who(username, binding) + " reason=" + reason + " remote=" + address);
+    endpoint.reject(endpoint.protocolVersion() >= 5 ? v5 : v311);
+  }
+
+  private void accept(MqttEndpoint endpoint, NetSocketInternal so, DeviceBinding binding) {
     endpoint.publishAutoAck(false);
-    endpoint.publishHandler(message -> onPublish(endpoint, binding, message));
+    endpoint.publishHandler(message -> onPublish(endpoint, so, binding, message));
     endpoint.publishReleaseHandler(endpoint::publishComplete);
     endpoint.subscribeHandler(subscribe -> endpoint.subscribeAcknowledge(subscribe.messageId(),
         Collections.nCopies(subscribe.topicSubscriptions().size(), MqttSubAckReasonCode.NOT_AUTHORIZED),
@@ -121,14 +216,14 @@ public final class DeviceEndpoint extends VerticleBase {
     counters.increment("connections_accepted");
   }
 
-  private void onPublish(MqttEndpoint endpoint, DeviceBinding binding, MqttPublishMessage message) {
+  private void onPublish(MqttEndpoint endpoint, NetSocketInternal so, DeviceBinding binding, MqttPublishMessage message) {
     String deviceId = binding.device().deviceId();
     if (!binding.topicFilter().matches(message.topicName())) {
       counters.increment("rejected", deviceId, "topic_not_allowed");
       authLog.log(Level.WARNING, deviceId + "|acl",
-          "Rejected publish outside the device's topic device=" + deviceId + " topic=" + message.topicName()
+          "Rejected publish outside the device's topic device=" + deviceId + " topic=" + Untrusted.label(message.topicName())
               + " allowed=" + binding.topicFilter());
-      acknowledge(endpoint, message, MqttPubAckReasonCode.NOT_AUTHORIZED);
+      refusePublish(endpoint, so, message);
       return;
     }
     byte[] payload = message.payload().getBytes();
@@ -152,6 +247,30 @@ public final class DeviceEndpoint extends VerticleBase {
         counters.increment("dropped", deviceId, "overloaded_qos0");
       }
     }));
+  }
+
+  /**
+   * Answers a publish the device may not make. MQTT 5 says so in the acknowledgement (PUBACK or
+   * PUBREC with reason 0x87 Not authorized). MQTT 3.1.1 acknowledgements carry no reason, and a
+   * success PUBACK would tell the device its report was delivered, so the connection is closed
+   * instead (the 3.1.1 specification allows exactly these two answers); the device's own
+   * reconnect backoff paces its retries. At QoS 0 nothing is sent on either version. The PUBREC is
+   * written directly: vertx-mqtt 5.0.8's {@code publishReceived} drops the reason code.
+   */
+  private static void refusePublish(MqttEndpoint endpoint, NetSocketInternal so, MqttPublishMessage message) {
+    if (message.qosLevel() == MqttQoS.AT_MOST_ONCE || !endpoint.isConnected()) {
+      return;
+    }
+    if (endpoint.protocolVersion() < 5) {
+      endpoint.close();
+    } else if (message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+      endpoint.publishAcknowledge(message.messageId(), MqttPubAckReasonCode.NOT_AUTHORIZED, MqttProperties.NO_PROPERTIES);
+    } else {
+      so.writeMessage(MqttMessageFactory.newMessage(
+          new MqttFixedHeader(MqttMessageType.PUBREC, false, MqttQoS.AT_MOST_ONCE, false, 0),
+          new MqttPubReplyMessageVariableHeader(message.messageId(), MqttPubRecReasonCode.NOT_AUTHORIZED.value(),
+              MqttProperties.NO_PROPERTIES), null));
+    }
   }
 
   private static void acknowledge(MqttEndpoint endpoint, MqttPublishMessage message, MqttPubAckReasonCode code) {

@@ -2,6 +2,7 @@ package io.commguard.gateway.source.mqtt;
 
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
+import io.commguard.gateway.metrics.Untrusted;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;
@@ -118,8 +119,8 @@ public final class MqttIngest {
   /** Counts a publish from a client or topic the gateway does not know. */
   public void unknownDevice(String deviceId, String topic) {
     counters.increment("rejected", deviceId, "unknown_device");
-    rejectLog.log(Level.WARNING, "unknown|" + deviceId,
-        "Rejected publish from unknown device device=" + deviceId + " topic=" + topic);
+    rejectLog.log(Level.WARNING, "unknown|" + Untrusted.label(deviceId),
+        "Rejected publish from unknown device device=" + Untrusted.label(deviceId) + " topic=" + Untrusted.label(topic));
   }
 
   private CompletionStage<Void> reject(String deviceId, String field, String reason, String detail) {

@@ -14,11 +14,17 @@ import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.PayloadDecoder;
+import io.commguard.gateway.security.DeviceAuthenticator;
 import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.security.VerifiedPasswords;
 import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.topic.TopicFilter;
+import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -58,6 +64,7 @@ class DeviceEndpointTest {
   private Vertx vertx;
   private int port;
   private MqttAsyncClient device;
+  private DeviceAuthenticator authenticator;
 
   @BeforeEach
   void startEndpoint() throws Exception {
@@ -74,8 +81,9 @@ class DeviceEndpointTest {
     };
     MqttIngest ingest = new MqttIngest(sink, counters, Clock.systemUTC(), 1024, retry);
     DeviceEndpointConfig config = new DeviceEndpointConfig(true, "127.0.0.1", port, 1024, null);
-    vertx.deployVerticle(new DeviceEndpoint(config, Map.of("cam-01", binding), ingest, new VerifiedPasswords(), counters))
-        .await();
+    authenticator = new DeviceAuthenticator(config.auth(), new VerifiedPasswords(), System::nanoTime);
+    vertx.deployVerticle(new DeviceEndpoint(config, Map.of("cam-01", binding), ingest, authenticator,
+        new ConnectionLimits(100, 10), counters)).await();
   }
 
   @AfterEach
@@ -87,6 +95,7 @@ class DeviceEndpointTest {
       device.close(true);
     }
     vertx.close().await();
+    authenticator.close();
     retry.shutdownNow();
   }
 
@@ -99,7 +108,7 @@ class DeviceEndpointTest {
   @Test
   void connect_unknownDevice_refused() {
     assertThatThrownBy(() -> connect("intruder", PASSWORD)).isInstanceOf(MqttException.class);
-    assertThat(counters.get("connections_refused", "intruder", "unknown_device")).isEqualTo(1);
+    assertThat(counters.get("connections_refused", "_unknown", "unknown_device")).as("a stranger's name is no label").isEqualTo(1);
   }
 
   @Test
@@ -120,8 +129,10 @@ class DeviceEndpointTest {
   void publish_outsideOwnTopic_notIngestedButCounted() throws Exception {
     connect("cam-01", PASSWORD);
 
-    device.publish("devices/cam-02/event", message("FIRE_SMOKE", 1)).waitForCompletion(5000);
+    IMqttToken token = device.publish("devices/cam-02/event", message("FIRE_SMOKE", 1));
+    token.waitForCompletion(5000);
 
+    assertThat(token.getReasonCodes()).as("PUBACK 0x87 Not authorized").containsExactly(0x87);
     assertThat(received).isEmpty();
     assertThat(counters.get("rejected", "cam-01", "topic_not_allowed")).isEqualTo(1);
   }
@@ -147,6 +158,50 @@ class DeviceEndpointTest {
     token.waitForCompletion(5000);
 
     assertThat(token.getReasonCodes()).containsExactly(0x87);
+  }
+
+  @Test
+  void publishQos2_outsideOwnTopic_pubrecSaysNotAuthorized() throws Exception {
+    connect("cam-01", PASSWORD);
+
+    IMqttToken token = device.publish("devices/cam-02/event", message("FIRE_SMOKE", 2));
+
+    assertThatThrownBy(() -> token.waitForCompletion(5000)).isInstanceOf(MqttException.class)
+        .satisfies(e -> assertThat(((MqttException) e).getReasonCode()).as("PUBREC 0x87 Not authorized").isEqualTo(0x87));
+    assertThat(received).isEmpty();
+    assertThat(counters.get("rejected", "cam-01", "topic_not_allowed")).isEqualTo(1);
+  }
+
+  @Test
+  void publishMqtt311_outsideOwnTopic_connectionClosedWithoutPuback() {
+    MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId("cam-01-311")
+        .setUsername("cam-01").setPassword(PASSWORD));
+    client.connect(port, "127.0.0.1").await();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    client.closeHandler(v -> closed.complete(null));
+    List<Integer> acked = new CopyOnWriteArrayList<>();
+    client.publishCompletionHandler(acked::add);
+
+    client.publish("devices/cam-02/event", Buffer.buffer("FIRE_SMOKE"), MqttQoS.AT_LEAST_ONCE, false, false);
+
+    await().until(closed::isDone);
+    assertThat(acked).as("no success PUBACK for a refused 3.1.1 publish").isEmpty();
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void firstPacketNotConnect_orOversizedConnect_socketClosedAndCounted() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.getOutputStream().write(new byte[] {0x30, 0x02, 0x00, 0x00});
+      assertThat(s.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+    }
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      // CONNECT announcing 200 MB: refused from its 5-byte fixed header
+      s.getOutputStream().write(new byte[] {0x10, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x60});
+      assertThat(s.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(counters.get("connections_refused", null, "first_packet_not_connect")).isEqualTo(1);
+    assertThat(counters.get("connections_refused", null, "oversized_connect")).isEqualTo(1);
   }
 
   private void connect(String user, String password) throws MqttException {
