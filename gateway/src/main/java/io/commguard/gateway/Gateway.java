@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
       VerifiedPasswords verified = endpoint.auth().rememberLogins()
           ? VerifiedPasswords.durable(Path.of(config.dataDir())) : new VerifiedPasswords();
       stopOrder.add(0, verified);
-      DeviceAuthenticator authenticator = new DeviceAuthenticator(endpoint.auth(), verified, System::nanoTime);
+      DeviceAuthenticator authenticator = new DeviceAuthenticator(endpoint.auth().policy(), verified, System::nanoTime);
       stopOrder.add(0, authenticator);
       ConnectionLimits limits = new ConnectionLimits(endpoint.limits().maxConnections(), endpoint.limits().maxConnectionsPerAddress());
       String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(endpoint, bindings, ingest, authenticator, limits, counters),

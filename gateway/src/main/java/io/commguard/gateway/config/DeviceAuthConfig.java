@@ -1,5 +1,7 @@
 package io.commguard.gateway.config;
 
+import io.commguard.gateway.security.DeviceAuthenticator;
+
 /**
  * How device logins are verified and throttled (see docs/security.md).
  *
@@ -22,5 +24,10 @@ public record DeviceAuthConfig(Integer verifyThreads, Integer verifyQueue,
     freeFailuresPerDevice = freeFailuresPerDevice == null ? 20 : freeFailuresPerDevice;
     maxLockoutSeconds = maxLockoutSeconds == null ? 300 : maxLockoutSeconds;
     rememberLogins = rememberLogins == null || rememberLogins;
+  }
+
+  public DeviceAuthenticator.Policy policy() {
+    return new DeviceAuthenticator.Policy(verifyThreads, verifyQueue, freeFailuresPerAddress, freeFailuresPerDevice,
+        maxLockoutSeconds);
   }
 }

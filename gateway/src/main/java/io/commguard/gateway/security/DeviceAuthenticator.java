@@ -1,6 +1,5 @@
 package io.commguard.gateway.security;
 
-import io.commguard.gateway.config.DeviceAuthConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -20,7 +19,8 @@ import java.util.regex.Pattern;
  *   <li>a username in backoff is refused;
  *   <li>the check is queued, served round-robin across addresses ({@link RoundRobinVerifier}), so a
  *       flood from one address delays only itself; a full queue is refused at once as busy;
- *   <li>on the pool: if the client has gone, nothing is computed; otherwise PBKDF2 runs against the
+ *   <li>on the pool: if the client has gone, or a backoff began while the check waited, nothing is
+ *       computed; otherwise PBKDF2 runs against the
  *       device's hash — or, for an unknown username, against a dummy hash of the same cost, so a
  *       wrong name and a wrong password take the same time and give the same answer.
  * </ol>
@@ -47,6 +47,10 @@ public final class DeviceAuthenticator implements AutoCloseable {
     }
   }
 
+  /** The knobs of {@code deviceEndpoint.auth} (see docs/configuration.md). */
+  public record Policy(int verifyThreads, int verifyQueue, int freeFailuresPerAddress, int freeFailuresPerDevice,
+      int maxLockoutSeconds) {}
+
   private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final int MAX_TRACKED = 10_000;
 
@@ -56,7 +60,7 @@ public final class DeviceAuthenticator implements AutoCloseable {
   private final RoundRobinVerifier pool;
   private final String dummyHash = PasswordHash.hash(new char[] {'-'});
 
-  public DeviceAuthenticator(DeviceAuthConfig config, VerifiedPasswords verified, LongSupplier nanoClock) {
+  public DeviceAuthenticator(Policy config, VerifiedPasswords verified, LongSupplier nanoClock) {
     this.verified = verified;
     this.byAddress = new LoginThrottle(config.freeFailuresPerAddress(), config.maxLockoutSeconds(), MAX_TRACKED, nanoClock);
     this.byUsername = new LoginThrottle(config.freeFailuresPerDevice(), config.maxLockoutSeconds(), MAX_TRACKED, nanoClock);
@@ -87,7 +91,13 @@ public final class DeviceAuthenticator implements AutoCloseable {
     CompletableFuture<Decision> result = new CompletableFuture<>();
     boolean queued = pool.offer(address, () -> {
       try {
-        result.complete(gone.getAsBoolean() ? Decision.of(Outcome.ABANDONED) : verify(address, username, password, storedHash));
+        if (gone.getAsBoolean()) {
+          result.complete(Decision.of(Outcome.ABANDONED));
+        } else if (byAddress.lockedOut(address) || byUsername.lockedOut(username)) {
+          result.complete(Decision.of(Outcome.LOCKED_OUT)); // backoff began while this check waited
+        } else {
+          result.complete(verify(address, username, password, storedHash));
+        }
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }

@@ -2,7 +2,6 @@ package io.commguard.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.commguard.gateway.config.DeviceAuthConfig;
 import io.commguard.gateway.security.DeviceAuthenticator.Decision;
 import io.commguard.gateway.security.DeviceAuthenticator.Outcome;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ class DeviceAuthenticatorTest {
   }
 
   private DeviceAuthenticator create(int queue, int freePerAddress, int freePerDevice) {
-    auth = new DeviceAuthenticator(new DeviceAuthConfig(1, queue, freePerAddress, freePerDevice, 60, null),
+    auth = new DeviceAuthenticator(new DeviceAuthenticator.Policy(1, queue, freePerAddress, freePerDevice, 60),
         new VerifiedPasswords(), nanos::get);
     return auth;
   }
