@@ -56,6 +56,7 @@ public final class Gateway implements AutoCloseable {
   private RuleEngine rules;
   private SqliteOutbox outbox;
   private MqttUplink uplink;
+  private DataDirLock dataDirLock;
 
   private Gateway() {}
 
@@ -76,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     GatewayConfig config = plan.config();
     Path dataDir = Path.of(config.dataDir());
     Files.createDirectories(dataDir);
+    dataDirLock = DataDirLock.acquire(dataDir);
     HashKey hashKey = HashKey.loadOrCreate(dataDir);
 
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
@@ -194,6 +196,10 @@ public final class Gateway implements AutoCloseable {
     if (vertx != null) {
       closeQuietly(() -> vertx.close().await());
       vertx = null;
+    }
+    if (dataDirLock != null) {
+      closeQuietly(dataDirLock);
+      dataDirLock = null;
     }
   }
 

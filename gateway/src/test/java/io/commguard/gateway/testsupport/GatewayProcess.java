@@ -62,15 +62,33 @@ public final class GatewayProcess implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, then SIGKILL after 15 s. */
-  public synchronized void stop() throws InterruptedException {
-    if (process != null) {
-      process.destroy();
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-      process = null;
+  /** SIGTERM, then SIGKILL after 15 s; returns the exit status (-1 if it was not running). */
+  public synchronized int stop() throws InterruptedException {
+    if (process == null) {
+      return -1;
     }
+    process.destroy();
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+    int status = process.exitValue();
+    process = null;
+    return status;
+  }
+
+  /** Waits for the process to end by itself; returns its exit status. */
+  public synchronized int awaitExit(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("gateway still running after " + seconds + " s; log: " + log);
+    }
+    int status = process.exitValue();
+    process = null;
+    return status;
+  }
+
+  /** Sends SIGHUP. */
+  public synchronized void hangUp() throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start().waitFor();
   }
 
   public synchronized boolean alive() {
