@@ -1,7 +1,7 @@
 package io.commguard.gateway.cli;
 
 import io.commguard.gateway.GatewayPlan;
-import io.commguard.gateway.config.InvalidInputException;
+import io.commguard.gateway.validation.InvalidInputException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

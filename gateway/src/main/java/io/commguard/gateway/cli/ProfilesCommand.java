@@ -1,11 +1,11 @@
 package io.commguard.gateway.cli;
 
-import io.commguard.gateway.config.InvalidInputException;
-import io.commguard.gateway.config.Problem;
+import io.commguard.gateway.ProfileSections;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileCatalog;
 import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.ProfileSections;
+import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Problem;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

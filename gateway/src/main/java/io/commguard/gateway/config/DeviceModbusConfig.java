@@ -1,5 +1,7 @@
 package io.commguard.gateway.config;
 
+import io.commguard.gateway.validation.ProblemCollector;
+
 /**
  * Where a polled Modbus device sits: the link (TCP connection or RS-485 bus) and its unit id
  * (slave address) on that link.

@@ -1,5 +1,6 @@
 package io.commguard.gateway.config;
 
+import io.commguard.gateway.validation.ProblemCollector;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

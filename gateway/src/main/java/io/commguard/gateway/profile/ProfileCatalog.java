@@ -1,7 +1,7 @@
 package io.commguard.gateway.profile;
 
-import io.commguard.gateway.config.InvalidInputException;
-import io.commguard.gateway.config.Problem;
+import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Problem;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.commguard.gateway.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.commguard.gateway.config.ProblemCollector;
+import io.commguard.gateway.validation.ProblemCollector;
 
 /**
  * Parses and validates one top-level section of a profile file (for example {@code decode},

@@ -3,6 +3,8 @@ package io.commguard.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Problem;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,9 @@ package io.commguard.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Problem;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

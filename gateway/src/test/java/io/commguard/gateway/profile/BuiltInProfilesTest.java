@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.commguard.gateway.ProfileSections;
-import io.commguard.gateway.config.InvalidInputException;
-import io.commguard.gateway.config.Problem;
 import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Problem;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;

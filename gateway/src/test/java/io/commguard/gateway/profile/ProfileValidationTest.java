@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.commguard.gateway.ProfileSections;
-import io.commguard.gateway.config.InvalidInputException;
-import io.commguard.gateway.config.Problem;
+import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

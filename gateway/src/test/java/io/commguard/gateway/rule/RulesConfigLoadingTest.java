@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.commguard.gateway.config.ConfigLoader;
 import io.commguard.gateway.config.GatewayConfig;
-import io.commguard.gateway.config.Problem;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.GatewayRulesParser;
+import io.commguard.gateway.validation.Problem;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,6 @@ import static io.commguard.gateway.profile.YamlNodes.child;
 import static io.commguard.gateway.profile.YamlNodes.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Phase;
@@ -18,6 +17,7 @@ import io.commguard.gateway.profile.codec.DecodeSection.EvidenceSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.MeasurementSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.PhaseSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.TimeSpec;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

@@ -1,7 +1,7 @@
 package io.commguard.gateway.rule.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.commguard.gateway.config.ProblemCollector;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;

@@ -1,9 +1,9 @@
 package io.commguard.gateway.rule.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.profile.ProfileSectionParser;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
@@ -16,6 +15,7 @@ import io.commguard.gateway.privacy.HashKey;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.Protocol;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -9,13 +9,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.config.ModbusLinkConfig.Transport;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.testsupport.PymodbusSimulator;
 import io.commguard.gateway.testsupport.SocatPtyPair;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.commguard.gateway.source.modbus;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import io.commguard.gateway.source.modbus.map.ModbusProfileParser;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.commguard.gateway.source.modbus.map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.commguard.gateway.config.ProblemCollector;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;

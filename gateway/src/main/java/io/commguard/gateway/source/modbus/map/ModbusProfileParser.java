@@ -1,10 +1,10 @@
 package io.commguard.gateway.source.modbus.map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.commguard.gateway.config.ProblemCollector;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.profile.ProfileSectionParser;
+import io.commguard.gateway.validation.ProblemCollector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.validation;
 
 /**
  * One validation failure in an input file: which file, where in it (a path such as

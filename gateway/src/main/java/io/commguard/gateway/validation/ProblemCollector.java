@@ -1,4 +1,4 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.validation;
 
 import java.util.ArrayList;
 import java.util.List;
