@@ -1,11 +1,13 @@
 package io.commguard.gateway.privacy;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Recognises payload field names that carry personal information (PIPL): faces and images of
- * people, names, identity numbers, phone numbers, card and employee numbers, licence plates. The
+ * Recognises payload field names that carry personal information (PIPL), in English and Chinese:
+ * faces and images of people, names, identity numbers, phone numbers, card and employee numbers,
+ * licence plates. The
  * profile validator refuses to forward such a field in clear unless the profile says
  * {@code privacy: forward} with a justification.
  */
@@ -18,6 +20,15 @@ public final class PersonalData {
       "cardno", "cardnumber", "cardid", "employeeno", "employeenostring", "employeeid", "personid", "pin",
       "licenseplate", "plate", "platenumber", "plateno", "address", "email");
 
+  /**
+   * Chinese field names that are personal data; a name ending in one counts too (报警人姓名,
+   * 住户手机号).
+   */
+  private static final List<String> CHINESE_NAMES = List.of(
+      "姓名", "名字", "联系人", "户主", "业主", "住户", "身份证", "身份证号", "身份证号码", "证件号", "证件号码", "护照号",
+      "手机", "手机号", "手机号码", "电话", "电话号码", "联系电话", "卡号", "银行卡号", "工号", "住址", "地址", "车牌",
+      "车牌号", "人脸", "邮箱");
+
   /** Fragments that mark a face or inline image field whatever the rest of the name is. */
   private static final String[] FRAGMENTS = {"face", "base64", "picdata", "imagedata", "picturedata", "fingerprint", "iris"};
 
@@ -28,6 +39,11 @@ public final class PersonalData {
     String n = normalise(fieldName);
     if (NAMES.contains(n)) {
       return true;
+    }
+    for (String c : CHINESE_NAMES) {
+      if (n.endsWith(c)) {
+        return true;
+      }
     }
     for (String f : FRAGMENTS) {
       if (n.contains(f)) {

@@ -9,6 +9,7 @@ import io.commguard.gateway.model.Evidence;
 import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.privacy.HashKey;
+import io.commguard.gateway.privacy.PersonalDataScrubber;
 import io.commguard.gateway.privacy.Privacy;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.DeviceProfile;
@@ -118,6 +119,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
     CodeRule rule = codeSpec.table().get(codeSpec.ignoreCase() ? nativeCode.toLowerCase(Locale.ROOT) : nativeCode);
     if (rule == null) {
       rule = codeSpec.unknown();
+      nativeCode = PersonalDataScrubber.scrubText(nativeCode); // a code no table knows is free text
       if (counters != null) {
         counters.increment("decode_unknown_code", device.deviceId(), "unmapped");
       }
@@ -127,7 +129,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
     String episodeKey = section.episodeKey() == null ? "" : section.episodeKey().render(root);
     String description = rule.description() != null
         ? rule.description()
-        : section.description() == null ? "" : section.description().render(root);
+        : section.description() == null ? "" : PersonalDataScrubber.scrubText(section.description().render(root));
     return new DeviceEvent(device, rule.kind(), rule.type(), rule.level(), phase, nativeCode, deviceTime, receivedAt,
         episodeKey, measurements(root), evidence(device, root), attributes(device, root), description);
   }
@@ -318,7 +320,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
       dropped(device);
       return;
     }
-    out.add(new Evidence(spec.kind(), ref));
+    out.add(new Evidence(spec.kind(), PersonalDataScrubber.scrubReference(ref)));
   }
 
   private Map<String, String> attributes(DeviceRef device, JsonNode root) throws DecodeException {
@@ -343,7 +345,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
       } else if (isInlineData(value)) {
         dropped(device);
       } else {
-        out.put(a.name(), value);
+        out.put(a.name(), PersonalDataScrubber.scrubText(value));
       }
     }
     return out;

@@ -257,4 +257,35 @@ class ProfilePayloadDecoderTest {
       pool.shutdownNow();
     }
   }
+
+  private static final String FREE_TEXT = """
+      codec: json
+      code:
+        path: eventType
+        table:
+          smoke: FIRE_SMOKE
+        unknown: { kind: STATUS, level: 4 }
+      description: "{eventDescription}"
+      evidence:
+        - kind: image
+          path: pictureURL
+      attributes:
+        - name: deviceName
+          path: deviceName
+      """;
+
+  @Test
+  void freeText_fromTheDevice_reachesTheEventOnlyScrubbed() throws Exception {
+    String payload = """
+        {"eventType":"求助 姓名：李四 13812345678","eventDescription":"resident name=Li Si id 110105199003071239",
+         "deviceName":"3号楼 联系人:李四 13912345678","pictureURL":"http://10.0.0.9/pic?id=7&personName=Li+Si"}""";
+    DeviceEvent e = decode(decoder(FREE_TEXT), payload).get(0);
+
+    String everything = e.toString();
+    assertThat(everything).doesNotContain("李四", "Li Si", "Li+Si", "13812345678", "13912345678", "110105199003071239");
+    assertThat(e.description()).isEqualTo("resident name=[redacted] id [id-number]");
+    assertThat(e.nativeCode()).isEqualTo("求助 姓名：[redacted] [phone]");
+    assertThat(e.attributes()).containsEntry("deviceName", "3号楼 联系人:[redacted] [phone]");
+    assertThat(e.evidence().get(0).ref()).isEqualTo("http://10.0.0.9/pic?id=7&personName=[redacted]");
+  }
 }
