@@ -100,6 +100,9 @@ public final class Gateway implements AutoCloseable {
       MqttUplink link = uplink;
       AdminServer admin = new AdminServer(vertx, config.admin(), AdminServer.loadToken(config.admin(), System.getenv()),
           rules, counters, () -> Map.of("uplinkHealthy", link.healthy()), clock);
+      admin.metrics().gauge("uplink_healthy", "1 while the uplink is connected and its acks arrive in time, else 0",
+          () -> link.healthy() ? 1 : 0);
+      admin.metrics().gauge("devices_configured", "Devices declared in the config", () -> config.devices().size());
       admin.start().await();
       stopOrder.add(0, () -> admin.stop().await());
     }

@@ -2,6 +2,7 @@ package io.commguard.gateway.admin;
 
 import io.commguard.gateway.config.AdminConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.rule.MaintenanceControl;
 import io.commguard.gateway.rule.MaintenanceScope;
 import io.commguard.gateway.rule.spec.SitePath;
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
  *
  * <pre>
  * GET    /health                         200 {"status":"UP", ...}
- * GET    /metrics                        200 {"counter{device=..,reason=..}": n, ...}
+ * GET    /metrics                        200 Prometheus text format (counters, gauges, JVM and process figures)
+ * GET    /metrics.json                   200 {"counter{device=..,reason=..}": n, ...}
  * GET    /maintenance                    200 [{"scope":"device:gas-1","since":..,"until":..,"inhibitedEvents":n}]
  * POST   /maintenance                    202; body {"device":"gas-1"} or {"site":"310115001/B3"},
  *                                        with {"until":"2026-11-22T10:00:00Z"} or {"duration":"PT2H"}
@@ -65,6 +67,7 @@ public final class AdminServer {
   private final byte[] expectedAuthorization;
   private final MaintenanceControl maintenance;
   private final Counters counters;
+  private final PrometheusMetrics metrics;
   private final Supplier<Map<String, Object>> health;
   private final Clock clock;
   private HttpServer server;
@@ -87,6 +90,7 @@ public final class AdminServer {
     this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.maintenance = maintenance;
     this.counters = counters;
+    this.metrics = new PrometheusMetrics(counters);
     this.health = health;
     this.clock = clock;
   }
@@ -127,7 +131,13 @@ public final class AdminServer {
   }
 
   public Future<Void> stop() {
+    metrics.close();
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** Where the gateway's stages register their gauges. */
+  public PrometheusMetrics metrics() {
+    return metrics;
   }
 
   private void handle(HttpServerRequest req) {
@@ -156,6 +166,14 @@ public final class AdminServer {
       health.get().forEach(body::put);
       json(req, 200, body.encode());
     } else if (path.equals("/metrics") && method == HttpMethod.GET) {
+      vertx.executeBlocking(metrics::scrape, false)
+          .onSuccess(text -> req.response().setStatusCode(200)
+              .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
+          .onFailure(e -> {
+            LOG.log(Level.ERROR, "Metrics scrape failed error={0}", e.toString());
+            error(req, 500, "internal error; see the gateway log");
+          });
+    } else if (path.equals("/metrics.json") && method == HttpMethod.GET) {
       JsonObject body = new JsonObject();
       counters.snapshot().forEach(body::put);
       json(req, 200, body.encode());
@@ -181,7 +199,7 @@ public final class AdminServer {
       }).onFailure(e -> error(req, 400, "unreadable body"));
     } else if (path.equals("/maintenance") && method == HttpMethod.DELETE) {
       leave(req);
-    } else if (path.equals("/health") || path.equals("/metrics") || path.equals("/maintenance")) {
+    } else if (path.equals("/health") || path.equals("/metrics") || path.equals("/metrics.json") || path.equals("/maintenance")) {
       req.response().setStatusCode(405).end();
     } else {
       req.response().setStatusCode(404).end();

@@ -102,6 +102,18 @@ public final class Counters {
     return sum;
   }
 
+  /** What {@link #forEachSeries} hands out: one series and its live value. */
+  public interface SeriesVisitor {
+    /** {@code deviceId} and {@code reason} are null for an unlabelled series; labels are escaped. */
+    void visit(String name, String deviceId, String reason, LongAdder value);
+  }
+
+  public void forEachSeries(SeriesVisitor visitor) {
+    values.forEach((k, v) -> visitor.visit(k.name(),
+        k.deviceId() == null ? null : Untrusted.label(k.deviceId()),
+        k.reason() == null ? null : Untrusted.label(k.reason()), v));
+  }
+
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new TreeMap<>();
     values.forEach((k, v) -> out.put(k.render(), v.sum()));

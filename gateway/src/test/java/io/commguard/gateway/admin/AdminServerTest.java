@@ -12,6 +12,7 @@ import io.commguard.gateway.rule.RuleEngine;
 import io.commguard.gateway.rule.RuleStateStore;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.testsupport.MutableClock;
+import io.commguard.gateway.testsupport.PrometheusParser;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,8 +76,33 @@ class AdminServerTest {
     HttpResponse<String> health = send(authed("/health").GET());
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(health.body()).getMap()).containsEntry("status", "UP").containsEntry("uplink", "CONNECTED");
-    HttpResponse<String> metrics = send(authed("/metrics").GET());
+    HttpResponse<String> metrics = send(authed("/metrics.json").GET());
     assertThat(new JsonObject(metrics.body()).getLong("events_in")).isEqualTo(1L);
+  }
+
+  @Test
+  void metrics_prometheusText_parsedByPrometheusClient_hostileLabelsEscaped() throws Exception {
+    counters.increment("rejected", "cam-1\nINFO forged \"line\"", "malformed_json");
+    HttpResponse<String> metrics = send(authed("/metrics").GET());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(metrics.body()).doesNotContain("\nINFO forged");
+
+    List<PrometheusParser.Sample> samples = PrometheusParser.parse(metrics.body());
+    assertThat(samples).filteredOn(s -> s.name().equals("commguard_events_in_total"))
+        .singleElement().satisfies(s -> {
+          assertThat(s.type()).isEqualTo("counter");
+          assertThat(s.value()).isEqualTo(1.0);
+        });
+    assertThat(samples).filteredOn(s -> s.name().equals("commguard_rejected_total"))
+        .singleElement().satisfies(s -> {
+          assertThat(s.labels()).containsEntry("reason", "malformed_json");
+          assertThat(s.labels().get("device")).startsWith("cam-1").doesNotContain("\n");
+          assertThat(s.value()).isEqualTo(1.0);
+        });
+    assertThat(samples).extracting(PrometheusParser.Sample::family)
+        .contains("jvm_memory_used_bytes", "jvm_threads_live_threads", "process_uptime_seconds", "process_cpu_usage",
+            "process_files_open_files");
   }
 
   @Test
