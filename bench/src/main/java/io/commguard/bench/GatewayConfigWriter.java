@@ -31,7 +31,9 @@ final class GatewayConfigWriter {
         .append("gatewayId: ").append(GATEWAY_ID).append('\n')
         .append("dataDir: '").append(dataDir).append("'\n")
         .append("profilesDir: '").append(profilesDir).append("'\n")
-        .append("deviceEndpoint: {enabled: true, host: 127.0.0.1, port: ").append(endpointPort).append("}\n")
+        // every simulated device connects from loopback: lift the per-address cap meant for a LAN
+        .append("deviceEndpoint: {enabled: true, host: 127.0.0.1, port: ").append(endpointPort)
+        .append(", limits: {maxConnectionsPerAddress: 5000}}\n")
         .append("uplink: {brokerUrl: 'tcp://127.0.0.1:").append(cityPort).append("', ackMode: platform")
         .append(uplinkExtra.isBlank() ? "" : ", " + uplinkExtra).append("}\n");
     if (!modbusLinks.isEmpty()) {

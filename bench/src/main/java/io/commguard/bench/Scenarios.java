@@ -150,6 +150,54 @@ final class Scenarios {
     }
   }
 
+  /**
+   * Restart: the steady fleet logs in once (every login a full PBKDF2 check), the gateway is
+   * stopped and started again on the same data dir, and the fleet reconnects at once. Timed from
+   * the second launch until every device has its CONNACK, and until as many PUBACKs as devices
+   * arrived (each device publishes one reading, window 1).
+   */
+  Map<String, Object> restart() throws Exception {
+    Path dir = freshDir(work.resolve("restart"));
+    List<SimDevice> devices = new java.util.ArrayList<>();
+    for (int i = 0; i < p.steadyDevices(); i++) {
+      devices.add(new SimDevice(id(i), DeviceKind.GAS, 0));
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("devices", devices.size());
+    try (Mosquitto city = Mosquitto.start(dir, "city-broker")) {
+      int port = FreePort.next();
+      Path config = dir.resolve("gateway.yaml");
+      Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), port,
+          city.port(), devices, List.of(), 0));
+      try (GatewayProcess first = GatewayProcess.start(gatewayJar, config, dir, "128m", gatewayJvmArgs)) {
+        first.awaitReady(Duration.ofSeconds(60));
+        try (DeviceFleet fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, 1, DeviceFleet.Credit.ON_PUBACK,
+            new Latencies())) {
+          long t0 = System.nanoTime();
+          fleet.connect("127.0.0.1", port, GatewayConfigWriter.PASSWORD, Duration.ofSeconds(600));
+          r.put("first_start_all_connected_ms", (System.nanoTime() - t0) / 1_000_000);
+        }
+      }
+      try (GatewayProcess second = GatewayProcess.start(gatewayJar, config, dir, "128m", gatewayJvmArgs)) {
+        second.awaitReady(Duration.ofSeconds(60));
+        r.put("restart_ready_ms", second.readyWallMs);
+        try (DeviceFleet fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, 1, DeviceFleet.Credit.ON_PUBACK,
+            new Latencies())) {
+          fleet.connect("127.0.0.1", port, GatewayConfigWriter.PASSWORD, Duration.ofSeconds(600));
+          r.put("restart_to_all_connected_ms", (System.nanoTime() - second.launchedNanos) / 1_000_000);
+          fleet.start(0);
+          while (fleet.acked.get() < devices.size()) {
+            Mosquitto.sleep(5);
+          }
+          fleet.stop();
+          r.put("restart_to_pubacks_ms", (System.nanoTime() - second.launchedNanos) / 1_000_000);
+        }
+        r.put("peak_rss_mib", round(ProcStats.peakRssMib(second.pid())));
+      }
+    }
+    return r;
+  }
+
   /** Only the 1,000 Modbus detectors: the gateway's CPU for polling them every second. */
   Map<String, Object> modbusOnly() throws Exception {
     try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "modbus", 0, i -> null, 1,
