@@ -220,8 +220,11 @@ class DeviceEndpointSecurityIT {
     String log = gateway.logText();
     assertThat(log.lines()).noneMatch(l -> l.startsWith("SEVERE: FORGED"));
     assertThat(log).doesNotContain(ID_NUMBER).doesNotContain("张三").contains("anon-");
-    String metrics = http.send(admin("/metrics"), HttpResponse.BodyHandlers.ofString()).body();
-    assertThat(metrics).doesNotContain(ID_NUMBER).doesNotContain("张三").doesNotContain("FORGED");
+    for (String path : List.of("/metrics", "/metrics.json")) {
+      String metrics = http.send(admin(path), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).as(path).contains("connections_refused").doesNotContain(ID_NUMBER).doesNotContain("张三")
+          .doesNotContain("FORGED");
+    }
   }
 
   @Test
@@ -438,7 +441,7 @@ class DeviceEndpointSecurityIT {
   }
 
   private Map<String, Object> metrics() throws Exception {
-    return new JsonObject(http.send(admin("/metrics"), HttpResponse.BodyHandlers.ofString()).body()).getMap();
+    return new JsonObject(http.send(admin("/metrics.json"), HttpResponse.BodyHandlers.ofString()).body()).getMap();
   }
 
   private static long counter(Map<String, Object> metrics, String key) {
