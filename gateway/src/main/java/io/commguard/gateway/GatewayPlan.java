@@ -24,9 +24,9 @@ import java.util.Map;
 /**
  * Everything the gateway needs to start, checked together before anything opens a file or a port:
  * the config (already validated on its own by {@link ConfigLoader}), every profile (built in and
- * from the profiles directory, see {@link ProfileCatalog}), and the
- * references between them (a device's profile exists and has the section its protocol needs).
- * All problems of all files are reported at once.
+ * from the profiles directory, see {@link ProfileCatalog}), and the references between them (a
+ * device's profile exists and has the section its protocol needs). All problems of all files are
+ * reported at once.
  */
 public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles, GatewayRules rules) {
   private static final String LEGACY_PROFILES_DIR = "device-profiles";

@@ -2,9 +2,11 @@ package io.commguard.gateway.profile;
 
 import io.commguard.gateway.validation.InvalidInputException;
 import io.commguard.gateway.validation.Problem;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,8 @@ import java.util.TreeSet;
 
 /**
  * The profiles a gateway knows: the built-in set packaged with it, plus the profiles of a profiles
- * directory, which add to it and, for the same id, replace the built-in profile. Blocking I/O:
- * load at boot or from the CLI.
+ * directory, which add to it and, for the same id, replace the built-in profile; replacements that
+ * differ from the built-in file are logged. Blocking I/O: load at boot or from the CLI.
  *
  * @param profiles every known profile by id, sorted by id
  * @param overridden ids of built-in profiles replaced by one from the directory
@@ -57,9 +59,24 @@ public record ProfileCatalog(Map<String, DeviceProfile> profiles, Set<String> ov
     all.putAll(fromDir);
     Set<String> overridden = new TreeSet<>(fromDir.keySet());
     overridden.retainAll(builtIn.keySet());
-    if (!overridden.isEmpty()) {
-      LOG.log(Level.INFO, "Profiles directory replaces built-in profiles dir=" + dir + " ids=" + overridden);
+    // A copy of the shipped tree (a Docker image, the source checkout) replaces nothing worth saying.
+    Set<String> changed = new TreeSet<>();
+    for (String id : overridden) {
+      if (!sameText(builtIn.get(id), fromDir.get(id))) {
+        changed.add(id);
+      }
+    }
+    if (!changed.isEmpty()) {
+      LOG.log(Level.INFO, "Profiles directory replaces built-in profiles dir=" + dir + " ids=" + changed);
     }
     return new ProfileCatalog(all, overridden);
+  }
+
+  private static boolean sameText(DeviceProfile a, DeviceProfile b) {
+    try {
+      return Arrays.equals(ProfileLoader.text(a), ProfileLoader.text(b));
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

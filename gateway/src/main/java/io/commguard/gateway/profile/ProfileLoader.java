@@ -109,6 +109,20 @@ public final class ProfileLoader {
     return profiles;
   }
 
+  /** The bytes of the file a profile was loaded from (a path or a {@code builtin:} path). */
+  static byte[] text(DeviceProfile profile) throws IOException {
+    if (!profile.builtIn()) {
+      return Files.readAllBytes(Path.of(profile.source()));
+    }
+    String resource = BUILTIN_ROOT + profile.source().substring(BUILTIN_PREFIX.length());
+    try (InputStream in = ProfileLoader.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException(resource + " not on the classpath");
+      }
+      return in.readAllBytes();
+    }
+  }
+
   private Map<String, DeviceProfile> load(Path dir, List<Problem> problems) {
     List<Path> files;
     if (!Files.isDirectory(dir)) {

@@ -11,7 +11,12 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +72,38 @@ class BuiltInProfilesTest {
     assertThat(replaced.builtIn()).isFalse();
     assertThat(catalog.overridden()).containsExactly("hikvision-isapi-camera");
     assertThat(catalog.profiles().get("dahua-ipc-event-stream").builtIn()).isTrue();
+  }
+
+  @Test
+  void catalog_replacement_loggedOnlyWhenItDiffersFromTheBuiltInFile() throws Exception {
+    Path shippedCamera = SHIPPED.resolve("hikvision/isapi-camera/profile.yaml");
+    Files.createDirectories(dir.resolve("copy"));
+    Files.copy(shippedCamera, dir.resolve("copy/profile.yaml"));
+    write("own/profile.yaml", CAMERA.formatted("dahua-ipc-event-stream", "a site's own version"));
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Logger logger = Logger.getLogger(ProfileCatalog.class.getName());
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        records.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    logger.addHandler(capture);
+    try {
+      ProfileCatalog catalog = ProfileCatalog.load(loader, dir);
+
+      assertThat(catalog.overridden()).containsExactly("dahua-ipc-event-stream", "hikvision-isapi-camera");
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(records).extracting(LogRecord::getMessage).containsExactly(
+        "Profiles directory replaces built-in profiles dir=" + dir + " ids=[dahua-ipc-event-stream]");
   }
 
   @Test
