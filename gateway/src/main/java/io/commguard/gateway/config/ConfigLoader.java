@@ -4,14 +4,15 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.topic.TopicTemplate;
 import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Names;
 import io.commguard.gateway.validation.Problem;
 import io.commguard.gateway.validation.ProblemCollector;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class ConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .addModule(new SimpleModule().setDeserializerModifier(new LenientEnums()))
       .build();
 
   private ConfigLoader() {}
@@ -201,7 +202,9 @@ public final class ConfigLoader {
 
   private static String reasonOf(JsonMappingException e) {
     if (e instanceof UnrecognizedPropertyException u) {
-      return "unknown key '" + u.getPropertyName() + "'" + at(e.getLocation()) + "; known keys: " + u.getKnownPropertyIds();
+      List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+      return "unknown key '" + u.getPropertyName() + "'" + at(e.getLocation()) + Names.didYouMean(u.getPropertyName(), known)
+          + "; allowed: " + String.join(", ", known);
     }
     String message = e.getOriginalMessage();
     int cut = message.indexOf(" (through reference chain");

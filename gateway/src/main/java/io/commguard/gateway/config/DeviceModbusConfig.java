@@ -17,7 +17,7 @@ public record DeviceModbusConfig(String link, Integer unitId) {
   /** Checks this device's Modbus part; {@code path} is e.g. {@code devices[3].modbus}. */
   public void validate(String path, ModbusLinkConfig linkConfig, ProblemCollector problems) {
     if (link == null || link.isBlank()) {
-      problems.add(path + ".link", "is required: the id of one of modbusLinks");
+      problems.add(path + ".link", "required: the id of one of modbusLinks");
       return;
     }
     if (linkConfig == null) {

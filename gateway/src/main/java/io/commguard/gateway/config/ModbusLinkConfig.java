@@ -78,11 +78,11 @@ public record ModbusLinkConfig(
   /** Checks this link; {@code path} is e.g. {@code modbusLinks[0]}. */
   public void validate(String path, ProblemCollector problems) {
     if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-      problems.add(path + ".id", "is required: 1-64 letters, digits, '.', '_' or '-'");
+      problems.add(path + ".id", "required: 1-64 letters, digits, '.', '_' or '-'");
     }
     if (transport == Transport.RTU) {
       if (serialPort == null || serialPort.isBlank()) {
-        problems.add(path + ".serialPort", "is required for an RTU link, e.g. /dev/ttyUSB0");
+        problems.add(path + ".serialPort", "required for an RTU link, e.g. /dev/ttyUSB0");
       }
       if (host != null) {
         problems.add(path + ".host", "does not apply to an RTU link (use RTU_OVER_TCP for a serial device server)");
@@ -92,10 +92,10 @@ public record ModbusLinkConfig(
       range(path + ".stopBits", stopBits, 1, 2, problems);
     } else {
       if (host == null || host.isBlank()) {
-        problems.add(path + ".host", "is required for a " + transport + " link");
+        problems.add(path + ".host", "required for a " + transport + " link");
       }
       if (port == null) {
-        problems.add(path + ".port", "is required for a " + transport + " link (serial device servers use their own port)");
+        problems.add(path + ".port", "required for a " + transport + " link (serial device servers use their own port)");
       } else {
         range(path + ".port", port, 1, 65535, problems);
       }

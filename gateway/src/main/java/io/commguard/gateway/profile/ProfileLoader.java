@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commguard.gateway.validation.InvalidInputException;
 import io.commguard.gateway.validation.Problem;
 import io.commguard.gateway.validation.ProblemCollector;
+import io.commguard.gateway.validation.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -213,22 +214,23 @@ public final class ProfileLoader {
       problems.add("", "must be a YAML mapping with id, vendor, model, protocol and description");
       return null;
     }
+    YamlReader reader = new YamlReader(problems);
     Set<String> allowed = new TreeSet<>(HEADER_KEYS);
     allowed.addAll(parsers.keySet());
-    YamlNodes.onlyKeys(root, "", allowed, problems);
-    String id = YamlNodes.requiredText(root, "id", "", problems);
+    reader.object(root, "", allowed);
+    String id = reader.requiredString(root, "id", "");
     if (id != null && !ID.matcher(id).matches()) {
       problems.add("id", "must be 1-64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit");
       id = null;
     }
-    String vendor = YamlNodes.requiredText(root, "vendor", "", problems);
-    String model = YamlNodes.requiredText(root, "model", "", problems);
-    String description = YamlNodes.requiredText(root, "description", "", problems);
+    String vendor = reader.requiredString(root, "vendor", "");
+    String model = reader.requiredString(root, "model", "");
+    String description = reader.requiredString(root, "description", "");
     Protocol protocol = null;
     if (root.get("protocol") == null) {
       problems.add("protocol", "required");
     } else {
-      protocol = YamlNodes.enumValue(root.get("protocol"), "protocol", Protocol.class, problems);
+      protocol = reader.enumOf(root.get("protocol"), "protocol", Protocol.class);
     }
     if (protocol == Protocol.MQTT && !root.has("decode")) {
       problems.add("decode", "required for MQTT profiles");

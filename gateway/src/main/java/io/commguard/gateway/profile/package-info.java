@@ -4,7 +4,7 @@
  * thread. {@link io.commguard.gateway.profile.ProfileCatalog} joins the built-in set packaged in
  * the jar with a profiles directory. Protocol- and rule-specific sections are parsed by
  * {@link io.commguard.gateway.profile.ProfileSectionParser}s listed in
- * {@link io.commguard.gateway.ProfileSections}; {@link io.commguard.gateway.profile.YamlNodes}
+ * {@link io.commguard.gateway.ProfileSections}; {@link io.commguard.gateway.validation.YamlReader}
  * helps them report every problem with its exact path. The MQTT {@code decode} section lives in
  * the {@code codec} sub-package. Authoring guide: docs/profiles.md.
  */

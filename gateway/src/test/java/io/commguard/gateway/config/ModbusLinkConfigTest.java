@@ -56,6 +56,32 @@ class ModbusLinkConfigTest {
   }
 
   @Test
+  void configEnums_followTheSameSpellingRuleAsProfiles() throws Exception {
+    String spelt = YAML.replace("transport: RTU_OVER_TCP", "transport: rtuOverTcp").replace("parity: EVEN", "parity: even");
+    GatewayConfig c = ConfigLoader.parse(new java.io.ByteArrayInputStream(spelt.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml");
+    assertThat(c.modbusLinks().get(1).transport()).isEqualTo(Transport.RTU_OVER_TCP);
+    assertThat(c.modbusLinks().get(2).parity()).isEqualTo(ModbusLinkConfig.Parity.EVEN);
+
+    String typo = YAML.replace("transport: RTU_OVER_TCP", "transport: rtuOvrTcp");
+    var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> ConfigLoader.parse(new java.io.ByteArrayInputStream(typo.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml"),
+        InvalidInputException.class);
+    assertThat(thrown.problems()).extracting(Problem::toString).singleElement().asString()
+        .startsWith("gateway.yaml: modbusLinks[1].transport: must be one of TCP, RTU, RTU_OVER_TCP, was 'rtuOvrTcp'; did you mean 'RTU_OVER_TCP'?");
+  }
+
+  @Test
+  void misspeltConfigKey_getsASuggestion() {
+    String typo = YAML.replace("timeoutMs: 800", "timeotMs: 800");
+    var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
+        () -> ConfigLoader.parse(new java.io.ByteArrayInputStream(typo.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml"),
+        InvalidInputException.class);
+    assertThat(thrown.problems()).extracting(Problem::toString).singleElement().asString()
+        .startsWith("gateway.yaml: modbusLinks[1].timeotMs: unknown key 'timeotMs' (line ")
+        .contains("; did you mean 'timeoutMs'?; allowed: ");
+  }
+
+  @Test
   void configFile_withBadModbusPart_namesFileAndPath() {
     String bad = YAML.replace("unitId: 7", "unitId: 300").replace("port: 4001\n    ", "");
     var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
@@ -63,7 +89,7 @@ class ModbusLinkConfigTest {
         InvalidInputException.class);
     assertThat(thrown.problems()).extracting(Problem::toString).contains(
         "gateway.yaml: devices[0].modbus.unitId: must be 1..247 on a RTU_OVER_TCP link (0 is broadcast on RTU), was 300",
-        "gateway.yaml: modbusLinks[1].port: is required for a RTU_OVER_TCP link (serial device servers use their own port)");
+        "gateway.yaml: modbusLinks[1].port: required for a RTU_OVER_TCP link (serial device servers use their own port)");
   }
 
   @Test

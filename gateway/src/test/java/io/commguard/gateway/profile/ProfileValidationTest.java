@@ -52,18 +52,18 @@ class ProfileValidationTest {
         Arguments.of("missing vendor", HEADER.replace("vendor: Test\n", "") + DECODE, "vendor", "required"),
         Arguments.of("blank model", HEADER.replace("model: T-1", "model: ' '") + DECODE, "model", "must not be blank"),
         Arguments.of("bad protocol", HEADER.replace("protocol: MQTT", "protocol: HTTP") + DECODE, "protocol",
-            "must be one of MQTT, MODBUS"),
+            "must be one of MQTT, MODBUS, was 'HTTP'"),
         Arguments.of("unknown top-level key", HEADER + DECODE + "colour: red\n", "colour",
-            "unknown key (allowed: decode, description, id, modbus, model, protocol, rules, vendor)"),
+            "unknown key; allowed: decode, description, id, modbus, model, protocol, rules, vendor"),
         Arguments.of("mqtt without decode", HEADER, "decode", "required for MQTT profiles"),
         Arguments.of("decode in a modbus profile", HEADER.replace("protocol: MQTT", "protocol: modbus") + DECODE, "decode",
             "only for MQTT profiles"),
         // decode basics
         Arguments.of("missing codec", HEADER + DECODE.replace("  codec: json\n", ""), "decode.codec", "required"),
         Arguments.of("bad codec", HEADER + DECODE.replace("codec: json", "codec: csv"), "decode.codec",
-            "must be one of JSON, XML, KV, AUTO"),
+            "must be one of JSON, XML, KV, AUTO, was 'csv'"),
         Arguments.of("unknown decode key", HEADER + DECODE + "  mapping: {}\n", "decode.mapping",
-            "unknown key (allowed: codec, kv, events, code, phase, time, episodeKey, description, measurements, evidence, attributes)"),
+            "unknown key; allowed: attributes, code, codec, description, episodeKey, events, evidence, kv, measurements, phase, time"),
         Arguments.of("kv options with json", HEADER + DECODE + "  kv: { pairSeparator: \"\\t\" }\n", "decode.kv",
             "only allowed with codec kv"),
         Arguments.of("kv same separators", HEADER + DECODE.replace("codec: json", "codec: kv") + "  kv: { pairSeparator: \"=\" }\n",
@@ -76,9 +76,9 @@ class ProfileValidationTest {
         Arguments.of("bad path syntax", HEADER + DECODE.replace("path: eventType", "path: a[x]"), "decode.code.path",
             "array index must be a number in path 'a[x]'"),
         Arguments.of("unknown canonical type", HEADER + DECODE.replace("fire: FIRE_SMOKE", "fire: FIRE"), "decode.code.table.fire",
-            "must be one of " + typeNames()),
+            "must be one of " + typeNames() + ", was 'FIRE'"),
         Arguments.of("level out of range", HEADER + DECODE.replace("fire: FIRE_SMOKE", "fire: { type: FIRE_SMOKE, level: 5 }"),
-            "decode.code.table.fire.level", "must be an integer from 1 to 4"),
+            "decode.code.table.fire.level", "must be an integer from 1 to 4, was 5"),
         Arguments.of("rule without type", HEADER + DECODE.replace("fire: FIRE_SMOKE", "fire: { level: 1 }"),
             "decode.code.table.fire.type", "required"),
         Arguments.of("composite code wrong arity", HEADER + """
@@ -108,7 +108,7 @@ class ProfileValidationTest {
             """, "decode.code.table[\"5/0x1B\"]", "duplicate code (same as an earlier entry once normalised)"),
         // phase, time
         Arguments.of("bad phase value", HEADER + DECODE + "  phase: { path: state, values: { on: STARTED } }\n",
-            "decode.phase.values.on", "must be one of ACTIVE, INACTIVE, PULSE"),
+            "decode.phase.values.on", "must be one of ACTIVE, INACTIVE, PULSE, was 'STARTED'"),
         Arguments.of("pattern without pattern", HEADER + DECODE + "  time: { path: t, format: pattern, zone: '+08:00' }\n",
             "decode.time.pattern", "required with format pattern"),
         Arguments.of("pattern without zone", HEADER + DECODE + "  time: { path: t, format: pattern, pattern: 'yyyy-MM-dd HH:mm:ss' }\n",
@@ -116,12 +116,12 @@ class ProfileValidationTest {
         Arguments.of("bad zone", HEADER + DECODE + "  time: { path: t, zone: Mars/Olympus }\n",
             "decode.time.zone", "not a zone id or offset (e.g. +08:00, Asia/Shanghai)"),
         Arguments.of("bad time format", HEADER + DECODE + "  time: { path: t, format: rfc822 }\n",
-            "decode.time.format", "must be one of ISO8601, EPOCH_MILLIS, EPOCH_SECONDS, PATTERN"),
+            "decode.time.format", "must be one of ISO8601, EPOCH_MILLIS, EPOCH_SECONDS, PATTERN, was 'rfc822'"),
         // lists
         Arguments.of("measurement without path", HEADER + DECODE + "  measurements:\n    - { name: c }\n    - { name: d }\n",
             "decode.measurements[0].path", "required"),
         Arguments.of("measurement bad presence", HEADER + DECODE + "  measurements:\n    - { name: c, path: c, presence: always }\n",
-            "decode.measurements[0].presence", "must be one of OPTIONAL, REQUIRED"),
+            "decode.measurements[0].presence", "must be one of OPTIONAL, REQUIRED, was 'always'"),
         Arguments.of("attributes not a list", HEADER + DECODE + "  attributes: { a: b }\n", "decode.attributes", "must be a list"),
         Arguments.of("duplicate attribute", HEADER + DECODE + "  attributes:\n    - { name: a, path: x }\n    - { name: a, path: y }\n",
             "decode.attributes[1].name", "duplicate attribute name"),
@@ -140,7 +140,7 @@ class ProfileValidationTest {
                 + "  attributes:\n    - { name: card, path: cardNo, privacy: hash, justification: because }\n",
             "decode.attributes[0].justification", "only used with privacy: forward"),
         Arguments.of("bad privacy", HEADER + DECODE + "  attributes:\n    - { name: card, path: cardNo, privacy: mask }\n",
-            "decode.attributes[0].privacy", "must be one of FORWARD, HASH, DROP"));
+            "decode.attributes[0].privacy", "must be one of FORWARD, HASH, DROP, was 'mask'"));
   }
 
   private static String typeNames() {

@@ -51,23 +51,37 @@ class RulesParserTest {
     assertThat(s.zone()).isEqualTo("b3-kitchen");
   }
 
+  @Test
+  void enumValues_inAnyCase_withOrWithoutSeparators_andSuggestionsForTypos() {
+    ProblemCollector problems = new ProblemCollector("p.yaml");
+    RulesSection s = new RulesSectionParser().parse(RuleKit.node("{alarms: [{type: perimeterIntrusion, clearOn: stopOrQuiet}]}"), problems);
+    assertThat(problems.problems()).isEmpty();
+    assertThat(s.alarms().get(0).clearOn()).isEqualTo(AlarmSpec.ClearOn.STOP_OR_QUIET);
+
+    ProblemCollector typos = new ProblemCollector("p.yaml");
+    new RulesSectionParser().parse(RuleKit.node("{alarms: [{type: ANY, clearOn: stopOrQiuet, raiseSampels: 2}]}"), typos);
+    assertThat(typos.problems()).extracting(Problem::reason)
+        .anySatisfy(r -> assertThat(r).endsWith("was 'stopOrQiuet'; did you mean 'STOP_OR_QUIET'?"))
+        .anySatisfy(r -> assertThat(r).startsWith("unknown key; did you mean 'raiseSamples'?"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', textBlock = """
       unknown top key                | {alarm: []}                                                      | rules.alarm              | unknown key
-      unknown type                   | {alarms: [{type: GAS}]}                                          | rules.alarms[0].type     | unknown value GAS
-      type required                  | {alarms: [{raiseSamples: 2}]}                                     | rules.alarms[0].type     | is required
+      unknown type                   | {alarms: [{type: GAS}]}                                          | rules.alarms[0].type     | must be one of UNKNOWN, FIRE_SMOKE, GAS_LEAK
+      type required                  | {alarms: [{raiseSamples: 2}]}                                     | rules.alarms[0].type     | required
       bad duration                   | {alarms: [{type: ANY, raiseAfter: 5s}]}                           | rules.alarms[0].raiseAfter | ISO-8601
       zero samples                   | {alarms: [{type: ANY, raiseSamples: 0}]}                          | rules.alarms[0].raiseSamples | integer from 1
-      enum not boolean               | {alarms: [{type: ANY, clearOn: true}]}                            | rules.alarms[0].clearOn  | non-empty string
+      enum not boolean               | {alarms: [{type: ANY, clearOn: true}]}                            | rules.alarms[0].clearOn  | must be one of STOP_EVENT, STOP_OR_QUIET, was true
       duplicate alarm type           | {alarms: [{type: FALL}, {type: FALL}]}                            | rules.alarms[1].type     | duplicate
       clearBelow above raiseAt       | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{level: 2, raiseAt: 25, clearBelow: 30}]}]} | rules.thresholds[0].levels[0].clearBelow | must not exceed
       levels out of order            | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{level: 1, raiseAt: 25, clearBelow: 20}, {level: 2, raiseAt: 50, clearBelow: 45}]}]} | rules.thresholds[0].levels | more severe
-      level missing                  | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{raiseAt: 25, clearBelow: 20}]}]} | rules.thresholds[0].levels[0].level | is required
+      level missing                  | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{raiseAt: 25, clearBelow: 20}]}]} | rules.thresholds[0].levels[0].level | required
       no levels                      | {thresholds: [{measurement: c, type: GAS_LEAK, levels: []}]}      | rules.thresholds[0].levels | at least one level
       negative band                  | {deadbands: [{measurement: c, absolute: -1}]}                     | rules.deadbands[0].absolute | number >= 0
-      deadband needs measurement     | {deadbands: [{absolute: 1}]}                                      | rules.deadbands[0].measurement | is required
+      deadband needs measurement     | {deadbands: [{absolute: 1}]}                                      | rules.deadbands[0].measurement | required
       rate zero                      | {rateLimit: {eventsPerSecond: 0}}                                 | rules.rateLimit.eventsPerSecond | number >=
-      access forward unknown         | {access: {forward: ALL}}                                          | rules.access.forward     | allowed: EACH, SUMMARY, NONE
+      access forward unknown         | {access: {forward: ALL}}                                          | rules.access.forward     | must be one of EACH, SUMMARY, NONE, was 'ALL'
       unconfirmed level 1            | {confirmation: {mode: TWO_DETECTORS, unconfirmedLevel: 1}}        | rules.confirmation.unconfirmedLevel | integer from 2
       not a mapping                  | [1, 2]                                                            | rules                    | must be a mapping
       """)

@@ -1,7 +1,7 @@
 package io.commguard.gateway.profile.codec;
 
-import static io.commguard.gateway.profile.YamlNodes.child;
-import static io.commguard.gateway.profile.YamlNodes.index;
+import static io.commguard.gateway.validation.YamlReader.child;
+import static io.commguard.gateway.validation.YamlReader.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.commguard.gateway.model.CanonicalType;
@@ -10,7 +10,6 @@ import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.privacy.PersonalData;
 import io.commguard.gateway.privacy.Privacy;
 import io.commguard.gateway.profile.ProfileSectionParser;
-import io.commguard.gateway.profile.YamlNodes;
 import io.commguard.gateway.profile.codec.DecodeSection.AttributeSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.CodeSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.EvidenceSpec;
@@ -18,6 +17,7 @@ import io.commguard.gateway.profile.codec.DecodeSection.MeasurementSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.PhaseSpec;
 import io.commguard.gateway.profile.codec.DecodeSection.TimeSpec;
 import io.commguard.gateway.validation.ProblemCollector;
+import io.commguard.gateway.validation.YamlReader;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -65,15 +65,16 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
 
   @Override
   public DecodeSection parse(JsonNode node, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     int before = problems.problems().size();
-    if (!YamlNodes.onlyKeys(node, ROOT, KEYS, problems)) {
+    if (!yaml.object(node, ROOT, KEYS)) {
       return null;
     }
     Codec codec = null;
     if (node.get("codec") == null) {
       problems.add(child(ROOT, "codec"), "required");
     } else {
-      codec = YamlNodes.enumValue(node.get("codec"), child(ROOT, "codec"), Codec.class, problems);
+      codec = yaml.enumOf(node.get("codec"), child(ROOT, "codec"), Codec.class);
     }
     KvOptions kv = kvOptions(node.get("kv"), codec, problems);
     FieldPath events = optionalPath(node, "events", ROOT, problems);
@@ -92,6 +93,7 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   }
 
   private static KvOptions kvOptions(JsonNode node, Codec codec, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     String path = child(ROOT, "kv");
     if (node == null) {
       return KvOptions.DEFAULTS;
@@ -99,7 +101,7 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
     if (codec != null && codec != Codec.KV) {
       problems.add(path, "only allowed with codec kv");
     }
-    if (!YamlNodes.onlyKeys(node, path, KV_KEYS, problems)) {
+    if (!yaml.object(node, path, KV_KEYS)) {
       return KvOptions.DEFAULTS;
     }
     String rs = separator(node, "recordSeparator", path, KvOptions.DEFAULTS.recordSeparator(), problems);
@@ -141,12 +143,13 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   // ---- code ----
 
   private CodeSpec code(JsonNode node, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     String path = child(ROOT, "code");
     if (node == null) {
       problems.add(path, "required");
       return null;
     }
-    if (!YamlNodes.onlyKeys(node, path, CODE_KEYS, problems)) {
+    if (!yaml.object(node, path, CODE_KEYS)) {
       return null;
     }
     List<CodePart> parts = new ArrayList<>();
@@ -155,7 +158,7 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
       problems.add(path, "needs exactly one of path or parts");
     } else if (partsNode == null) {
       FieldPath p = optionalPath(node, "path", path, problems);
-      CodePart.Format f = YamlNodes.optionalEnum(node, "format", path, CodePart.Format.class, CodePart.Format.TEXT, problems);
+      CodePart.Format f = yaml.enumValue(node, "format", path, CodePart.Format.class, CodePart.Format.TEXT);
       if (p != null && f != null) {
         parts.add(new CodePart(p, f));
       }
@@ -168,18 +171,18 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
       for (int i = 0; i < partsNode.size(); i++) {
         String partPath = index(child(path, "parts"), i);
         JsonNode part = partsNode.get(i);
-        if (!YamlNodes.onlyKeys(part, partPath, PART_KEYS, problems)) {
+        if (!yaml.object(part, partPath, PART_KEYS)) {
           continue;
         }
         FieldPath p = requiredPath(part, "path", partPath, problems);
-        CodePart.Format f = YamlNodes.optionalEnum(part, "format", partPath, CodePart.Format.class, CodePart.Format.TEXT, problems);
+        CodePart.Format f = yaml.enumValue(part, "format", partPath, CodePart.Format.class, CodePart.Format.TEXT);
         if (p != null && f != null) {
           parts.add(new CodePart(p, f));
         }
       }
     }
-    String joiner = YamlNodes.optionalText(node, "joiner", path, "/", problems);
-    Match match = YamlNodes.optionalEnum(node, "match", path, Match.class, Match.EXACT, problems);
+    String joiner = yaml.string(node, "joiner", path, "/");
+    Match match = yaml.enumValue(node, "match", path, Match.class, Match.EXACT);
     boolean ignoreCase = match == Match.IGNORE_CASE;
     Map<String, CodeRule> table = table(node.get("table"), path, parts, joiner == null ? "/" : joiner, ignoreCase, problems);
     CodeRule unknown = unknown(node.get("unknown"), child(path, "unknown"), problems);
@@ -198,7 +201,7 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
       problems.add(path, "must be a mapping from native code to type");
       return table;
     }
-    for (Map.Entry<String, JsonNode> e : YamlNodes.entries(node)) {
+    for (Map.Entry<String, JsonNode> e : YamlReader.entries(node)) {
       String entryPath = child(path, e.getKey());
       String key = normaliseCode(e.getKey(), parts, joiner, entryPath, problems);
       CodeRule rule = rule(e.getValue(), entryPath, problems);
@@ -244,25 +247,26 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   }
 
   private static CodeRule rule(JsonNode node, String path, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     if (node.isTextual()) {
-      CanonicalType type = YamlNodes.enumValue(node, path, CanonicalType.class, problems);
+      CanonicalType type = yaml.enumOf(node, path, CanonicalType.class);
       return type == null ? null : new CodeRule(type, CodeRule.defaultKind(type), type.defaultLevel(), null, null);
     }
-    if (!YamlNodes.onlyKeys(node, path, RULE_KEYS, problems)) {
+    if (!yaml.object(node, path, RULE_KEYS)) {
       return null;
     }
     if (node.get("type") == null) {
       problems.add(child(path, "type"), "required");
       return null;
     }
-    CanonicalType type = YamlNodes.enumValue(node.get("type"), child(path, "type"), CanonicalType.class, problems);
+    CanonicalType type = yaml.enumOf(node.get("type"), child(path, "type"), CanonicalType.class);
     if (type == null) {
       return null;
     }
-    EventKind kind = YamlNodes.optionalEnum(node, "kind", path, EventKind.class, CodeRule.defaultKind(type), problems);
-    Integer level = YamlNodes.optionalInt(node, "level", path, type.defaultLevel(), 1, 4, problems);
-    Phase phase = YamlNodes.optionalEnum(node, "phase", path, Phase.class, null, problems);
-    String description = YamlNodes.optionalText(node, "description", path, null, problems);
+    EventKind kind = yaml.enumValue(node, "kind", path, EventKind.class, CodeRule.defaultKind(type));
+    Integer level = yaml.integer(node, "level", path, type.defaultLevel(), 1, 4);
+    Phase phase = yaml.enumValue(node, "phase", path, Phase.class, null);
+    String description = yaml.string(node, "description", path, null);
     if (kind == null || level == null) {
       return null;
     }
@@ -270,21 +274,23 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   }
 
   private static CodeRule unknown(JsonNode node, String path, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     CodeRule fallback = new CodeRule(CanonicalType.UNKNOWN, EventKind.ALARM, CanonicalType.UNKNOWN.defaultLevel(), null, null);
-    if (node == null || !YamlNodes.onlyKeys(node, path, UNKNOWN_KEYS, problems)) {
+    if (node == null || !yaml.object(node, path, UNKNOWN_KEYS)) {
       return fallback;
     }
-    EventKind kind = YamlNodes.optionalEnum(node, "kind", path, EventKind.class, fallback.kind(), problems);
-    Integer level = YamlNodes.optionalInt(node, "level", path, fallback.level(), 1, 4, problems);
-    Phase phase = YamlNodes.optionalEnum(node, "phase", path, Phase.class, null, problems);
+    EventKind kind = yaml.enumValue(node, "kind", path, EventKind.class, fallback.kind());
+    Integer level = yaml.integer(node, "level", path, fallback.level(), 1, 4);
+    Phase phase = yaml.enumValue(node, "phase", path, Phase.class, null);
     return kind == null || level == null ? fallback : new CodeRule(CanonicalType.UNKNOWN, kind, level, phase, null);
   }
 
   // ---- phase and time ----
 
   private static PhaseSpec phase(JsonNode node, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     String path = child(ROOT, "phase");
-    if (node == null || !YamlNodes.onlyKeys(node, path, PHASE_KEYS, problems)) {
+    if (node == null || !yaml.object(node, path, PHASE_KEYS)) {
       return null;
     }
     FieldPath p = requiredPath(node, "path", path, problems);
@@ -293,25 +299,26 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
     if (v == null || !v.isObject() || v.isEmpty()) {
       problems.add(child(path, "values"), "required: a mapping from payload value to ACTIVE, INACTIVE or PULSE");
     } else {
-      for (Map.Entry<String, JsonNode> e : YamlNodes.entries(v)) {
-        Phase ph = YamlNodes.enumValue(e.getValue(), child(child(path, "values"), e.getKey()), Phase.class, problems);
+      for (Map.Entry<String, JsonNode> e : YamlReader.entries(v)) {
+        Phase ph = yaml.enumOf(e.getValue(), child(child(path, "values"), e.getKey()), Phase.class);
         if (ph != null && values.put(e.getKey().toLowerCase(Locale.ROOT), ph) != null) {
           problems.add(child(child(path, "values"), e.getKey()), "duplicate value (values are matched ignoring case)");
         }
       }
     }
-    Phase fallback = YamlNodes.optionalEnum(node, "default", path, Phase.class, Phase.PULSE, problems);
+    Phase fallback = yaml.enumValue(node, "default", path, Phase.class, Phase.PULSE);
     return p == null || fallback == null ? null : new PhaseSpec(p, values, fallback);
   }
 
   private static TimeSpec time(JsonNode node, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     String path = child(ROOT, "time");
-    if (node == null || !YamlNodes.onlyKeys(node, path, TIME_KEYS, problems)) {
+    if (node == null || !yaml.object(node, path, TIME_KEYS)) {
       return null;
     }
     FieldPath p = requiredPath(node, "path", path, problems);
-    TimeFormat format = YamlNodes.optionalEnum(node, "format", path, TimeFormat.class, TimeFormat.ISO8601, problems);
-    String pattern = YamlNodes.optionalText(node, "pattern", path, null, problems);
+    TimeFormat format = yaml.enumValue(node, "format", path, TimeFormat.class, TimeFormat.ISO8601);
+    String pattern = yaml.string(node, "pattern", path, null);
     DateTimeFormatter formatter = null;
     if (format == TimeFormat.PATTERN) {
       if (pattern == null) {
@@ -330,7 +337,7 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
       problems.add(child(path, "pattern"), "only allowed with format pattern");
     }
     ZoneId zone = null;
-    String zoneText = YamlNodes.optionalText(node, "zone", path, null, problems);
+    String zoneText = yaml.string(node, "zone", path, null);
     if (zoneText != null) {
       try {
         zone = ZoneId.of(zoneText);
@@ -344,20 +351,21 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   // ---- lists ----
 
   private static List<MeasurementSpec> measurements(JsonNode node, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     String path = child(ROOT, "measurements");
     List<MeasurementSpec> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; node != null && i < listSize(node, path, problems); i++) {
       String itemPath = index(path, i);
       JsonNode item = node.get(i);
-      if (!YamlNodes.onlyKeys(item, itemPath, MEASUREMENT_KEYS, problems)) {
+      if (!yaml.object(item, itemPath, MEASUREMENT_KEYS)) {
         continue;
       }
-      String name = YamlNodes.requiredText(item, "name", itemPath, problems);
+      String name = yaml.requiredString(item, "name", itemPath);
       FieldPath p = requiredPath(item, "path", itemPath, problems);
-      String unit = YamlNodes.optionalText(item, "unit", itemPath, "", problems);
-      Double scale = YamlNodes.optionalNumber(item, "scale", itemPath, 1.0, problems);
-      Presence presence = YamlNodes.optionalEnum(item, "presence", itemPath, Presence.class, Presence.OPTIONAL, problems);
+      String unit = yaml.string(item, "unit", itemPath, "");
+      Double scale = item.has("scale") ? yaml.number(item, "scale", itemPath) : Double.valueOf(1.0);
+      Presence presence = yaml.enumValue(item, "presence", itemPath, Presence.class, Presence.OPTIONAL);
       if (name != null && !names.add(name)) {
         problems.add(child(itemPath, "name"), "duplicate measurement name");
       }
@@ -372,15 +380,16 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   }
 
   private static List<EvidenceSpec> evidence(JsonNode node, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     String path = child(ROOT, "evidence");
     List<EvidenceSpec> out = new ArrayList<>();
     for (int i = 0; node != null && i < listSize(node, path, problems); i++) {
       String itemPath = index(path, i);
       JsonNode item = node.get(i);
-      if (!YamlNodes.onlyKeys(item, itemPath, EVIDENCE_KEYS, problems)) {
+      if (!yaml.object(item, itemPath, EVIDENCE_KEYS)) {
         continue;
       }
-      String kind = YamlNodes.optionalText(item, "kind", itemPath, "image", problems);
+      String kind = yaml.string(item, "kind", itemPath, "image");
       FieldPath p = requiredPath(item, "path", itemPath, problems);
       if (p != null) {
         rejectPersonal(p, child(itemPath, "path"), "evidence", problems);
@@ -391,19 +400,20 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   }
 
   private static List<AttributeSpec> attributes(JsonNode node, ProblemCollector problems) {
+    YamlReader yaml = new YamlReader(problems);
     String path = child(ROOT, "attributes");
     List<AttributeSpec> out = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
     for (int i = 0; node != null && i < listSize(node, path, problems); i++) {
       String itemPath = index(path, i);
       JsonNode item = node.get(i);
-      if (!YamlNodes.onlyKeys(item, itemPath, ATTRIBUTE_KEYS, problems)) {
+      if (!yaml.object(item, itemPath, ATTRIBUTE_KEYS)) {
         continue;
       }
-      String name = YamlNodes.requiredText(item, "name", itemPath, problems);
+      String name = yaml.requiredString(item, "name", itemPath);
       FieldPath p = requiredPath(item, "path", itemPath, problems);
-      Privacy privacy = YamlNodes.optionalEnum(item, "privacy", itemPath, Privacy.class, Privacy.FORWARD, problems);
-      String justification = YamlNodes.optionalText(item, "justification", itemPath, null, problems);
+      Privacy privacy = yaml.enumValue(item, "privacy", itemPath, Privacy.class, Privacy.FORWARD);
+      String justification = yaml.string(item, "justification", itemPath, null);
       if (name != null && !names.add(name)) {
         problems.add(child(itemPath, "name"), "duplicate attribute name");
       }
@@ -443,7 +453,8 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   }
 
   private static FieldPath optionalPath(JsonNode node, String key, String path, ProblemCollector problems) {
-    String text = YamlNodes.optionalText(node, key, path, null, problems);
+    YamlReader yaml = new YamlReader(problems);
+    String text = yaml.string(node, key, path, null);
     if (text == null) {
       return null;
     }
@@ -456,7 +467,8 @@ public final class DecodeSectionParser implements ProfileSectionParser<DecodeSec
   }
 
   private static Template template(JsonNode node, String key, ProblemCollector problems) {
-    String text = YamlNodes.optionalText(node, key, ROOT, null, problems);
+    YamlReader yaml = new YamlReader(problems);
+    String text = yaml.string(node, key, ROOT, null);
     if (text == null) {
       return null;
     }

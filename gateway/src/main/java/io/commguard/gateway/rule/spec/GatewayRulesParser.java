@@ -5,6 +5,7 @@ import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.validation.ProblemCollector;
+import io.commguard.gateway.validation.YamlReader;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -29,7 +30,7 @@ public final class GatewayRulesParser {
   /** Parses the config's rule settings; returns null when there were problems (see {@code problems}). */
   public GatewayRules parse(GatewayConfig config, ProblemCollector problems) {
     int before = problems.problems().size();
-    NodeReader r = new NodeReader(problems);
+    YamlReader r = new YamlReader(problems);
     Map<String, RulesSection> devices = new HashMap<>();
     Set<String> deviceIds = new HashSet<>();
     for (int i = 0; i < config.devices().size(); i++) {
@@ -60,14 +61,14 @@ public final class GatewayRulesParser {
     return problems.problems().size() > before ? null : new GatewayRules(sites, devices, households);
   }
 
-  private GatewayRules.SiteOverride site(NodeReader r, JsonNode n, String p) {
+  private GatewayRules.SiteOverride site(YamlReader r, JsonNode n, String p) {
     if (!r.object(n, p, SITE_KEYS)) {
       return null;
     }
     String scope = r.string(n, "scope", p);
     SitePath path = null;
     if (scope == null && !n.has("scope")) {
-      r.problem(p + ".scope", "is required, e.g. 310115001/B3");
+      r.problem(p + ".scope", "required, e.g. 310115001/B3");
     } else if (scope != null) {
       try {
         path = SitePath.parse(scope);
@@ -79,7 +80,7 @@ public final class GatewayRulesParser {
     return path == null || rules == null ? null : new GatewayRules.SiteOverride(path, rules);
   }
 
-  private HouseholdSpec household(NodeReader r, JsonNode n, String p, Set<String> deviceIds) {
+  private HouseholdSpec household(YamlReader r, JsonNode n, String p, Set<String> deviceIds) {
     if (!r.object(n, p, HOUSEHOLD_KEYS)) {
       return null;
     }
@@ -106,7 +107,7 @@ public final class GatewayRulesParser {
     String location = r.string(n, "location", p);
     for (String k : List.of("id", "devices", "noActivityFor")) {
       if (!n.has(k)) {
-        r.problem(p + "." + k, "is required");
+        r.problem(p + "." + k, "required");
       }
     }
     if (devices != null && devices.isEmpty()) {

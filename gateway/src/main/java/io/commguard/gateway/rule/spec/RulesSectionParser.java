@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.profile.ProfileSectionParser;
 import io.commguard.gateway.validation.ProblemCollector;
+import io.commguard.gateway.validation.YamlReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
       return RulesSection.EMPTY;
     }
     int before = problems.problems().size();
-    NodeReader r = new NodeReader(problems);
+    YamlReader r = new YamlReader(problems);
     if (!r.object(node, path, SECTION_KEYS)) {
       return null;
     }
@@ -91,14 +92,14 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
     return new RulesSection(alarms, thresholds, deadbands, rate, offline, access, confirmation, zone);
   }
 
-  private static AlarmSpec alarm(NodeReader r, JsonNode n, String p) {
+  private static AlarmSpec alarm(YamlReader r, JsonNode n, String p) {
     if (!r.object(n, p, ALARM_KEYS)) {
       return null;
     }
     String typeText = r.string(n, "type", p);
     CanonicalType type = null;
     if (typeText == null) {
-      r.problem(p + ".type", "is required (a canonical type, or ANY for every type)");
+      r.problem(p + ".type", "required (a canonical type, or ANY for every type)");
       return null;
     }
     if (!typeText.equalsIgnoreCase("ANY")) {
@@ -117,17 +118,17 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
         r.duration(n, "updateInterval", p, true));
   }
 
-  private static ThresholdSpec threshold(NodeReader r, JsonNode n, String p) {
+  private static ThresholdSpec threshold(YamlReader r, JsonNode n, String p) {
     if (!r.object(n, p, THRESHOLD_KEYS)) {
       return null;
     }
     String measurement = r.string(n, "measurement", p);
     if (measurement == null) {
-      r.problem(p + ".measurement", "is required");
+      r.problem(p + ".measurement", "required");
     }
     CanonicalType type = r.enumValue(n, "type", p, CanonicalType.class);
     if (type == null && !n.has("type")) {
-      r.problem(p + ".type", "is required (the canonical type of the alarm, e.g. GAS_LEAK)");
+      r.problem(p + ".type", "required (the canonical type of the alarm, e.g. GAS_LEAK)");
     }
     List<ThresholdSpec.Level> levels = r.list(n, "levels", p, (ln, lp) -> level(r, ln, lp));
     if (levels == null || levels.isEmpty()) {
@@ -156,7 +157,7 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
     return new ThresholdSpec(measurement, type, sorted);
   }
 
-  private static ThresholdSpec.Level level(NodeReader r, JsonNode n, String p) {
+  private static ThresholdSpec.Level level(YamlReader r, JsonNode n, String p) {
     if (!r.object(n, p, LEVEL_KEYS)) {
       return null;
     }
@@ -165,7 +166,7 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
     Double clearBelow = r.number(n, "clearBelow", p, -Double.MAX_VALUE);
     for (String k : List.of("level", "raiseAt", "clearBelow")) {
       if (!n.has(k)) {
-        r.problem(p + "." + k, "is required");
+        r.problem(p + "." + k, "required");
       }
     }
     if (level == null || raiseAt == null || clearBelow == null) {
@@ -178,20 +179,20 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
     return new ThresholdSpec.Level(level, raiseAt, clearBelow);
   }
 
-  private static DeadbandSpec deadband(NodeReader r, JsonNode n, String p) {
+  private static DeadbandSpec deadband(YamlReader r, JsonNode n, String p) {
     if (!r.object(n, p, DEADBAND_KEYS)) {
       return null;
     }
     String measurement = r.string(n, "measurement", p);
     if (measurement == null) {
-      r.problem(p + ".measurement", "is required (a measurement name, or * for every measurement)");
+      r.problem(p + ".measurement", "required (a measurement name, or * for every measurement)");
       return null;
     }
     return new DeadbandSpec(measurement, r.number(n, "absolute", p, 0), r.number(n, "percent", p, 0),
         r.duration(n, "maxSilence", p, false));
   }
 
-  private static <T> void checkUnique(NodeReader r, List<T> items, java.util.function.Function<T, String> key,
+  private static <T> void checkUnique(YamlReader r, List<T> items, java.util.function.Function<T, String> key,
       String path, String field) {
     if (items == null) {
       return;

@@ -5,6 +5,7 @@ import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.profile.ProfileSectionParser;
 import io.commguard.gateway.validation.ProblemCollector;
+import io.commguard.gateway.validation.YamlReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,13 +50,13 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
   @Override
   public ModbusProfile parse(JsonNode node, ProblemCollector problems) {
     int before = problems.problems().size();
-    Fields f = new Fields(node, "modbus", problems, SECTION_KEYS);
+    YamlReader.Mapping f = new YamlReader(problems).mapping(node, "modbus", SECTION_KEYS);
     if (!node.isObject()) {
       return null;
     }
     AddressBase base = f.enumValue("addressBase", AddressBase.class, null);
     if (!f.has("addressBase")) {
-      problems.add(f.path("addressBase"), "is required (ZERO, ONE or MODICON) so 0- and 1-based addresses are never confused");
+      problems.add(f.path("addressBase"), "required (ZERO, ONE or MODICON) so 0- and 1-based addresses are never confused");
     }
     ByteOrder defaultOrder = byteOrder(f, "byteOrder", ByteOrder.ABCD, problems);
     int maxFill = f.integer("maxFill", (long) ModbusProfile.DEFAULT_MAX_FILL, 0, Table.MAX_REGISTERS).intValue();
@@ -67,7 +68,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     Map<String, String> groupOfPoint = new HashMap<>();
     JsonNode groupsNode = f.get("groups");
     if (groupsNode == null || !groupsNode.isArray() || groupsNode.isEmpty()) {
-      problems.add(f.path("groups"), "is required: a non-empty list of point groups");
+      problems.add(f.path("groups"), "required: a non-empty list of point groups");
     } else {
       Set<String> groupNames = new HashSet<>();
       for (int i = 0; i < groupsNode.size(); i++) {
@@ -109,7 +110,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
 
   private static PointGroup group(JsonNode node, String path, AddressBase base, ByteOrder defaultOrder,
       Map<String, RegisterPoint> points, Map<String, String> groupOfPoint, ProblemCollector problems) {
-    Fields f = new Fields(node, path, problems, GROUP_KEYS);
+    YamlReader.Mapping f = new YamlReader(problems).mapping(node, path, GROUP_KEYS);
     if (!node.isObject()) {
       return null;
     }
@@ -119,7 +120,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     JsonNode list = f.get("points");
     List<RegisterPoint> out = new ArrayList<>();
     if (list == null || !list.isArray() || list.isEmpty()) {
-      problems.add(f.path("points"), "is required: a non-empty list of points");
+      problems.add(f.path("points"), "required: a non-empty list of points");
     } else {
       for (int i = 0; i < list.size(); i++) {
         String pp = path + ".points[" + i + "]";
@@ -138,7 +139,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
 
   private static RegisterPoint point(JsonNode node, String path, AddressBase sectionBase,
       ByteOrder defaultOrder, ProblemCollector problems) {
-    Fields f = new Fields(node, path, problems, POINT_KEYS);
+    YamlReader.Mapping f = new YamlReader(problems).mapping(node, path, POINT_KEYS);
     if (!node.isObject()) {
       return null;
     }
@@ -148,7 +149,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     Table table = f.enumValue("table", Table.class, null);
     Integer address = null;
     if (!f.has("address")) {
-      problems.add(f.path("address"), "is required");
+      problems.add(f.path("address"), "required");
     } else if (base == AddressBase.MODICON) {
       String text = f.get("address").asText().trim();
       if (!text.matches("[0134]\\d{4,5}")) {
@@ -183,7 +184,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     if (type == ValueType.BIT) {
       Long b = f.integer("bit", null, 0, 15);
       if (b == null && !f.has("bit")) {
-        problems.add(f.path("bit"), "is required for type BIT (0 = least significant)");
+        problems.add(f.path("bit"), "required for type BIT (0 = least significant)");
       }
       bit = b == null ? 0 : b.intValue();
     } else if (f.has("bit")) {
@@ -193,7 +194,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     if (type == ValueType.STRING) {
       Long len = f.integer("length", null, 1, Table.MAX_REGISTERS);
       if (len == null && !f.has("length")) {
-        problems.add(f.path("length"), "is required for type STRING (registers, two characters each)");
+        problems.add(f.path("length"), "required for type STRING (registers, two characters each)");
       }
       length = len == null ? 1 : len.intValue();
     } else if (f.has("length")) {
@@ -257,7 +258,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
   }
 
   private static Condition condition(JsonNode node, String path, Map<String, RegisterPoint> points, ProblemCollector problems) {
-    Fields f = new Fields(node, path, problems, CONDITION_KEYS);
+    YamlReader.Mapping f = new YamlReader(problems).mapping(node, path, CONDITION_KEYS);
     if (!node.isObject()) {
       return null;
     }
@@ -274,13 +275,13 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     }
     CanonicalType type = f.enumValue("type", CanonicalType.class, CanonicalType.UNKNOWN);
     if (!f.has("type")) {
-      problems.add(f.path("type"), "is required: the canonical type, e.g. GAS_LEAK or DEVICE_FAULT");
+      problems.add(f.path("type"), "required: the canonical type, e.g. GAS_LEAK or DEVICE_FAULT");
     }
     int level = f.integer("level", (long) type.defaultLevel(), 1, 4).intValue();
     List<Clause> clauses = new ArrayList<>();
     JsonNode when = f.get("when");
     if (when == null || !when.isArray() || when.isEmpty()) {
-      problems.add(f.path("when"), "is required: a non-empty list of clauses, all of which must hold");
+      problems.add(f.path("when"), "required: a non-empty list of clauses, all of which must hold");
     } else {
       for (int i = 0; i < when.size(); i++) {
         Clause c = clause(when.get(i), path + ".when[" + i + "]", points, problems);
@@ -321,7 +322,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
   }
 
   private static Clause clause(JsonNode node, String path, Map<String, RegisterPoint> points, ProblemCollector problems) {
-    Fields f = new Fields(node, path, problems, CLAUSE_KEYS);
+    YamlReader.Mapping f = new YamlReader(problems).mapping(node, path, CLAUSE_KEYS);
     if (!node.isObject()) {
       return null;
     }
@@ -356,7 +357,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
         problems.add(f.path("in"), "must be a non-empty list of whole numbers");
       } else {
         for (int i = 0; i < inNode.size(); i++) {
-          Long v = Fields.parseInteger(inNode.get(i));
+          Long v = YamlReader.parseInteger(inNode.get(i));
           if (v == null) {
             problems.add(f.path("in") + "[" + i + "]", "must be a whole number");
           } else {
@@ -371,7 +372,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     return new Clause(point, bit, mask, in);
   }
 
-  private static String name(Fields f, String key, ProblemCollector problems) {
+  private static String name(YamlReader.Mapping f, String key, ProblemCollector problems) {
     String s = f.requiredString(key);
     if (s != null && !NAME.matcher(s).matches()) {
       problems.add(f.path(key), "must start with a letter and hold only letters, digits and _ , was '" + s + "'");
@@ -380,7 +381,7 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     return s;
   }
 
-  private static ByteOrder byteOrder(Fields f, String key, ByteOrder fallback, ProblemCollector problems) {
+  private static ByteOrder byteOrder(YamlReader.Mapping f, String key, ByteOrder fallback, ProblemCollector problems) {
     if (!f.has(key)) {
       return fallback;
     }

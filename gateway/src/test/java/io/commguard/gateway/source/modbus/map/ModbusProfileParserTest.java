@@ -114,6 +114,30 @@ class ModbusProfileParserTest {
   }
 
   @Test
+  void enumValues_inAnyCase_withOrWithoutSeparators() throws Exception {
+    ModbusProfile p = parse("""
+        addressBase: zero
+        groups: [{name: g, points: [{name: a, table: holdingRegister, address: 0, type: uint16},
+                                    {name: b, table: input-register, address: 1, type: Float32}]}]
+        """);
+    assertThat(p.pointsByName().get("a").table()).isEqualTo(Table.HOLDING_REGISTER);
+    assertThat(p.pointsByName().get("b").table()).isEqualTo(Table.INPUT_REGISTER);
+    assertThat(p.pointsByName().get("b").type()).isEqualTo(ValueType.FLOAT32);
+  }
+
+  @Test
+  void misspeltKeysAndValues_getASuggestion() throws Exception {
+    List<Problem> problems = problemsOf("""
+        addressBase: ZERO
+        groups: [{name: g, points: [{name: a, tabel: COIL, address: 0}, {name: b, table: holdingRegistr, address: 1}]}]
+        """);
+    assertThat(problems).extracting(Problem::toString)
+        .anySatisfy(m -> assertThat(m).startsWith("p.yaml: modbus.groups[0].points[0].tabel: unknown key; did you mean 'table'?; allowed: "))
+        .contains("p.yaml: modbus.groups[0].points[1].table: must be one of COIL, DISCRETE_INPUT, INPUT_REGISTER, HOLDING_REGISTER,"
+            + " was 'holdingRegistr'; did you mean 'HOLDING_REGISTER'?");
+  }
+
+  @Test
   void missingAddressBase_isRejectedWithReason() throws Exception {
     assertThat(problemsOf("groups: [{name: g, points: [{name: a, address: 0}]}]"))
         .extracting(Problem::path).contains("modbus.addressBase");
