@@ -118,6 +118,7 @@ public final class DeviceEndpoint extends VerticleBase {
     so.channelHandlerContext().channel().closeFuture().addListener(f -> limits.release(address));
     ChannelPipeline pipeline = so.channelHandlerContext().pipeline();
     pipeline.addBefore("handler", "mqttEncoder", MqttEncoder.INSTANCE);
+    pipeline.addBefore("handler", PublishSizeGuard.NAME, new PublishSizeGuard(options.getMaxMessageSize()));
     pipeline.addBefore("handler", ConnectGuard.NAME, new ConnectGuard(config.limits().maxConnectBytes(),
         config.limits().connectTimeoutSeconds() * 1000L, reason -> refuseSocket(address, reason)));
     pipeline.addBefore("handler", "mqttDecoder", new MqttDecoder(options.getMaxMessageSize(), options.getMaxClientIdLength()));
@@ -212,7 +213,15 @@ public final class DeviceEndpoint extends VerticleBase {
         Collections.nCopies(subscribe.topicSubscriptions().size(), MqttSubAckReasonCode.NOT_AUTHORIZED),
         MqttProperties.NO_PROPERTIES));
     endpoint.exceptionHandler(e -> counters.increment("connection_errors", binding.device().deviceId(), e.getClass().getSimpleName()));
-    endpoint.accept(false);
+    so.channelHandlerContext().pipeline().get(PublishSizeGuard.class)
+        .arm(o -> oversized(endpoint, so, binding, o.qos(), o.packetId(), o.bytes()));
+    MqttProperties connack = new MqttProperties();
+    if (endpoint.protocolVersion() >= 5) {
+      // Tells an MQTT 5 client the frame limit, so a conforming one never sends a larger packet.
+      connack.add(new MqttProperties.IntegerProperty(MqttProperties.MqttPropertyType.MAXIMUM_PACKET_SIZE.value(),
+          options.getMaxMessageSize()));
+    }
+    endpoint.accept(false, connack);
     counters.increment("connections_accepted");
   }
 
@@ -224,6 +233,10 @@ public final class DeviceEndpoint extends VerticleBase {
           "Rejected publish outside the device's topic device=" + deviceId + " topic=" + Untrusted.label(message.topicName())
               + " allowed=" + binding.topicFilter());
       refusePublish(endpoint, so, message);
+      return;
+    }
+    if (message.payload().length() > config.maxPayloadBytes()) {
+      oversized(endpoint, so, binding, message.qosLevel().value(), message.messageId(), message.payload().length());
       return;
     }
     byte[] payload = message.payload().getBytes();
@@ -270,6 +283,41 @@ public final class DeviceEndpoint extends VerticleBase {
           new MqttFixedHeader(MqttMessageType.PUBREC, false, MqttQoS.AT_MOST_ONCE, false, 0),
           new MqttPubReplyMessageVariableHeader(message.messageId(), MqttPubRecReasonCode.NOT_AUTHORIZED.value(),
               MqttProperties.NO_PROPERTIES), null));
+    }
+  }
+
+  /**
+   * A publish above {@code maxPayloadBytes}, read or swallowed unread by {@link PublishSizeGuard}:
+   * counted and logged (by {@link MqttIngest#oversized}), and acknowledged, so that a device with a
+   * persistent session does not send it again and again ahead of its later alarms. MQTT 5 hears why:
+   * reason 0x97 (an administratively imposed limit was exceeded; 0x95 "packet too large" exists only
+   * for CONNACK and DISCONNECT, and clients refuse it in a PUBACK) with a reason string. MQTT 3.1.1
+   * acknowledgements carry no reason: the device gets a plain PUBACK (PUBREC at QoS 2) and the
+   * connection stays open; the gateway's counter and log line are the only record.
+   */
+  private void oversized(MqttEndpoint endpoint, NetSocketInternal so, DeviceBinding binding, int qos, int packetId,
+      long bytes) {
+    ingest.oversized(binding, bytes);
+    if (qos == 0 || packetId <= 0 || !endpoint.isConnected()) {
+      return;
+    }
+    if (endpoint.protocolVersion() < 5) {
+      if (qos == 1) {
+        endpoint.publishAcknowledge(packetId);
+      } else {
+        endpoint.publishReceived(packetId);
+      }
+      return;
+    }
+    MqttProperties why = new MqttProperties();
+    why.add(new MqttProperties.StringProperty(MqttProperties.MqttPropertyType.REASON_STRING.value(),
+        "packet too large: " + bytes + " bytes, payload limit " + config.maxPayloadBytes()));
+    if (qos == 1) {
+      endpoint.publishAcknowledge(packetId, MqttPubAckReasonCode.QUOTA_EXCEEDED, why);
+    } else {
+      so.writeMessage(MqttMessageFactory.newMessage(
+          new MqttFixedHeader(MqttMessageType.PUBREC, false, MqttQoS.AT_MOST_ONCE, false, 0),
+          new MqttPubReplyMessageVariableHeader(packetId, MqttPubRecReasonCode.QUOTA_EXCEEDED.value(), why), null));
     }
   }
 

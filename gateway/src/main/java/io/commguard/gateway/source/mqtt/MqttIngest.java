@@ -116,6 +116,12 @@ public final class MqttIngest {
     return CompletableFuture.allOf(accepted);
   }
 
+  /** Counts and logs a publish above the payload limit that the device endpoint did not read. */
+  public void oversized(DeviceBinding binding, long bytes) {
+    counters.increment("messages_in");
+    reject(binding.device().deviceId(), "", "oversized_payload", bytes + " bytes > limit " + maxPayloadBytes);
+  }
+
   /** Counts a publish from a client or topic the gateway does not know. */
   public void unknownDevice(String deviceId, String topic) {
     counters.increment("rejected", deviceId, "unknown_device");

@@ -151,6 +151,91 @@ class DeviceEndpointTest {
   }
 
   @Test
+  void oversizedFrame_mqtt5PersistentSession_acknowledged0x97_laterAlarmsFlow_alsoAfterReconnect() throws Exception {
+    MqttConnectionOptions options = connectPersistent();
+
+    // 50 kB: far above the frame limit (1 KiB payload + 8 KiB framing), sent back to back with an alarm.
+    IMqttToken big = device.publish("devices/cam-01/event", new MqttMessage(new byte[50_000], 1, false, null));
+    IMqttToken alarm = device.publish("devices/cam-01/event", message("FIRE_SMOKE", 1));
+    await().until(() -> pendingAccepts.size() == 1);
+    pendingAccepts.get(0).complete(null);
+    big.waitForCompletion(5000);
+    alarm.waitForCompletion(5000);
+
+    assertThat(big.getReasonCodes()).as("PUBACK 0x97: a limit was exceeded").containsExactly(0x97);
+    assertThat(alarm.getReasonCodes()).containsExactly(0);
+    assertThat(device.isConnected()).isTrue();
+    assertThat(counters.get("rejected", "cam-01", "oversized_payload")).isEqualTo(1);
+
+    device.disconnect().waitForCompletion(5000);
+    device.connect(options).waitForCompletion(10_000);
+    IMqttToken later = device.publish("devices/cam-01/event", message("GAS_LEAK", 1));
+    await().until(() -> pendingAccepts.size() == 2);
+    pendingAccepts.get(1).complete(null);
+    later.waitForCompletion(5000);
+
+    assertThat(received).extracting(DeviceEvent::type).containsExactly(CanonicalType.FIRE_SMOKE, CanonicalType.GAS_LEAK);
+    assertThat(counters.get("rejected", "cam-01", "oversized_payload")).as("never sent again").isEqualTo(1);
+  }
+
+  @Test
+  void oversizedFrame_mqtt311PersistentSession_acknowledged_laterAlarmsFlow_loggedOnce() throws Exception {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(MqttIngest.class.getName());
+    List<String> lines = new CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        lines.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    log.addHandler(capture);
+    org.eclipse.paho.client.mqttv3.MqttAsyncClient v3 = new org.eclipse.paho.client.mqttv3.MqttAsyncClient(
+        "tcp://127.0.0.1:" + port, "cam-01-v3", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+    try {
+      org.eclipse.paho.client.mqttv3.MqttConnectOptions options = new org.eclipse.paho.client.mqttv3.MqttConnectOptions();
+      options.setMqttVersion(org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1);
+      options.setCleanSession(false);
+      options.setUserName("cam-01");
+      options.setPassword(PASSWORD.toCharArray());
+      v3.connect(options).waitForCompletion(10_000);
+
+      var big = v3.publish("devices/cam-01/event", new byte[50_000], 1, false);
+      var alarm = v3.publish("devices/cam-01/event", "FIRE_SMOKE".getBytes(StandardCharsets.UTF_8), 1, false);
+      await().until(() -> pendingAccepts.size() == 1);
+      pendingAccepts.get(0).complete(null);
+      big.waitForCompletion(5000);
+      alarm.waitForCompletion(5000);
+      assertThat(v3.isConnected()).as("the connection is kept").isTrue();
+
+      // The session is persistent: had the big message not been acknowledged, Paho would send it
+      // again first after this reconnect, and again after the next.
+      v3.disconnect().waitForCompletion(5000);
+      v3.connect(options).waitForCompletion(10_000);
+      var later = v3.publish("devices/cam-01/event", "GAS_LEAK".getBytes(StandardCharsets.UTF_8), 1, false);
+      await().until(() -> pendingAccepts.size() == 2);
+      pendingAccepts.get(1).complete(null);
+      later.waitForCompletion(5000);
+
+      assertThat(received).extracting(DeviceEvent::type).containsExactly(CanonicalType.FIRE_SMOKE, CanonicalType.GAS_LEAK);
+      assertThat(counters.get("rejected", "cam-01", "oversized_payload")).isEqualTo(1);
+      assertThat(lines).filteredOn(l -> l.contains("oversized_payload")).singleElement()
+          .satisfies(l -> assertThat(l).contains("device=cam-01").contains("bytes > limit 1024"));
+    } finally {
+      log.removeHandler(capture);
+      if (v3.isConnected()) {
+        v3.disconnectForcibly(0, 1000);
+      }
+      v3.close();
+    }
+  }
+
+  @Test
   void subscribe_refused() throws Exception {
     connect("cam-01", PASSWORD);
 
@@ -202,6 +287,19 @@ class DeviceEndpointTest {
     }
     assertThat(counters.get("connections_refused", null, "first_packet_not_connect")).isEqualTo(1);
     assertThat(counters.get("connections_refused", null, "oversized_connect")).isEqualTo(1);
+  }
+
+  /** Connects cam-01 with a session that outlives the connection (clean start off, one hour expiry). */
+  private MqttConnectionOptions connectPersistent() throws MqttException {
+    device = new MqttAsyncClient("tcp://127.0.0.1:" + port, "cam-01-persistent", new MemoryPersistence());
+    MqttConnectionOptions options = new MqttConnectionOptions();
+    options.setUserName("cam-01");
+    options.setPassword(PASSWORD.getBytes(StandardCharsets.UTF_8));
+    options.setCleanStart(false);
+    options.setSessionExpiryInterval(3600L);
+    options.setConnectionTimeout(5);
+    device.connect(options).waitForCompletion(10_000);
+    return options;
   }
 
   private void connect(String user, String password) throws MqttException {
