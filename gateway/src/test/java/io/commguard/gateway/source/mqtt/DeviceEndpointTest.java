@@ -302,6 +302,57 @@ class DeviceEndpointTest {
     return options;
   }
 
+  @Test
+  void manyPublishesInOneTcpWrite_allAcknowledged_noFrameError() throws Exception {
+    int count = 200;
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(packet(0x10, concat(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0xC2, 0, 60},
+          utf8("cam-01-raw"), utf8("cam-01"), utf8(PASSWORD))));
+      assertThat(s.getInputStream().readNBytes(4)).containsExactly(0x20, 2, 0, 0);
+      java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+      for (int id = 1; id <= count; id++) {
+        batch.writeBytes(packet(0x32, concat(utf8("devices/cam-01/event"), new byte[] {(byte) (id >> 8), (byte) id},
+            "FIRE_SMOKE;bad".getBytes(StandardCharsets.UTF_8))));
+      }
+      s.getOutputStream().write(batch.toByteArray()); // several packets share each read on the gateway's side
+
+      byte[] acks = s.getInputStream().readNBytes(4 * count);
+      assertThat(acks).hasSize(4 * count);
+      for (int i = 0; i < count; i++) {
+        assertThat(acks[4 * i] & 0xff).as("PUBACK").isEqualTo(0x40);
+      }
+    }
+    assertThat(counters.get("rejected", "cam-01", "wrong_type")).isEqualTo(count);
+    assertThat(counters.total("connection_errors")).isZero();
+  }
+
+  private static byte[] packet(int header, byte[] body) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(header);
+    int length = body.length;
+    do {
+      int digit = length % 128;
+      length /= 128;
+      out.write(length > 0 ? digit | 0x80 : digit);
+    } while (length > 0);
+    out.writeBytes(body);
+    return out.toByteArray();
+  }
+
+  private static byte[] utf8(String text) {
+    byte[] b = text.getBytes(StandardCharsets.UTF_8);
+    return concat(new byte[] {(byte) (b.length >> 8), (byte) b.length}, b);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
   private void connect(String user, String password) throws MqttException {
     device = new MqttAsyncClient("tcp://127.0.0.1:" + port, user + "-client", new MemoryPersistence());
     MqttConnectionOptions options = new MqttConnectionOptions();
