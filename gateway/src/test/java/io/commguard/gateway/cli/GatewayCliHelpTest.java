@@ -7,18 +7,29 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The top-level {@code --help} is the first thing a newcomer reads: every command's line must be whole. */
+/** {@code --help} is the first thing a newcomer reads: every command's line must be whole, at every level. */
 class GatewayCliHelpTest {
   @Test
   void topLevelHelp_everyCommandDescriptionComplete() {
+    assertEveryListedCommandComplete(new CommandLine(new GatewayCli()));
+  }
+
+  @Test
+  void commandGroupHelp_everySubcommandDescriptionComplete() {
     CommandLine cli = new CommandLine(new GatewayCli());
+    cli.getSubcommands().values().stream()
+        .filter(group -> !group.getSubcommands().isEmpty())
+        .forEach(GatewayCliHelpTest::assertEveryListedCommandComplete);
+  }
+
+  private static void assertEveryListedCommandComplete(CommandLine cli) {
     Map<String, String> listed = commandsSection(cli.getUsageMessage(CommandLine.Help.Ansi.OFF));
 
-    assertThat(listed.keySet()).containsExactlyInAnyOrderElementsOf(cli.getSubcommands().keySet());
+    assertThat(listed.keySet()).as(cli.getCommandName()).containsExactlyInAnyOrderElementsOf(cli.getSubcommands().keySet());
     cli.getSubcommands().forEach((name, sub) -> {
       String full = String.join(" ", sub.getCommandSpec().usageMessage().description()).replaceAll("\\s+", " ").trim();
       assertThat(full).as(name).isNotEmpty().endsWith(".");
-      assertThat(listed.get(name)).as("'%s' in --help", name).isEqualTo(full);
+      assertThat(listed.get(name)).as("'%s' in %s --help", name, cli.getCommandName()).isEqualTo(full);
     });
   }
 
