@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Multi-level thresholds with hysteresis. Keeps the current level of each (device, measurement)
+ * Multi-level thresholds with hysteresis, rising or falling. Keeps the current level of each (device, measurement)
  * (0 = normal) and turns each reading into an alarm sample for the episode book: ACTIVE at the
  * current level while above normal, INACTIVE once back to normal. The episode key is the
  * measurement name, so each threshold has its own episode.
@@ -68,13 +68,16 @@ final class ThresholdTracker {
   /**
    * The level after reading {@code value} at level {@code current} (0 = normal): the most severe
    * level whose {@code raiseAt} is reached if that is more severe; otherwise step down through the
-   * levels whose {@code clearBelow} the value has fallen under.
+   * levels whose clear point the value has passed. A falling threshold is the same on the negated
+   * value.
    */
   static int nextLevel(ThresholdSpec t, int current, double value) {
-    List<ThresholdSpec.Level> ls = t.levels(); // ascending raiseAt, descending severity number
+    List<ThresholdSpec.Level> ls = t.levels(); // in the order they are reached, descending severity number
+    int sign = t.direction().sign();
+    double v = sign * value;
     int reached = 0;
     for (ThresholdSpec.Level l : ls) {
-      if (value >= l.raiseAt()) {
+      if (v >= sign * l.raiseAt()) {
         reached = l.level();
       }
     }
@@ -82,7 +85,7 @@ final class ThresholdTracker {
       return reached;
     }
     int index = indexOf(ls, current);
-    while (index >= 0 && value < ls.get(index).clearBelow()) {
+    while (index >= 0 && v < sign * ls.get(index).clearAt()) {
       index--;
     }
     return index < 0 ? 0 : ls.get(index).level();

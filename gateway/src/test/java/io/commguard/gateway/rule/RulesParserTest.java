@@ -77,6 +77,11 @@ class RulesParserTest {
       clearBelow above raiseAt       | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{level: 2, raiseAt: 25, clearBelow: 30}]}]} | rules.thresholds[0].levels[0].clearBelow | must not exceed
       levels out of order            | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{level: 1, raiseAt: 25, clearBelow: 20}, {level: 2, raiseAt: 50, clearBelow: 45}]}]} | rules.thresholds[0].levels | more severe
       level missing                  | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{raiseAt: 25, clearBelow: 20}]}]} | rules.thresholds[0].levels[0].level | required
+      falling with clearBelow        | {thresholds: [{measurement: o2, type: GAS_LEAK, direction: FALLING, levels: [{level: 2, raiseAt: 19.5, clearBelow: 20}]}]} | rules.thresholds[0].levels[0].clearBelow | not for a FALLING threshold; use clearAbove
+      falling clearAbove below raise | {thresholds: [{measurement: o2, type: GAS_LEAK, direction: FALLING, levels: [{level: 2, raiseAt: 19.5, clearAbove: 19}]}]} | rules.thresholds[0].levels[0].clearAbove | must not be below raiseAt
+      falling levels out of order    | {thresholds: [{measurement: o2, type: GAS_LEAK, direction: FALLING, levels: [{level: 2, raiseAt: 18, clearAbove: 18.5}, {level: 1, raiseAt: 19.5, clearAbove: 20}]}]} | rules.thresholds[0].levels | a lower raiseAt must mean a more severe
+      rising with clearAbove         | {thresholds: [{measurement: c, type: GAS_LEAK, levels: [{level: 2, raiseAt: 25, clearAbove: 20}]}]} | rules.thresholds[0].levels[0].clearAbove | not for a RISING threshold; use clearBelow
+      unknown direction              | {thresholds: [{measurement: c, type: GAS_LEAK, direction: DOWN, levels: [{level: 2, raiseAt: 25, clearBelow: 20}]}]} | rules.thresholds[0].direction | RISING
       no levels                      | {thresholds: [{measurement: c, type: GAS_LEAK, levels: []}]}      | rules.thresholds[0].levels | at least one level
       negative band                  | {deadbands: [{measurement: c, absolute: -1}]}                     | rules.deadbands[0].absolute | number >= 0
       deadband needs measurement     | {deadbands: [{absolute: 1}]}                                      | rules.deadbands[0].measurement | required

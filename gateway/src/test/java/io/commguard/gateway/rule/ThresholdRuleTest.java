@@ -35,6 +35,60 @@ class ThresholdRuleTest {
     assertThat(ThresholdTracker.nextLevel(spec, current, value)).isEqualTo(expected);
   }
 
+  /** Oxygen depletion (GB/T 50493: 19.5 %vol), falling: the lower the value, the more severe. */
+  static final String OXYGEN = """
+      thresholds:
+        - measurement: oxygen
+          type: GAS_LEAK
+          direction: FALLING
+          levels:
+            - {level: 2, raiseAt: 19.5, clearAbove: 20.0}
+            - {level: 1, raiseAt: 18.0, clearAbove: 18.5}
+      deadbands:
+        - {measurement: oxygen, absolute: 1000, maxSilence: PT24H}
+      """;
+
+  @ParameterizedTest(name = "falling: level {0} + reading {1} -> {2}")
+  @CsvSource({
+      "0, 20.9, 0", "0, 19.6, 0", "0, 19.5, 2", "0, 18.1, 2", "0, 18.0, 1", "0, 12, 1",
+      "2, 19.8, 2", "2, 20.0, 2", "2, 20.1, 0", "2, 18.0, 1",
+      "1, 18.3, 1", "1, 18.5, 1", "1, 18.6, 2", "1, 20.9, 0", "1, 19.9, 2"})
+  void fallingThreshold_nextLevel_followsHysteresisTheOtherWay(int current, double value, int expected) {
+    ThresholdSpec spec = RuleKit.rules(OXYGEN).thresholds().get(0);
+    assertThat(spec.direction()).isEqualTo(ThresholdSpec.Direction.FALLING);
+    assertThat(ThresholdTracker.nextLevel(spec, current, value)).isEqualTo(expected);
+  }
+
+  @Test
+  void oxygenDepletion_raisesBelowTheSetPoint_escalates_recoversAndClearsOnce() {
+    RuleKit kit = RuleKit.withRules(OXYGEN, "o2-1");
+    double[] dip = {20.9, 20.5, 19.6, 19.4, 19.0, 18.2, 17.9, 17.0, 18.4, 18.6, 19.8, 20.0, 20.1, 20.9};
+    for (double v : dip) {
+      kit.send(kit.reading("o2-1", "oxygen", v));
+      kit.clock.advance(Duration.ofSeconds(1));
+    }
+    List<AlertDraft> alarms = kit.emitted.stream().filter(a -> a.kind() == EventKind.ALARM).toList();
+    assertThat(alarms).extracting(a -> a.state() + "@" + a.level() + " " + a.measurements().get(0).value())
+        .containsExactly("RAISED@2 19.4", "UPDATED@1 17.9", "UPDATED@2 18.6", "CLEARED@2 20.1");
+    assertThat(alarms).extracting(AlertDraft::alertId).containsOnly(alarms.get(0).alertId());
+  }
+
+  @Test
+  void lowBattery_singleFallingLevel_raisesAtTheSetPointAndClearsAboveTheBand() {
+    RuleKit kit = RuleKit.withRules("""
+        thresholds:
+          - {measurement: battery, type: DEVICE_FAULT, direction: FALLING,
+             levels: [{level: 4, raiseAt: 20, clearAbove: 30}]}
+        deadbands: [{measurement: battery, absolute: 1000, maxSilence: PT24H}]
+        """, "smoke-1");
+    for (double v : new double[] {80, 40, 21, 20, 19, 25, 29, 30, 31, 95}) {
+      kit.send(kit.reading("smoke-1", "battery", v));
+    }
+    assertThat(kit.emitted).filteredOn(a -> a.kind() == EventKind.ALARM)
+        .extracting(a -> a.state() + "@" + a.level() + " " + a.measurements().get(0).value())
+        .containsExactly("RAISED@4 20.0", "CLEARED@4 31.0");
+  }
+
   @Test
   void gasRampUpAndDown_raisesLowThenHigh_updatesDownThenClearsOnce() {
     RuleKit kit = RuleKit.withRules(GAS, "gas-1");

@@ -24,8 +24,8 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
       "alarms", "thresholds", "deadbands", "rateLimit", "offline", "access", "confirmation", "zone");
   private static final Set<String> ALARM_KEYS = Set.of("type", "raiseSamples", "raiseAfter",
       "clearSamples", "clearAfter", "clearOn", "quietClearAfter", "updateInterval");
-  private static final Set<String> THRESHOLD_KEYS = Set.of("measurement", "type", "levels");
-  private static final Set<String> LEVEL_KEYS = Set.of("level", "raiseAt", "clearBelow");
+  private static final Set<String> THRESHOLD_KEYS = Set.of("measurement", "type", "direction", "levels");
+  private static final Set<String> LEVEL_KEYS = Set.of("level", "raiseAt", "clearBelow", "clearAbove");
   private static final Set<String> DEADBAND_KEYS = Set.of("measurement", "absolute", "percent", "maxSilence");
   private static final Set<String> RATE_KEYS = Set.of("eventsPerSecond", "burst", "summaryInterval");
   private static final Set<String> OFFLINE_KEYS = Set.of("expectedInterval", "missedIntervals");
@@ -130,7 +130,12 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
     if (type == null && !n.has("type")) {
       r.problem(p + ".type", "required (the canonical type of the alarm, e.g. GAS_LEAK)");
     }
-    List<ThresholdSpec.Level> levels = r.list(n, "levels", p, (ln, lp) -> level(r, ln, lp));
+    ThresholdSpec.Direction direction = n.has("direction")
+        ? r.enumValue(n, "direction", p, ThresholdSpec.Direction.class) : ThresholdSpec.Direction.RISING;
+    if (direction == null) {
+      return null;
+    }
+    List<ThresholdSpec.Level> levels = r.list(n, "levels", p, (ln, lp) -> level(r, ln, lp, direction));
     if (levels == null || levels.isEmpty()) {
       r.problem(p + ".levels", "needs at least one level");
       return null;
@@ -138,45 +143,59 @@ public final class RulesSectionParser implements ProfileSectionParser<RulesSecti
     if (measurement == null || type == null || levels.size() != n.get("levels").size()) {
       return null;
     }
+    // Checked as a rising threshold; a falling one is the same on the negated value.
+    int sign = direction.sign();
     List<ThresholdSpec.Level> sorted = new ArrayList<>(levels);
-    sorted.sort(Comparator.comparingDouble(ThresholdSpec.Level::raiseAt));
+    sorted.sort(Comparator.comparingDouble(l -> sign * l.raiseAt()));
+    String further = direction == ThresholdSpec.Direction.RISING ? "higher" : "lower";
+    String clearKey = direction == ThresholdSpec.Direction.RISING ? "clearBelow" : "clearAbove";
     for (int i = 1; i < sorted.size(); i++) {
-      ThresholdSpec.Level lower = sorted.get(i - 1);
-      ThresholdSpec.Level higher = sorted.get(i);
-      if (higher.level() >= lower.level() || higher.raiseAt() == lower.raiseAt()) {
+      ThresholdSpec.Level first = sorted.get(i - 1);
+      ThresholdSpec.Level next = sorted.get(i);
+      if (next.level() >= first.level() || next.raiseAt() == first.raiseAt()) {
         r.problem(p + ".levels", String.format(Locale.ROOT,
-            "a higher raiseAt must mean a more severe (smaller) level: level %d at %s vs level %d at %s",
-            lower.level(), lower.raiseAt(), higher.level(), higher.raiseAt()));
+            "a %s raiseAt must mean a more severe (smaller) level: level %d at %s vs level %d at %s",
+            further, first.level(), first.raiseAt(), next.level(), next.raiseAt()));
         return null;
       }
-      if (higher.clearBelow() < lower.clearBelow()) {
-        r.problem(p + ".levels", "clearBelow must grow with raiseAt");
+      if (sign * next.clearAt() < sign * first.clearAt()) {
+        r.problem(p + ".levels", clearKey + " must move with raiseAt");
         return null;
       }
     }
-    return new ThresholdSpec(measurement, type, sorted);
+    return new ThresholdSpec(measurement, type, direction, sorted);
   }
 
-  private static ThresholdSpec.Level level(YamlReader r, JsonNode n, String p) {
+  private static ThresholdSpec.Level level(YamlReader r, JsonNode n, String p, ThresholdSpec.Direction direction) {
     if (!r.object(n, p, LEVEL_KEYS)) {
       return null;
     }
+    boolean rising = direction == ThresholdSpec.Direction.RISING;
+    String clearKey = rising ? "clearBelow" : "clearAbove";
+    String otherKey = rising ? "clearAbove" : "clearBelow";
+    if (n.has(otherKey)) {
+      r.problem(p + "." + otherKey, "not for a " + direction + " threshold; use " + clearKey);
+    }
     Integer level = r.integer(n, "level", p, 1, 4);
     Double raiseAt = r.number(n, "raiseAt", p, -Double.MAX_VALUE);
-    Double clearBelow = r.number(n, "clearBelow", p, -Double.MAX_VALUE);
-    for (String k : List.of("level", "raiseAt", "clearBelow")) {
+    Double clearAt = r.number(n, clearKey, p, -Double.MAX_VALUE);
+    for (String k : List.of("level", "raiseAt", clearKey)) {
       if (!n.has(k)) {
         r.problem(p + "." + k, "required");
       }
     }
-    if (level == null || raiseAt == null || clearBelow == null) {
+    if (level == null || raiseAt == null || clearAt == null || n.has(otherKey)) {
       return null;
     }
-    if (clearBelow > raiseAt) {
+    if (rising && clearAt > raiseAt) {
       r.problem(p + ".clearBelow", "must not exceed raiseAt (" + raiseAt + ")");
       return null;
     }
-    return new ThresholdSpec.Level(level, raiseAt, clearBelow);
+    if (!rising && clearAt < raiseAt) {
+      r.problem(p + ".clearAbove", "must not be below raiseAt (" + raiseAt + ")");
+      return null;
+    }
+    return new ThresholdSpec.Level(level, raiseAt, clearAt);
   }
 
   private static DeadbandSpec deadband(YamlReader r, JsonNode n, String p) {
