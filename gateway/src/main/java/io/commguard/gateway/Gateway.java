@@ -15,6 +15,7 @@ import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
 import io.commguard.gateway.rule.RuleEngine;
 import io.commguard.gateway.security.DeviceAuthenticator;
+import io.commguard.gateway.security.PrivateFiles;
 import io.commguard.gateway.security.VerifiedPasswords;
 import io.commguard.gateway.source.modbus.ModbusSource;
 import io.commguard.gateway.source.mqtt.ConnectionLimits;
@@ -48,6 +49,8 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
   private static final int TICK_MS = 1000;
+  /** The SQLite files of the data dir, created 0600 before SQLite opens them (it copies the mode to its journals). */
+  private static final List<String> DATABASES = List.of("outbox.db", RuleEngine.STATE_FILE);
   private static final RateLimitedLog TICK_FAILURES = new RateLimitedLog(LOG, 60_000);
 
   private final Counters counters = new Counters();
@@ -76,9 +79,19 @@ public final class Gateway implements AutoCloseable {
     long started = System.nanoTime();
     GatewayConfig config = plan.config();
     Path dataDir = Path.of(config.dataDir());
-    Files.createDirectories(dataDir);
-    dataDirLock = DataDirLock.acquire(dataDir);
-    HashKey hashKey = HashKey.loadOrCreate(dataDir);
+    HashKey hashKey;
+    try {
+      PrivateFiles.trustedDirectory(dataDir);
+      PrivateFiles.ownerOnlyFile(dataDir.resolve(DataDirLock.FILE_NAME));
+      dataDirLock = DataDirLock.acquire(dataDir);
+      hashKey = HashKey.loadOrCreate(dataDir);
+      for (String database : DATABASES) {
+        PrivateFiles.ownerOnlyFile(dataDir.resolve(database));
+      }
+    } catch (IllegalStateException e) {
+      throw new StartRefusedException(e.getMessage());
+    }
+    LOG.log(Level.INFO, "Hash key loaded keyId=" + hashKey.id());
 
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
     outbox.start();

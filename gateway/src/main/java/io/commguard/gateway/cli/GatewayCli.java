@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         ProfilesCommand.class,
         HashPasswordCommand.class,
+        KeysCommand.class,
         ReceiverCommand.class
     })
 public final class GatewayCli implements Runnable {

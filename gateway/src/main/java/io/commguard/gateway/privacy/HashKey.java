@@ -1,19 +1,19 @@
 package io.commguard.gateway.privacy;
 
+import io.commguard.gateway.security.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Set;
 
 /**
  * The per-gateway secret behind keyed hashes of personal identifiers: HMAC-SHA256, hex, truncated
@@ -32,6 +32,13 @@ public final class HashKey {
   public static final String FILE_NAME = "hash.key";
   /** Length of a hash in hex characters. */
   public static final int HEX_CHARS = 32;
+  /**
+   * Attribute an event carries beside its hashed values: the {@link #id()} of the key that made
+   * them. The uplink moves it into the alert's {@code hash_key_id} field.
+   */
+  public static final String ID_ATTRIBUTE = "hashKeyId";
+  /** Length of a key id in hex characters. */
+  public static final int ID_CHARS = 8;
 
   private static final int BLOCK_BYTES = 64;
   private static final HexFormat HEX = HexFormat.of();
@@ -40,12 +47,24 @@ public final class HashKey {
   private final MessageDigest inner;
   private final MessageDigest outer;
 
+  private final String id;
+
   private HashKey(byte[] keyBytes) {
     if (keyBytes.length != KEY_BYTES) {
       throw new IllegalArgumentException("hash key must be " + KEY_BYTES + " bytes, was " + keyBytes.length);
     }
     this.inner = paddedKeyDigest(keyBytes, (byte) 0x36);
     this.outer = paddedKeyDigest(keyBytes, (byte) 0x5c);
+    this.id = fingerprint(keyBytes);
+  }
+
+  /**
+   * The key's id: the first {@value #ID_CHARS} hex characters of the SHA-256 of the key. Carried in
+   * every alert (field {@code hash_key_id}) so the platform knows which key made a hash; it reveals
+   * nothing usable about the key.
+   */
+  public String id() {
+    return id;
   }
 
   /** A key from raw bytes (tests, or a key provisioned by other means). */
@@ -59,15 +78,16 @@ public final class HashKey {
    * I/O: call at boot, not on an event loop.
    *
    * @throws IOException when the directory or file cannot be read or written
-   * @throws IllegalStateException when an existing key file has the wrong length
+   * @throws IllegalStateException when an existing key file has the wrong length, or the data
+   *     directory or key file could be changed or read by another user ({@link PrivateFiles})
    */
   public static HashKey loadOrCreate(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
+    PrivateFiles.trustedDirectory(dataDir);
     Path file = dataDir.resolve(FILE_NAME);
-    if (!Files.exists(file)) {
-      create(dataDir, file);
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      write(dataDir, file, random());
     }
-    warnIfShared(file);
+    PrivateFiles.trustedSecret(file);
     byte[] bytes = Files.readAllBytes(file);
     if (bytes.length != KEY_BYTES) {
       throw new IllegalStateException("Hash key file " + file + " has " + bytes.length + " bytes, expected " + KEY_BYTES
@@ -76,12 +96,47 @@ public final class HashKey {
     return new HashKey(bytes);
   }
 
-  private static void create(Path dataDir, Path file) throws IOException {
+  /**
+   * Replaces the key in {@code dataDir} by a new random one. The old key is overwritten, not kept:
+   * hashes made before cannot be linked to hashes made after, and alerts say which key made theirs.
+   * A running gateway keeps its key until it restarts. Blocking file I/O.
+   *
+   * @return the ids of the old key (null when there was none) and of the new one
+   */
+  public static Rotation rotate(Path dataDir) throws IOException {
+    PrivateFiles.trustedDirectory(dataDir);
+    Path file = dataDir.resolve(FILE_NAME);
+    String old = null;
+    if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] bytes = Files.readAllBytes(file);
+      old = bytes.length == KEY_BYTES ? fingerprint(bytes) : "unreadable";
+    }
+    byte[] fresh = random();
+    write(dataDir, file, fresh);
+    return new Rotation(old, fingerprint(fresh));
+  }
+
+  /** The outcome of {@link #rotate}. */
+  public record Rotation(String oldId, String newId) {}
+
+  private static byte[] random() {
     byte[] bytes = new byte[KEY_BYTES];
     new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String fingerprint(byte[] keyBytes) {
+    try {
+      return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(keyBytes), 0, ID_CHARS / 2);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 unavailable", e);
+    }
+  }
+
+  private static void write(Path dataDir, Path file, byte[] bytes) throws IOException {
     boolean posix = Files.getFileStore(dataDir).supportsFileAttributeView("posix");
     Path tmp = posix
-        ? Files.createTempFile(dataDir, FILE_NAME, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY))
+        ? Files.createTempFile(dataDir, FILE_NAME, ".tmp", PosixFilePermissions.asFileAttribute(PrivateFiles.OWNER_ONLY_FILE))
         : Files.createTempFile(dataDir, FILE_NAME, ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.wrap(bytes));
@@ -89,27 +144,12 @@ public final class HashKey {
     }
     try {
       // Written whole to a temp file first, so a crash never leaves a short key behind.
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
   }
 
-  /** A key others can read lets them link hashes back to card numbers by brute force. */
-  private static void warnIfShared(Path file) throws IOException {
-    if (!Files.getFileStore(file).supportsFileAttributeView("posix")) {
-      return;
-    }
-    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-    if (!OWNER_ONLY.containsAll(perms)) {
-      LOG.log(System.Logger.Level.WARNING, "Hash key file is accessible to other users; restrict it to 0600 path={0} permissions={1}",
-          file, PosixFilePermissions.toString(perms));
-    }
-  }
-
-  private static final System.Logger LOG = System.getLogger(HashKey.class.getName());
-
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   /** The keyed hash of {@code value}: lowercase hex, {@value #HEX_CHARS} characters. */
   public String hash(String value) {

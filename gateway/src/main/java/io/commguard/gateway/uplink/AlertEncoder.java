@@ -9,6 +9,7 @@ import io.commguard.alert.v1.Site;
 import com.google.protobuf.CodedOutputStream;
 import io.commguard.alert.v1.AlertBatch;
 import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.privacy.HashKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +49,10 @@ public final class AlertEncoder {
         .setDescription(d.description())
         .setKind(kind(d.kind()))
         .putAllAttributes(d.attributes());
+    String keyId = d.attributes().get(HashKey.ID_ATTRIBUTE);
+    if (keyId != null) {
+      b.removeAttributes(HashKey.ID_ATTRIBUTE).setHashKeyId(keyId);
+    }
     for (var m : d.measurements()) {
       Measurement.Builder mb = Measurement.newBuilder().setName(m.name()).setUnit(m.unit());
       if (Double.isFinite(m.value())) {

@@ -153,6 +153,27 @@ class GatewayCliTest {
     assertThat(io.commguard.gateway.security.PasswordHash.verify("device-pass-123".toCharArray(), printed)).isTrue();
   }
 
+  @Test
+  void keysRotate_replacesTheKey_andPrintsBothIds() throws Exception {
+    Path data = dir.resolve("data");
+    String before = io.commguard.gateway.privacy.HashKey.loadOrCreate(data).id();
+
+    int code = run("keys", "rotate", "--data-dir", data.toString());
+
+    String after = io.commguard.gateway.privacy.HashKey.loadOrCreate(data).id();
+    assertThat(code).isZero();
+    assertThat(after).isNotEqualTo(before);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("old key id " + before, "new key id " + after, "Restart");
+  }
+
+  @Test
+  void keysRotate_inADataDirOthersCanWrite_isRefusedWithTheFix() throws Exception {
+    Path data = java.nio.file.Files.createDirectory(dir.resolve("open"));
+    java.nio.file.Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThat(run("keys", "rotate", "--data-dir", data.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("chmod 700");
+  }
+
   private static int run(String... args) {
     return new CommandLine(new GatewayCli()).execute(args);
   }

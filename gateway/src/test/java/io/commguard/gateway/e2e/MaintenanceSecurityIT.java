@@ -124,6 +124,12 @@ class MaintenanceSecurityIT {
           assertThat(a.getAttributesMap()).doesNotContainKey(RuleEngine.DURING_MAINTENANCE);
         }));
     assertThat(gateway.counters().get("tick_failed")).isZero();
+    Path data = dir.resolve("data");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    for (String file : List.of("hash.key", "outbox.db", "rules.db")) {
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(file))))
+          .as(file).isEqualTo("rw-------");
+    }
     assertThat(gateway.counters().total("rule_step_failed")).isZero();
   }
 

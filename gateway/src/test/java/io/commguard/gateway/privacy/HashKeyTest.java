@@ -35,6 +35,66 @@ class HashKeyTest {
   }
 
   @Test
+  void worldWritableDataDir_isRefused_namingTheFix() throws Exception {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> HashKey.loadOrCreate(dir)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("writable by other users").hasMessageContaining("chmod 700 " + dir.toAbsolutePath());
+    assertThat(dir.resolve("hash.key")).doesNotExist();
+  }
+
+  @Test
+  void plantedKeyOthersCanRead_isRefused_notUsed() throws Exception {
+    Path planted = dir.resolve("hash.key");
+    Files.write(planted, new byte[32]);
+    Files.setPosixFilePermissions(planted, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> HashKey.loadOrCreate(dir)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("accessible to other users").hasMessageContaining("chmod 600 " + planted.toAbsolutePath());
+  }
+
+  @Test
+  void dataDirOrKeyOfAnotherUser_isRefused_namingChown() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid")),
+        "changing a file's owner needs root; the check itself runs for every user");
+    Path data = dir.resolve("data");
+    HashKey.loadOrCreate(data);
+    Files.setAttribute(data.resolve("hash.key"), "unix:uid", 65534);
+    assertThatThrownBy(() -> HashKey.loadOrCreate(data)).hasMessageContaining("belongs to user id 65534")
+        .hasMessageContaining("chown ");
+    Files.setAttribute(data.resolve("hash.key"), "unix:uid", 0);
+    Files.setAttribute(data, "unix:uid", 65534);
+    assertThatThrownBy(() -> HashKey.loadOrCreate(data)).hasMessageContaining("Data directory")
+        .hasMessageContaining("belongs to user id 65534");
+  }
+
+  @Test
+  void newDataDir_isOwnerOnly() throws Exception {
+    Path data = dir.resolve("a/b/data");
+    HashKey.loadOrCreate(data);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.getParent()))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void rotate_replacesTheKey_withANewIdAndOwnerOnlyFile() throws Exception {
+    HashKey before = HashKey.loadOrCreate(dir);
+    HashKey.Rotation r = HashKey.rotate(dir);
+    HashKey after = HashKey.loadOrCreate(dir);
+    assertThat(r.oldId()).isEqualTo(before.id());
+    assertThat(r.newId()).isEqualTo(after.id()).isNotEqualTo(before.id()).hasSize(HashKey.ID_CHARS);
+    assertThat(after.hash("1001")).isNotEqualTo(before.hash("1001"));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("hash.key")))).isEqualTo("rw-------");
+    try (var files = Files.list(dir)) {
+      assertThat(files).as("no old key or temp file left behind").containsExactly(dir.resolve("hash.key"));
+    }
+  }
+
+  @Test
+  void id_isAFingerprintOfTheKey() {
+    // hashlib.sha256(bytes(32)).hexdigest()[:8]
+    assertThat(HashKey.of(new byte[32]).id()).isEqualTo("66687aad");
+  }
+
+  @Test
   void twoGateways_hashDifferently() throws Exception {
     assertThat(HashKey.loadOrCreate(dir.resolve("a")).hash("1001")).isNotEqualTo(HashKey.loadOrCreate(dir.resolve("b")).hash("1001"));
   }
@@ -42,6 +102,7 @@ class HashKeyTest {
   @Test
   void wrongLengthKeyFile_refused() throws Exception {
     Files.write(dir.resolve("hash.key"), new byte[7]);
+    Files.setPosixFilePermissions(dir.resolve("hash.key"), PosixFilePermissions.fromString("rw-------"));
     assertThatThrownBy(() -> HashKey.loadOrCreate(dir)).isInstanceOf(IllegalStateException.class).hasMessageContaining("has 7 bytes");
   }
 

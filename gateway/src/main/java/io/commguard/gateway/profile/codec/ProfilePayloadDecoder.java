@@ -342,6 +342,7 @@ public final class ProfilePayloadDecoder implements PayloadDecoder {
       String value = v.asText();
       if (a.privacy() == Privacy.HASH) {
         out.put(a.name(), hashKey.hash(value));
+        out.put(HashKey.ID_ATTRIBUTE, hashKey.id());
       } else if (isInlineData(value)) {
         dropped(device);
       } else {

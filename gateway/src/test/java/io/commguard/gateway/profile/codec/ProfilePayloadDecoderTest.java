@@ -178,8 +178,9 @@ class ProfilePayloadDecoderTest {
           - { name: name, path: name, privacy: drop }
         """);
     DeviceEvent e = decode(d, "{\"c\":\"x\",\"door\":2,\"cardNo\":\"3204871234\",\"name\":\"Zhang San\",\"idNumber\":\"310101199001011234\"}").get(0);
-    assertThat(e.attributes()).containsOnlyKeys("door", "cardNo");
+    assertThat(e.attributes()).containsOnlyKeys("door", "cardNo", HashKey.ID_ATTRIBUTE);
     assertThat(e.attributes().get("cardNo")).isEqualTo(KEY.hash("3204871234")).hasSize(32).isNotEqualTo("3204871234");
+    assertThat(e.attributes()).as("which key made the hash").containsEntry(HashKey.ID_ATTRIBUTE, KEY.id());
     assertThat(e.toString()).doesNotContain("Zhang", "3204871234", "310101199001011234");
   }
 
