@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -135,7 +136,8 @@ public final class Gateway implements AutoCloseable {
       VerifiedPasswords verified = endpoint.auth().rememberLogins()
           ? VerifiedPasswords.durable(Path.of(config.dataDir())) : new VerifiedPasswords();
       stopOrder.add(0, verified);
-      DeviceAuthenticator authenticator = new DeviceAuthenticator(endpoint.auth().policy(), verified, System::nanoTime);
+      List<String> hashes = bindings.values().stream().map(DeviceBinding::passwordHash).filter(Objects::nonNull).toList();
+      DeviceAuthenticator authenticator = new DeviceAuthenticator(endpoint.auth().policy(), verified, System::nanoTime, hashes);
       stopOrder.add(0, authenticator);
       ConnectionLimits limits = new ConnectionLimits(endpoint.limits().maxConnections(), endpoint.limits().maxConnectionsPerAddress());
       String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(endpoint, bindings, ingest, authenticator, limits, counters),

@@ -1,5 +1,6 @@
 package io.commguard.gateway.security;
 
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -58,9 +59,15 @@ public final class DeviceAuthenticator implements AutoCloseable {
   private final LoginThrottle byAddress;
   private final LoginThrottle byUsername;
   private final RoundRobinVerifier pool;
-  private final String dummyHash = PasswordHash.hash(new char[] {'-'});
+  private final String dummyHash;
 
-  public DeviceAuthenticator(Policy config, VerifiedPasswords verified, LongSupplier nanoClock) {
+  /**
+   * @param deviceHashes the configured devices' password hashes: the stand-in check for unknown
+   *     usernames uses the iteration count most of them use, so it costs what a real check costs
+   */
+  public DeviceAuthenticator(Policy config, VerifiedPasswords verified, LongSupplier nanoClock,
+      Collection<String> deviceHashes) {
+    this.dummyHash = PasswordHash.hash(new char[] {'-'}, PasswordHash.commonIterations(deviceHashes));
     this.verified = verified;
     this.byAddress = new LoginThrottle(config.freeFailuresPerAddress(), config.maxLockoutSeconds(), MAX_TRACKED, nanoClock);
     this.byUsername = new LoginThrottle(config.freeFailuresPerDevice(), config.maxLockoutSeconds(), MAX_TRACKED, nanoClock);

@@ -4,6 +4,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -21,11 +24,29 @@ public final class PasswordHash {
   private PasswordHash() {}
 
   public static String hash(char[] password) {
+    return hash(password, DEFAULT_ITERATIONS);
+  }
+
+  public static String hash(char[] password, int iterations) {
     byte[] salt = new byte[SALT_BYTES];
     RANDOM.nextBytes(salt);
-    byte[] derived = derive(password, salt, DEFAULT_ITERATIONS);
+    byte[] derived = derive(password, salt, iterations);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-    return SCHEME + '$' + DEFAULT_ITERATIONS + '$' + b64.encodeToString(salt) + '$' + b64.encodeToString(derived);
+    return SCHEME + '$' + iterations + '$' + b64.encodeToString(salt) + '$' + b64.encodeToString(derived);
+  }
+
+  /**
+   * The iteration count most of these hashes use ({@link #DEFAULT_ITERATIONS} when none is well
+   * formed): what a stand-in check must cost to take as long as a real one.
+   */
+  public static int commonIterations(Collection<String> storedHashes) {
+    Map<Integer, Integer> counts = new HashMap<>();
+    for (String stored : storedHashes) {
+      if (isWellFormed(stored)) {
+        counts.merge(Integer.parseInt(stored.split("\\$")[1]), 1, Integer::sum);
+      }
+    }
+    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(DEFAULT_ITERATIONS);
   }
 
   /** Checks a password against a stored hash in constant time. */

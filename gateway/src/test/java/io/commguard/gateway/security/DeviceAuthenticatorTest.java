@@ -31,7 +31,7 @@ class DeviceAuthenticatorTest {
 
   private DeviceAuthenticator create(int queue, int freePerAddress, int freePerDevice) {
     auth = new DeviceAuthenticator(new DeviceAuthenticator.Policy(1, queue, freePerAddress, freePerDevice, 60),
-        new VerifiedPasswords(), nanos::get);
+        new VerifiedPasswords(), nanos::get, List.of(HASH));
     return auth;
   }
 

@@ -25,4 +25,13 @@ class PasswordHashTest {
     assertThat(PasswordHash.isWellFormed("pbkdf2-sha256$10$AAAAAAAAAAA$AAAA")).isFalse();
     assertThat(PasswordHash.isWellFormed(PasswordHash.hash("x".toCharArray()))).isTrue();
   }
+
+  @Test
+  void commonIterations_isWhatMostConfiguredHashesUse() {
+    String cheap = PasswordHash.hash("a".toCharArray(), 10_000);
+    assertThat(PasswordHash.commonIterations(java.util.List.of(cheap, PasswordHash.hash("b".toCharArray(), 10_000),
+        PasswordHash.hash("c".toCharArray())))).isEqualTo(10_000);
+    assertThat(PasswordHash.commonIterations(java.util.List.of("garbage"))).isEqualTo(PasswordHash.DEFAULT_ITERATIONS);
+    assertThat(PasswordHash.verify("a".toCharArray(), cheap)).isTrue();
+  }
 }
