@@ -17,6 +17,8 @@ import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.privacy.HashKey;
 import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
+import io.commguard.gateway.source.modbus.ModbusCaseReplay;
+import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +36,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden test: every {@code cases/<case>/} folder of every shipped MQTT profile holds one
- * {@code payload.*} file and an {@code expected.yaml} listing the canonical events (or the
- * expected decode error). Adding a device model or a case needs no Java. Hashes in expected files
- * use {@link #TEST_KEY} (bytes 0x00..0x1f).
+ * Golden test: every {@code cases/<case>/} folder of every shipped profile holds the input — one
+ * {@code payload.*} file for an MQTT profile, a {@code polls.yaml} of register images for a Modbus
+ * profile — and an {@code expected.yaml} listing the canonical events (or, for MQTT, the expected
+ * decode error). Adding a device model or a case needs no Java. Hashes in expected files use
+ * {@link #TEST_KEY} (bytes 0x00..0x1f). Format: docs/profiles.md, "Test cases".
  */
 class ProfileCasesTest {
   /** The hash key cases are written against: bytes 0, 1, ..., 31. */
@@ -74,7 +77,7 @@ class ProfileCasesTest {
     List<Arguments> out = new ArrayList<>();
     for (DeviceProfile p : all.values()) {
       Path casesDir = p.folder().resolve("cases");
-      if (p.protocol() != Protocol.MQTT || !Files.isDirectory(casesDir)) {
+      if (!Files.isDirectory(casesDir)) {
         continue;
       }
       try (Stream<Path> dirs = Files.list(casesDir)) {
@@ -85,12 +88,10 @@ class ProfileCasesTest {
   }
 
   @Test
-  void everyMqttProfile_hasCases() throws IOException {
+  void everyProfile_hasCasesAndAReadme() throws IOException {
     for (DeviceProfile p : profiles.values()) {
-      if (p.protocol() == Protocol.MQTT) {
-        assertThat(p.folder().resolve("cases")).as(p.id()).isDirectory();
-        assertThat(p.folder().resolve("README.md")).as(p.id()).isRegularFile();
-      }
+      assertThat(p.folder().resolve("cases")).as(p.id()).isDirectory();
+      assertThat(p.folder().resolve("README.md")).as(p.id()).isRegularFile();
     }
   }
 
@@ -98,6 +99,10 @@ class ProfileCasesTest {
   @MethodSource("cases")
   void caseDecodesToExpected(String name, String profileId, Path caseDir) throws Exception {
     DeviceProfile profile = profiles.get(profileId);
+    if (profile.protocol() == Protocol.MODBUS) {
+      replayRegisterImages(profile, caseDir);
+      return;
+    }
     Path payloadFile;
     try (Stream<Path> files = Files.list(caseDir)) {
       List<Path> payloads = files.filter(f -> f.getFileName().toString().startsWith("payload.")).toList();
@@ -126,6 +131,20 @@ class ProfileCasesTest {
       expectedEvents.add(event(e, device, receivedAt));
     }
     assertThat(decoder.decode(device, topic, payload, receivedAt)).containsExactlyElementsOf(expectedEvents);
+  }
+
+  /** Each expected event names the poll it comes from ({@code poll: 0} is the first). */
+  private static void replayRegisterImages(DeviceProfile profile, Path caseDir) throws IOException {
+    JsonNode polls = YAML.readTree(caseDir.resolve("polls.yaml").toFile()).get("polls");
+    JsonNode expected = YAML.readTree(caseDir.resolve("expected.yaml").toFile());
+    Instant start = expected.has("receivedAt") ? instant(expected.get("receivedAt").asText()) : DEFAULT_RECEIVED_AT;
+    DeviceRef device = new DeviceRef("case-device", profile.id(), profile.model(), null, null);
+    List<List<DeviceEvent>> byPoll = ModbusCaseReplay.replay(device, profile.section("modbus", ModbusProfile.class), polls, start);
+    List<DeviceEvent> expectedEvents = new ArrayList<>();
+    for (JsonNode e : expected.get("events")) {
+      expectedEvents.add(event(e, device, start.plusSeconds(e.get("poll").asInt())));
+    }
+    assertThat(byPoll.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(expectedEvents);
   }
 
   private static DeviceEvent event(JsonNode e, DeviceRef device, Instant receivedAt) {
