@@ -176,6 +176,13 @@ public final class ConfigLoader {
     positive(u.batchMaxAlerts(), "uplink.batchMaxAlerts", problems, 1);
     positive(u.batchMaxDelayMs(), "uplink.batchMaxDelayMs", problems, 0);
     positive(u.ackTimeoutMs(), "uplink.ackTimeoutMs", problems, 100);
+    u.ackTimeoutMsByLevel().forEach((level, ms) -> {
+      if (level < 1 || level > 4) {
+        problems.add("uplink.ackTimeoutMsByLevel." + level, "a level is 1 (most severe) to 4");
+      } else {
+        positive(ms, "uplink.ackTimeoutMsByLevel." + level, problems, 100);
+      }
+    });
     positive(u.inFlightBatches(), "uplink.inFlightBatches", problems, 1);
   }
 

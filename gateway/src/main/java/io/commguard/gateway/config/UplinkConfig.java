@@ -1,5 +1,8 @@
 package io.commguard.gateway.config;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * The MQTT connection to the city platform.
  *
@@ -8,6 +11,11 @@ package io.commguard.gateway.config;
  * @param ackMode {@code platform} (default: delivered only when the platform acks) or {@code broker}
  * @param batchMaxAlerts most alerts in one batch
  * @param batchMaxDelayMs longest an alert waits for a batch to fill
+ * @param ackTimeoutMs one acknowledgement deadline for every level (older configs); when absent,
+ *     the level-1 deadline
+ * @param ackTimeoutMsByLevel acknowledgement deadline per level of a batch's most urgent alert,
+ *     resolved for levels 1..4: as written, else {@code ackTimeoutMs} if written, else
+ *     {@link #DEFAULT_ACK_TIMEOUT_MS}
  */
 public record UplinkConfig(
     String brokerUrl,
@@ -21,17 +29,47 @@ public record UplinkConfig(
     Integer batchMaxDelayMs,
     Integer ackTimeoutMs,
     Integer inFlightBatches,
-    TlsConfig tls) {
+    TlsConfig tls,
+    Map<Integer, Integer> ackTimeoutMsByLevel) {
+
+  /**
+   * Level 1: GB 26875 fire practice, confirmation within 10 s or resend. Lower levels are given
+   * longer, so that a slow platform is not flooded with resends of routine alerts.
+   */
+  public static final Map<Integer, Integer> DEFAULT_ACK_TIMEOUT_MS = Map.of(1, 10_000, 2, 30_000, 3, 60_000, 4, 60_000);
 
   public enum AckMode { PLATFORM, BROKER }
 
+  /** A config without per-level deadlines (as before they existed). */
+  public UplinkConfig(String brokerUrl, String clientId, String username, String passwordEnv, String alertTopic,
+      String ackTopic, AckMode ackMode, Integer batchMaxAlerts, Integer batchMaxDelayMs, Integer ackTimeoutMs,
+      Integer inFlightBatches, TlsConfig tls) {
+    this(brokerUrl, clientId, username, passwordEnv, alertTopic, ackTopic, ackMode, batchMaxAlerts, batchMaxDelayMs,
+        ackTimeoutMs, inFlightBatches, tls, null);
+  }
+
   public UplinkConfig {
+    Map<Integer, Integer> byLevel = new TreeMap<>(ackTimeoutMsByLevel == null ? Map.of() : ackTimeoutMsByLevel);
+    for (int level = 1; level <= 4; level++) {
+      byLevel.putIfAbsent(level, ackTimeoutMs != null ? ackTimeoutMs : DEFAULT_ACK_TIMEOUT_MS.get(level));
+    }
+    ackTimeoutMsByLevel = java.util.Collections.unmodifiableMap(byLevel);
     alertTopic = alertTopic == null ? "city/{gatewayId}/alerts" : alertTopic;
     ackTopic = ackTopic == null ? "city/{gatewayId}/acks" : ackTopic;
     ackMode = ackMode == null ? AckMode.PLATFORM : ackMode;
     batchMaxAlerts = batchMaxAlerts == null ? 200 : batchMaxAlerts;
     batchMaxDelayMs = batchMaxDelayMs == null ? 20 : batchMaxDelayMs;
-    ackTimeoutMs = ackTimeoutMs == null ? 10_000 : ackTimeoutMs;
+    ackTimeoutMs = ackTimeoutMs == null ? byLevel.get(1) : ackTimeoutMs;
     inFlightBatches = inFlightBatches == null ? 8 : inFlightBatches;
+  }
+
+  /** The acknowledgement deadline of a batch whose most urgent alert has {@code level} (1..4). */
+  public int ackTimeoutMs(int level) {
+    return ackTimeoutMsByLevel.getOrDefault(Math.max(1, Math.min(4, level)), ackTimeoutMs);
+  }
+
+  /** The shortest deadline of any level: how often deadlines must be checked. */
+  public int shortestAckTimeoutMs() {
+    return ackTimeoutMsByLevel.values().stream().mapToInt(Integer::intValue).min().orElse(ackTimeoutMs);
   }
 }

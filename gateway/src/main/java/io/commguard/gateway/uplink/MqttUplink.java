@@ -46,8 +46,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * the outbox's writer thread. The in-flight window ({@code inFlightBatches}, plus one slot kept for
  * batches led by a level-1 alert) bounds memory; the backlog stays in SQLite.
  *
- * <p>Link health comes from acknowledgements: a batch not acknowledged within
- * {@code ackTimeoutMs} goes back to the outbox and is resent (in a new batch, in priority order);
+ * <p>Link health comes from acknowledgements: a batch not acknowledged within the deadline of its
+ * most urgent alert's level ({@code ackTimeoutMsByLevel}: 10 s for level 1 by default) goes back to the outbox and is resent (in a new batch, in priority order);
  * after {@value #TIMEOUTS_BEFORE_RECONNECT} timeouts in a row the connection is dropped and
  * re-established. Reconnects use exponential backoff with jitter.
  */
@@ -57,8 +57,8 @@ public final class MqttUplink {
   private static final long BACKOFF_MIN_MS = 250;
   private static final long BACKOFF_MAX_MS = 5_000;
 
-  private record InFlight(long batchSequence, List<Long> sequences, Map<Long, String> alertIds, long sentAtNanos,
-      boolean urgent) {}
+  private record InFlight(long batchSequence, List<Long> sequences, Map<Long, String> alertIds, long deadlineNanos,
+      int level, boolean urgent) {}
 
   private final UplinkConfig config;
   private final String gatewayId;
@@ -107,7 +107,7 @@ public final class MqttUplink {
     onUplinkThread(() -> {
       running = true;
       connect();
-      long tick = Math.max(50, Math.min(500, config.ackTimeoutMs() / 4));
+      long tick = Math.max(50, Math.min(500, config.shortestAckTimeoutMs() / 4));
       ticker = exec.scheduleWithFixedDelay(guarded(this::checkTimeouts), tick, tick, TimeUnit.MILLISECONDS);
     });
   }
@@ -344,7 +344,9 @@ public final class MqttUplink {
       batchOfSequence.put(r.sequence(), batchSequence);
       sequencesOfAlertId.computeIfAbsent(r.alertId(), k -> new ArrayList<>(1)).add(r.sequence());
     }
-    InFlight batch = new InFlight(batchSequence, new ArrayList<>(sequences), ids, System.nanoTime(), urgentOnly);
+    int level = rows.stream().mapToInt(OutboxRow::priority).min().orElse(4);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.ackTimeoutMs(level));
+    InFlight batch = new InFlight(batchSequence, new ArrayList<>(sequences), ids, deadline, level, urgentOnly);
     inFlight.put(batchSequence, batch);
     MqttAsyncClient c = client;
     try {
@@ -439,25 +441,25 @@ public final class MqttUplink {
   }
 
   private void checkTimeouts() {
-    long deadline = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(config.ackTimeoutMs());
-    boolean expired = false;
+    long now = System.nanoTime();
+    int mostUrgentExpired = 0;
     for (Iterator<InFlight> it = inFlight.values().iterator(); it.hasNext(); ) {
       InFlight batch = it.next();
-      if (batch.sentAtNanos() - deadline < 0) {
+      if (now - batch.deadlineNanos() >= 0) {
         it.remove();
         forgetBatch(batch);
         outbox.release(batch.sequences());
         counters.increment("uplink_ack_timeouts");
-        expired = true;
+        mostUrgentExpired = mostUrgentExpired == 0 ? batch.level() : Math.min(mostUrgentExpired, batch.level());
       }
     }
-    if (!expired) {
+    if (mostUrgentExpired == 0) {
       return;
     }
     healthy = false;
     consecutiveTimeouts++;
-    LOG.log(Level.WARNING, "Uplink got no acknowledgement in time; resending. ackTimeoutMs={0} timeoutsInARow={1}",
-        config.ackTimeoutMs(), consecutiveTimeouts);
+    LOG.log(Level.WARNING, "Uplink got no acknowledgement in time; resending. level={0} ackTimeoutMs={1}"
+        + " timeoutsInARow={2}", mostUrgentExpired, config.ackTimeoutMs(mostUrgentExpired), consecutiveTimeouts);
     if (consecutiveTimeouts >= TIMEOUTS_BEFORE_RECONNECT && connected) {
       LOG.log(Level.ERROR, "Uplink link is not delivering: no acknowledgement after {0} attempts; reconnecting."
           + " broker={1}", consecutiveTimeouts, config.brokerUrl());

@@ -41,6 +41,23 @@ class ConfigLoaderTest {
     assertThat(c.outbox().groupCommitMaxWaitMs()).isEqualTo(3);
   }
 
+  @Test
+  void ackDeadlines_perLevel_defaultTenSecondsForLevel1AndLongerForOthers() throws Exception {
+    UplinkConfig defaults = parse(VALID).uplink();
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 4).map(defaults::ackTimeoutMs))
+        .containsExactly(10_000, 30_000, 60_000, 60_000);
+    assertThat(defaults.shortestAckTimeoutMs()).isEqualTo(10_000);
+
+    UplinkConfig written = parse(VALID.replace("ackMode: platform",
+        "ackMode: platform\n  ackTimeoutMsByLevel: {1: 5000, 3: 120000}")).uplink();
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 4).map(written::ackTimeoutMs))
+        .as("unwritten levels keep their defaults").containsExactly(5_000, 30_000, 120_000, 60_000);
+
+    UplinkConfig older = parse(VALID.replace("ackMode: platform", "ackMode: platform\n  ackTimeoutMs: 4000")).uplink();
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 4).map(older::ackTimeoutMs))
+        .as("an older config's single deadline still applies to every level").containsExactly(4_000, 4_000, 4_000, 4_000);
+  }
+
   static Stream<Arguments> badFiles() {
     return Stream.of(
         Arguments.of(VALID.replace("gatewayId: gw-310115-0042", "gatewayId: 'bad id'"), "gatewayId", "required"),
@@ -55,6 +72,10 @@ class ConfigLoaderTest {
         Arguments.of(VALID.replace("port: 18830", "port: eighty"), "deviceEndpoint.port", "eighty"),
         Arguments.of(VALID + "externalBroker:\n  url: tcp://127.0.0.1:1\n  topics: ['site/+/event']\n",
             "externalBroker.topics[0]", "{deviceId}"),
+        Arguments.of(VALID.replace("ackMode: platform", "ackMode: platform\n  ackTimeoutMsByLevel: {5: 1000}"),
+            "uplink.ackTimeoutMsByLevel.5", "1 (most severe) to 4"),
+        Arguments.of(VALID.replace("ackMode: platform", "ackMode: platform\n  ackTimeoutMsByLevel: {2: 10}"),
+            "uplink.ackTimeoutMsByLevel.2", "at least 100"),
         Arguments.of(VALID.replace("uplink:", "  - id: cam-01\n    profile: x\nuplink:"), "devices[1].id", "duplicate"));
   }
 

@@ -102,6 +102,45 @@ class MqttUplinkIT {
   }
 
   @Test
+  void ackDeadlines_perLevel_aLevel1BatchIsResentAfterItsDeadline_whileALevel3BatchStillWaits() throws Exception {
+    io.commguard.gateway.testsupport.MqttProbe probe =
+        new io.commguard.gateway.testsupport.MqttProbe(broker.url(), "deadline-probe").subscribe("city/+/alerts");
+    try {
+      outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
+      outbox.start();
+      // No receiver: nothing is acknowledged, so each batch is resent when its own deadline passes.
+      uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.PLATFORM, 50, 5, null,
+          4, null, java.util.Map.of(1, 1000, 3, 20_000)), "gw-it", outbox, counters);
+      uplink.start();
+
+      AlertDraft loitering = alarm("cam-1", CanonicalType.LOITERING, 3);
+      outbox.append(List.of(loitering)).toCompletableFuture().join();
+      await().atMost(WAIT).until(() -> sends(probe, loitering.alertId()) == 1);
+      AlertDraft fire = alarm("smoke-1", CanonicalType.FIRE_SMOKE, 1);
+      long appendedAt = System.nanoTime();
+      outbox.append(List.of(fire)).toCompletableFuture().join();
+
+      await().atMost(WAIT).until(() -> sends(probe, fire.alertId()) >= 2);
+      assertThat(Duration.ofNanos(System.nanoTime() - appendedAt)).as("not before the level-1 deadline")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+      assertThat(sends(probe, loitering.alertId())).as("the level-3 batch is within its 20 s").isEqualTo(1);
+      assertThat(counters.get("uplink_ack_timeouts")).isGreaterThanOrEqualTo(1);
+    } finally {
+      probe.close();
+    }
+  }
+
+  /** How many published batches carried the alert. */
+  private static long sends(io.commguard.gateway.testsupport.MqttProbe probe, String alertId) throws Exception {
+    long n = 0;
+    for (byte[] m : probe.messages()) {
+      n += io.commguard.alert.v1.AlertBatch.parseFrom(m).getAlertsList().stream()
+          .filter(a -> a.getAlertId().equals(alertId)).count();
+    }
+    return n;
+  }
+
+  @Test
   void platformAcks_deliverEveryAlert_andEmptyTheOutbox() throws Exception {
     CityReceiver receiver = startReceiver(AckPolicy.PLATFORM);
     startGateway(AckMode.PLATFORM, 5000);
