@@ -143,6 +143,10 @@ public final class Gateway implements AutoCloseable {
       String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(endpoint, bindings, ingest, authenticator, limits, counters),
           new DeploymentOptions().setInstances(loops)).await();
       stopOrder.add(0, () -> vertx.undeploy(deployment).await());
+      if (endpoint.plaintextOffLoopback()) {
+        LOG.log(Level.WARNING, "Device endpoint is plaintext on a network address (deviceEndpoint.allowPlaintext): "
+            + "device passwords and alarms cross the LAN unencrypted; configure deviceEndpoint.tls host=" + endpoint.host());
+      }
       LOG.log(Level.INFO, "Device endpoint listening host=" + config.deviceEndpoint().host() + " port=" + config.deviceEndpoint().port());
     }
     if (config.externalBroker() != null) {

@@ -110,6 +110,11 @@ public final class ConfigLoader {
     if (e.maxPayloadBytes() < 256 || e.maxPayloadBytes() > 16 * 1024 * 1024) {
       problems.add("deviceEndpoint.maxPayloadBytes", "must be 256 to 16777216, was " + e.maxPayloadBytes());
     }
+    if (e.plaintextOffLoopback() && !e.allowPlaintext()) {
+      problems.add("deviceEndpoint.tls", "devices would send passwords and alarms unencrypted to " + e.host()
+          + ": give tls.certFile and tls.keyFile (and tls.caFile to require device certificates), "
+          + "or set deviceEndpoint.allowPlaintext: true to accept that risk on this LAN");
+    }
     if (e.tls() != null && (e.tls().certFile() == null || e.tls().keyFile() == null)) {
       problems.add("deviceEndpoint.tls", "a server needs both certFile and keyFile");
     }

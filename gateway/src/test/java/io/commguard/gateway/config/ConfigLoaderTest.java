@@ -58,6 +58,18 @@ class ConfigLoaderTest {
         .as("an older config's single deadline still applies to every level").containsExactly(4_000, 4_000, 4_000, 4_000);
   }
 
+  @Test
+  void plaintextDeviceEndpoint_offLoopback_loadsOnlyWithTheOptIn_orWithTls() throws Exception {
+    String lan = VALID.replace("port: 18830", "port: 18830\n  host: 192.0.2.1");
+    assertThat(parse(lan.replace("host: 192.0.2.1", "host: 192.0.2.1\n  allowPlaintext: true")).deviceEndpoint()
+        .plaintextOffLoopback()).isTrue();
+    GatewayConfig tls = parse(lan.replace("host: 192.0.2.1",
+        "host: 192.0.2.1\n  tls: {certFile: e.pem, keyFile: e.key, caFile: ca.pem}"));
+    assertThat(tls.deviceEndpoint().plaintextOffLoopback()).isFalse();
+    assertThat(parse(VALID.replace("port: 18830", "port: 18830\n  host: localhost")).deviceEndpoint()
+        .plaintextOffLoopback()).isFalse();
+  }
+
   static Stream<Arguments> badFiles() {
     return Stream.of(
         Arguments.of(VALID.replace("gatewayId: gw-310115-0042", "gatewayId: 'bad id'"), "gatewayId", "required"),
@@ -70,6 +82,10 @@ class ConfigLoaderTest {
         Arguments.of(VALID.replace("ackMode: platform", "ackMode: sometimes"), "uplink.ackMode", "sometimes"),
         Arguments.of(VALID.replace("brokerUrl: tcp://127.0.0.1:1883", "brokerUrl: http://x"), "uplink.brokerUrl", "tcp://"),
         Arguments.of(VALID.replace("port: 18830", "port: eighty"), "deviceEndpoint.port", "eighty"),
+        Arguments.of(VALID.replace("port: 18830", "port: 18830\n  host: 192.0.2.1"), "deviceEndpoint.tls",
+            "unencrypted to 192.0.2.1: give tls.certFile and tls.keyFile"),
+        Arguments.of(VALID.replace("port: 18830", "port: 18830\n  host: 0.0.0.0"), "deviceEndpoint.tls",
+            "allowPlaintext: true"),
         Arguments.of(VALID + "externalBroker:\n  url: tcp://127.0.0.1:1\n  topics: ['site/+/event']\n",
             "externalBroker.topics[0]", "{deviceId}"),
         Arguments.of(VALID.replace("ackMode: platform", "ackMode: platform\n  ackTimeoutMsByLevel: {5: 1000}"),

@@ -24,7 +24,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttServerOptions;
 import io.vertx.mqtt.impl.MqttConnections;
@@ -96,6 +98,12 @@ public final class DeviceEndpoint extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.tls().certFile())
           .setKeyPath(config.tls().keyFile()));
+      if (config.tls().caFile() != null) {
+        // Mutual TLS: the handshake fails for a device without a certificate signed by this CA,
+        // before any MQTT byte is read; the password login still follows.
+        options.setTrustOptions(new PemTrustOptions().addCertPath(config.tls().caFile()))
+            .setClientAuth(ClientAuth.REQUIRED);
+      }
     }
     server = vertx.createNetServer(options).connectHandler(this::onSocket);
     return server.listen();
