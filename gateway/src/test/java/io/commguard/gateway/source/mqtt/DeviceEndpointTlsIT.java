@@ -76,7 +76,8 @@ class DeviceEndpointTlsIT {
     MqttIngest ingest = new MqttIngest(sink, counters, Clock.systemUTC(), 1024, retry);
     DeviceEndpointConfig config = new DeviceEndpointConfig(true, "127.0.0.1", port, 1024, new TlsConfig(
         file("ca.pem"), file("server.pem"), file("server.key")));
-    authenticator = new DeviceAuthenticator(config.auth().policy(), new VerifiedPasswords(), System::nanoTime);
+    authenticator = new DeviceAuthenticator(config.auth().policy(), new VerifiedPasswords(), System::nanoTime,
+        List.of(binding.passwordHash()));
     vertx.deployVerticle(new DeviceEndpoint(config, Map.of("cam-01", binding), ingest, authenticator,
         new ConnectionLimits(100, 10), counters)).await();
   }
