@@ -66,6 +66,8 @@ public final class DeviceEndpoint extends VerticleBase {
   /** Room for MQTT framing above the payload limit, so an oversized payload is counted, not a protocol error. */
   private static final int FRAME_OVERHEAD = 8192;
   private static final String UNKNOWN = "_unknown";
+  /** Device ids are at most this long (config validation), so a longer name is not even looked up. */
+  private static final int MAX_DEVICE_ID_CHARS = 64;
 
   private final DeviceEndpointConfig config;
   private final Map<String, DeviceBinding> devices;
@@ -162,7 +164,7 @@ public final class DeviceEndpoint extends VerticleBase {
     endpoint.closeHandler(v -> gone.set(true));
     String address = endpoint.remoteAddress().hostAddress();
     String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
-    DeviceBinding binding = username == null ? null : devices.get(username);
+    DeviceBinding binding = Untrusted.fits(username, MAX_DEVICE_ID_CHARS) ? devices.get(username) : null;
     String storedHash = binding == null ? null : binding.passwordHash();
     char[] password = endpoint.auth() == null || endpoint.auth().getPassword() == null
         ? null : endpoint.auth().getPassword().toCharArray();
