@@ -96,8 +96,11 @@ public final class Gateway implements AutoCloseable {
 
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
     outbox.start();
-    rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), clock, counters);
-    Pipeline pipeline = new Pipeline(rules, outbox, counters);
+    rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), outbox.ruleState(), clock, counters);
+    Pipeline pipeline = new Pipeline(rules, outbox, counters, outbox.receipts());
+    // The first tick before any source: deconfigured episodes are cleared (and state imported from
+    // an older release re-announced) at once, not a tick period later.
+    pipeline.tick(clock.instant());
 
     int loops = Math.max(2, Runtime.getRuntime().availableProcessors());
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(4));
@@ -120,10 +123,11 @@ public final class Gateway implements AutoCloseable {
       admin.start().await();
       stopOrder.add(0, () -> admin.stop().await());
     }
-    long timer = vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> pipeline.tick(clock.instant()), false)
-        .compose(Future::fromCompletionStage)
-        .onFailure(this::tickFailed));
-    stopOrder.add(0, () -> vertx.cancelTimer(timer));
+    // Its own thread: no worker pool (password checks, blocking handlers) can delay an auto-clear
+    // or an offline alarm.
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rule-tick"));
+    ticker.scheduleAtFixedRate(() -> tick(pipeline, clock), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    stopOrder.add(0, ticker::shutdownNow);
     LOG.log(Level.INFO, "Gateway ready gateway=" + config.gatewayId() + " devices=" + config.devices().size()
         + " profiles=" + plan.profiles().size() + " startup_ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
@@ -190,23 +194,33 @@ public final class Gateway implements AutoCloseable {
     return rules;
   }
 
+  /** One rule tick; a failure is counted and logged, never allowed to cancel the periodic task. */
+  private void tick(Pipeline pipeline, Clock clock) {
+    try {
+      pipeline.tick(clock.instant()).whenComplete((ok, error) -> {
+        if (error != null) {
+          tickFailed(error);
+        }
+      });
+    } catch (RuntimeException e) {
+      tickFailed(e);
+    }
+  }
+
   private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;
   }
 
-  /** Stops sources first, then rules, uplink and outbox; safe to call twice. */
+  /** Stops sources and the rule tick first, then the uplink and the outbox; safe to call twice. */
   @Override
   public void close() {
     for (AutoCloseable c : stopOrder) {
       closeQuietly(c);
     }
     stopOrder.clear();
-    if (rules != null) {
-      closeQuietly(rules::close);
-      rules = null;
-    }
+    rules = null;
     if (uplink != null) {
       closeQuietly(uplink::stop);
       uplink = null;

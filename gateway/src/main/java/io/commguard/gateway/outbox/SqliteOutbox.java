@@ -8,6 +8,7 @@ import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.pipeline.AlertStore;
+import io.commguard.gateway.pipeline.Decision;
 import io.commguard.gateway.pipeline.OverloadedException;
 import io.commguard.gateway.uplink.AlertEncoder;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -73,7 +75,12 @@ public final class SqliteOutbox implements AlertStore {
   private static final String PROMOTE =
       "UPDATE outbox SET priority = ? WHERE device_id = ? AND priority > ? AND sequence < ?";
 
-  private record Append(List<AlertDraft> drafts, CompletableFuture<Void> done) {}
+  /** A queued decision; {@code weight} is what it counts against {@code queueCapacity}. */
+  private record Append(Decision decision, CompletableFuture<Void> done, int weight) {
+    List<AlertDraft> drafts() {
+      return decision.alerts();
+    }
+  }
 
   private final OutboxConfig config;
   private final Path dataDir;
@@ -93,6 +100,11 @@ public final class SqliteOutbox implements AlertStore {
   private long pendingRows;
   private long pendingBytes;
   private final Set<Long> inFlight = new HashSet<>();
+  /** Decisions waiting for storage, oldest first; every later decision waits behind them. */
+  private final ArrayDeque<Append> blocked = new ArrayDeque<>();
+  private final RuleStateTables ruleTables = new RuleStateTables();
+  private Map<String, String> loadedRuleState = Map.of();
+  private Map<String, List<String>> loadedReceipts = Map.of();
   private final List<AlertDraft> ownAlerts = new ArrayList<>();
   private final Map<String, Long> evictedSinceSummary = new TreeMap<>();
   private boolean storageFull;
@@ -158,23 +170,46 @@ public final class SqliteOutbox implements AlertStore {
     this.commitListener = listener;
   }
 
-  @Override
+  /**
+   * Queues alerts alone (the gateway's own alerts), refused at once with {@link
+   * OverloadedException} when the queue is at its bound; otherwise as {@link #commit}.
+   */
   public CompletionStage<Void> append(List<AlertDraft> alerts) {
     if (alerts.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    if (!running) {
-      return CompletableFuture.failedFuture(new OverloadedException("outbox is closed"));
-    }
-    int n = alerts.size();
-    if (queuedAlerts.addAndGet(n) > config.queueCapacity()) {
-      queuedAlerts.addAndGet(-n);
+    if (queuedAlerts.get() + alerts.size() > config.queueCapacity()) {
       counters.increment("outbox_refused", alerts.get(0).device().deviceId(), "queue_full");
       return CompletableFuture.failedFuture(new OverloadedException("outbox queue full"));
     }
+    return commit(Decision.of(alerts));
+  }
+
+  @Override
+  public CompletionStage<Void> commit(Decision decision) {
+    if (!running) {
+      return CompletableFuture.failedFuture(new OverloadedException("outbox is closed"));
+    }
+    int weight = Math.max(1, decision.alerts().size());
+    queuedAlerts.addAndGet(weight);
     CompletableFuture<Void> done = new CompletableFuture<>();
-    tasks.add(new Append(List.copyOf(alerts), done));
+    tasks.add(new Append(decision, done, weight));
     return done;
+  }
+
+  @Override
+  public boolean hasRoom() {
+    return queuedAlerts.get() < config.queueCapacity();
+  }
+
+  /** The rule state committed before this start: key to JSON value. Read once at boot. */
+  public Map<String, String> ruleState() {
+    return loadedRuleState;
+  }
+
+  /** Each device's recent publish identities committed before this start, oldest first. Read once at boot. */
+  public Map<String, List<String>> receipts() {
+    return loadedReceipts;
   }
 
   /**
@@ -298,75 +333,89 @@ public final class SqliteOutbox implements AlertStore {
         deferred.add((Runnable) next);
       }
     }
-    commitGroup(group, rows);
+    commitGroup(group);
     deferred.forEach(Runnable::run);
     return stop;
   }
 
   private void drainAfterStop() {
     List<Append> rest = new ArrayList<>();
-    int rows = 0;
     Object t;
     while ((t = tasks.poll()) != null) {
       if (t instanceof Append a) {
         rest.add(a);
-        rows += a.drafts().size();
       } else if (t instanceof Runnable r) {
         r.run();
       }
     }
-    if (!rest.isEmpty()) {
-      commitGroup(rest, rows);
+    commitGroup(rest);
+    for (Append a : blocked) {
+      a.done().completeExceptionally(new OverloadedException("outbox closed while storage was full"));
     }
+    blocked.clear();
   }
 
-  private void commitGroup(List<Append> group, int rows) {
-    queuedAlerts.addAndGet(-rows);
-    List<Append> accepted = new ArrayList<>();
-    for (Append a : group) {
-      if (storageFull && !diskFull) {
-        shedOrRefuse(a, "storage_full");
+  /**
+   * Commits the decisions waiting for storage and then {@code group}, in order, in one transaction:
+   * each decision's rule state, receipt and alerts together. While storage is full, the first
+   * decision holding a level 1/2 alarm waits, and every decision behind it (decisions must not
+   * overtake each other: their state changes and alerts build on the earlier ones); the alerts of
+   * decisions ahead of it are shed and counted, their state committed. On a full disk the whole
+   * group waits and is retried by the probe.
+   */
+  private void commitGroup(List<Append> group) {
+    List<Append> ready = new ArrayList<>();
+    List<Append> candidates = new ArrayList<>(blocked);
+    candidates.addAll(group);
+    blocked.clear();
+    boolean shed = storageFull && !diskFull;
+    for (Append a : candidates) {
+      if (!blocked.isEmpty() || (shed && holdsAlarm(a))) {
+        blocked.add(a);
       } else {
-        accepted.add(a);
+        ready.add(a);
       }
+    }
+    List<AlertDraft> own = List.copyOf(ownAlerts);
+    if (ready.isEmpty() && own.isEmpty() && !diskFull) {
+      return;
     }
     int committedPriority = 5;
     long seq = lastSequence;
     long bytes = 0;
     int count = 0;
-    List<AlertDraft> own = List.copyOf(ownAlerts);
     try (PreparedStatement ins = conn.prepareStatement(INSERT); PreparedStatement promote = conn.prepareStatement(PROMOTE)) {
       for (AlertDraft d : own) {
         bytes += insert(ins, promote, d, ++seq);
         committedPriority = Math.min(committedPriority, d.level());
         count++;
       }
-      for (Append a : accepted) {
-        for (AlertDraft d : a.drafts()) {
-          bytes += insert(ins, promote, d, ++seq);
-          committedPriority = Math.min(committedPriority, d.level());
-          count++;
+      if (!shed) {
+        for (Append a : ready) {
+          for (AlertDraft d : a.drafts()) {
+            bytes += insert(ins, promote, d, ++seq);
+            committedPriority = Math.min(committedPriority, d.level());
+            count++;
+          }
         }
       }
-      if (count == 0) {
-        return;
-      }
+      ruleTables.write(conn, ready.stream().map(Append::decision).toList());
       setMeta("last_sequence", seq);
       conn.commit();
     } catch (SQLException e) {
       rollbackQuietly();
       resync();
-      boolean storage = isStorageError(e);
-      if (storage) {
+      if (isStorageError(e)) {
         enterDiskFull(e);
-        for (Append a : accepted) {
-          shedOrRefuse(a, "disk_full");
+        for (int i = ready.size() - 1; i >= 0; i--) {
+          blocked.addFirst(ready.get(i));
         }
         evictForSpace();
       } else {
-        logRateLimited("commit", Level.ERROR, "Outbox commit failed; appends refused. reason=" + e.getMessage());
+        logRateLimited("commit", Level.ERROR, "Outbox commit failed; decisions refused. reason=" + e.getMessage());
         counters.increment("outbox_commit_failed", "-", "sql_error");
-        for (Append a : accepted) {
+        for (Append a : ready) {
+          queuedAlerts.addAndGet(-a.weight());
           a.done().completeExceptionally(e);
         }
       }
@@ -383,25 +432,21 @@ public final class SqliteOutbox implements AlertStore {
       LOG.log(Level.INFO, "Outbox storage writable again. pendingRows={0}", pendingRows);
       maybeLeaveStorageFull();
     }
-    for (Append a : accepted) {
+    for (Append a : ready) {
+      if (shed) {
+        a.drafts().forEach(d -> countEviction(d.device().deviceId(), "storage_full"));
+      }
+      queuedAlerts.addAndGet(-a.weight());
       a.done().complete(null);
     }
     enforceByteBound();
-    commitListener.accept(committedPriority);
+    if (count > 0) {
+      commitListener.accept(committedPriority);
+    }
   }
 
-  /** Storage is exhausted: level 1/2 alarms are refused (back-pressure), anything else is shed and counted. */
-  private void shedOrRefuse(Append a, String reason) {
-    boolean hasAlarm = a.drafts().stream().anyMatch(d -> d.level() <= 2 && !d.evictable());
-    if (hasAlarm) {
-      counters.increment("outbox_refused", a.drafts().get(0).device().deviceId(), reason);
-      a.done().completeExceptionally(new OverloadedException("outbox " + reason.replace('_', ' ')));
-    } else {
-      for (AlertDraft d : a.drafts()) {
-        countEviction(d.device().deviceId(), reason);
-      }
-      a.done().complete(null);
-    }
+  private static boolean holdsAlarm(Append a) {
+    return a.drafts().stream().anyMatch(d -> d.level() <= 2 && !d.evictable());
   }
 
   private int insert(PreparedStatement ins, PreparedStatement promote, AlertDraft d, long seq) throws SQLException {
@@ -684,15 +729,24 @@ public final class SqliteOutbox implements AlertStore {
         logRateLimited("housekeeping", Level.WARNING, "Outbox housekeeping failed. reason=" + e.getMessage());
       }
     }
-    if (!ownAlerts.isEmpty() || diskFull) {
-      // Commits the gateway's own alerts; on a full disk this doubles as the probe that notices space returning.
-      commitGroup(List.of(), 0);
+    if (!ownAlerts.isEmpty() || diskFull || !blocked.isEmpty()) {
+      // Commits the gateway's own alerts and retries waiting decisions; on a full disk this doubles
+      // as the probe that notices space returning.
+      commitGroup(List.of());
     }
   }
 
   // ---------------------------------------------------------------- open, schema, corrupt file
 
   private void open() throws SQLException, IOException {
+    openOrMoveAside();
+    LegacyRuleState.importIfPresent(conn, dataDir, clock.millis());
+    loadedRuleState = Map.copyOf(RuleStateTables.loadState(conn));
+    loadedReceipts = Map.copyOf(ruleTables.loadReceipts(conn));
+    conn.commit();
+  }
+
+  private void openOrMoveAside() throws SQLException, IOException {
     try {
       openAndCheck();
     } catch (SQLException e) {
@@ -751,6 +805,7 @@ public final class SqliteOutbox implements AlertStore {
           + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
           + " created_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL)");
       st.execute("CREATE INDEX IF NOT EXISTS history_delivered ON history(delivered_ms)");
+      RuleStateTables.create(st);
       try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'last_sequence'")) {
         lastSequence = rs.next() ? rs.getLong(1) : 0;
       }

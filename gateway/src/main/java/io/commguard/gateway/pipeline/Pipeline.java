@@ -4,22 +4,23 @@ import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.DeviceEvent;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Rules then outbox. Rule evaluation is serialised with a lock (it is pure CPU work measured in
- * microseconds); the durable append happens on the outbox's own thread.
+ * microseconds); each call's alerts and rule-state changes become one {@link Decision}, queued to
+ * the outbox under the same lock so decisions are committed in the order they were taken, each
+ * atomically (see docs/rules.md, "Persistence").
  *
- * <p><b>Overload policy:</b> alerts the rules decided are never dropped — if the outbox refuses
- * them they are held and retried until committed. Admission control keeps that bounded: while
- * {@value #MAX_HELD_ALERTS} or more alerts are held, new events are refused <em>before</em> the
- * rules see them ({@link OverloadedException}, counted as {@code events_refused}), so the source
- * can withhold its acknowledgement and a retransmission is evaluated as if for the first time.
+ * <p><b>Overload policy:</b> a decision, once taken, is never dropped or refused (the rules have
+ * moved on). Admission control keeps the queue bounded instead: while the outbox has no room, new
+ * events are refused <em>before</em> the rules see them ({@link OverloadedException}, counted as
+ * {@code events_refused}), so the source withholds its acknowledgement and the retransmission is
+ * evaluated as if for the first time.
  */
 public final class Pipeline implements EventSink {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -27,69 +28,73 @@ public final class Pipeline implements EventSink {
   private final RuleStage rules;
   private final AlertStore store;
   private final Counters counters;
-  private static final int MAX_HELD_ALERTS = 50_000;
-  private final AtomicInteger held = new AtomicInteger();
+  private final ReceiptBook receipts;
 
+  /** A pipeline over a store with no committed receipts. */
   public Pipeline(RuleStage rules, AlertStore store, Counters counters) {
-    this.rules = rules;
-    this.store = store;
-    this.counters = counters;
-  }
-
-  @Override
-  public CompletionStage<Void> accept(DeviceEvent event) {
-    if (held.get() >= MAX_HELD_ALERTS) {
-      counters.increment("events_refused", event.deviceId(), "alerts_held");
-      return CompletableFuture.failedFuture(new OverloadedException("pipeline holds " + held.get() + " uncommitted alerts"));
-    }
-    counters.increment("events_in");
-    synchronized (this) {
-      return appendAll(rules.evaluate(event));
-    }
-  }
-
-  /** Runs time-driven rules; called by a periodic timer. */
-  public CompletionStage<Void> tick(Instant now) {
-    synchronized (this) {
-      return appendAll(rules.tick(now));
-    }
-  }
-
-  private CompletionStage<Void> appendAll(List<AlertDraft> alerts) {
-    if (alerts.isEmpty()) {
-      return DONE;
-    }
-    counters.add("alerts_out", alerts.size());
-    // Called under the lock so alerts reach the outbox in the order the rules decided them; both
-    // calls only enqueue. Rule state first, then the outbox: a failed state write is logged by the
-    // rules and must not hold back the alarm itself. Once the outbox has them, the rules may drop
-    // what they kept in case it did not (tombstones of cleared episodes).
-    return rules.flush().handle((ok, err) -> null)
-        .thenCompose(v -> appendHolding(alerts, 10, false))
-        .thenRun(() -> rules.committed(alerts));
+    this(rules, store, counters, Map.of());
   }
 
   /**
-   * The rules have already moved on (an episode RAISED now would only be UPDATED if the event were
-   * evaluated again), so alerts the outbox refuses for lack of room are held here and retried as
-   * they are, with backoff from 10 ms to 1 s; the caller's acknowledgement (QoS 1 PUBACK) waits.
+   * @param committedReceipts identities of each device's recent publishes committed before a
+   *     restart, oldest first (loaded from the outbox)
    */
-  private CompletionStage<Void> appendHolding(List<AlertDraft> alerts, long delayMs, boolean holding) {
-    int n = alerts.size();
-    return store.append(alerts).handle((ok, error) -> {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (error == null || !(cause instanceof OverloadedException)) {
-        if (holding) {
-          held.addAndGet(-n);
+  public Pipeline(RuleStage rules, AlertStore store, Counters counters, Map<String, List<String>> committedReceipts) {
+    this.rules = rules;
+    this.store = store;
+    this.counters = counters;
+    this.receipts = new ReceiptBook(committedReceipts);
+  }
+
+  @Override
+  public CompletionStage<Void> accept(List<DeviceEvent> events, Receipt receipt) {
+    if (events.isEmpty() && receipt == null) {
+      return DONE;
+    }
+    String deviceId = receipt != null ? receipt.deviceId() : events.get(0).deviceId();
+    synchronized (this) {
+      if (receipt != null && receipt.duplicate()) {
+        CompletableFuture<Void> first = receipts.find(receipt);
+        if (first != null) {
+          counters.increment("publishes_retransmitted", deviceId, first.isDone() ? "committed" : "committing");
+          return first;
         }
-        return error == null ? DONE : CompletableFuture.<Void>failedFuture(cause);
       }
-      if (!holding) {
-        held.addAndGet(n);
-        counters.add("alerts_held", n);
+      if (!store.hasRoom()) {
+        counters.increment("events_refused", deviceId, "queue_full");
+        return CompletableFuture.failedFuture(new OverloadedException("outbox queue full"));
       }
-      return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
-          .thenCompose(v -> appendHolding(alerts, Math.min(delayMs * 2, 1000), true));
-    }).thenCompose(stage -> stage);
+      counters.add("events_in", events.size());
+      List<AlertDraft> alerts = new ArrayList<>();
+      for (DeviceEvent e : events) {
+        alerts.addAll(rules.evaluate(e));
+      }
+      CompletableFuture<Void> commit = commit(alerts, receipt);
+      if (receipt != null) {
+        receipts.track(receipt, commit);
+      }
+      return commit;
+    }
+  }
+
+  /** Runs time-driven rules; called by a periodic timer. Never refused: its decisions are bounded by the rule state. */
+  public CompletionStage<Void> tick(Instant now) {
+    synchronized (this) {
+      return commit(rules.tick(now), null);
+    }
+  }
+
+  /**
+   * A decision that changes nothing durable is not written: re-deciding its retransmission after a
+   * crash starts from the same durable state. Its receipt is remembered in memory only.
+   */
+  private CompletableFuture<Void> commit(List<AlertDraft> alerts, Receipt receipt) {
+    StateChanges state = rules.drainChanges();
+    if (alerts.isEmpty() && state.isEmpty()) {
+      return DONE;
+    }
+    Decision d = new Decision(alerts, state, receipt);
+    counters.add("alerts_out", alerts.size());
+    return store.commit(d).toCompletableFuture();
   }
 }

@@ -4,8 +4,6 @@ import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.DeviceEvent;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Turns device events into alerts. Implementations are not thread-safe: the pipeline calls them
@@ -21,14 +19,10 @@ public interface RuleStage {
   }
 
   /**
-   * Completes once the rule state changed by the calls so far is durable. The pipeline waits for
-   * it before appending the alerts, so that a crash never leaves an alert sent for an episode the
-   * rules have forgotten (see docs/rules.md, "Persistence").
+   * The rule-state changes made since the last call. The pipeline commits them in the same
+   * transaction as the alerts of the same calls (see docs/rules.md, "Persistence").
    */
-  default CompletionStage<Void> flush() {
-    return CompletableFuture.completedFuture(null);
+  default StateChanges drainChanges() {
+    return StateChanges.NONE;
   }
-
-  /** The outbox has durably committed {@code alerts}. Called on the outbox's thread: must be thread-safe. */
-  default void committed(List<AlertDraft> alerts) {}
 }

@@ -41,11 +41,14 @@ final class Episode {
   boolean rateLimited;
   /** Restored from disk for a device or household the config no longer has. */
   boolean orphan;
-  /** Restored from disk and not yet re-announced. */
+  /**
+   * Imported from a rule-state file of a release that committed rule state and alerts separately,
+   * and not yet re-announced (its RAISED or UPDATED may have been lost in that release's crash gap).
+   */
   boolean restored;
   /**
-   * Set when the episode was cleared but its CLEARED was not yet known to be in the outbox; such an
-   * episode is stored as a tombstone until the outbox has committed its CLEARED.
+   * Only in state imported from such a release: the episode was cleared but its CLEARED may not
+   * have reached the outbox; it is sent once more at the first tick.
    */
   Instant clearedAt;
   /** The extra attributes its CLEARED carried (e.g. {@code clearedBy}). */

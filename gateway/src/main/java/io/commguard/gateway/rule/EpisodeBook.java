@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -36,10 +35,8 @@ final class EpisodeBook {
   static final int MAX_EPISODES_PER_DEVICE = 256;
 
   private final Map<EpisodeKey, Episode> episodes = new LinkedHashMap<>();
-  /** Alert id of each CLEARED not yet committed to the outbox, and the key its tombstone is under. */
-  private final Map<String, String> clearing = new ConcurrentHashMap<>();
-  /** Tombstones found at start: their CLEARED is sent again on the first tick. */
-  private final List<Episode> toReplay = new ArrayList<>();
+  /** Cleared episodes imported from an earlier release's state: their CLEARED is sent again on the first tick. */
+  private final List<Episode> importedClears = new ArrayList<>();
   private final Map<String, Integer> perDevice = new HashMap<>();
   private final Function<String, RulesSection> rulesOf;
   private final Supplier<String> ids;
@@ -112,9 +109,9 @@ final class EpisodeBook {
 
   /** Time-driven transitions: raise after a minimum duration, clear after quiet or clear time. */
   void tick(Instant now, Output out) {
-    replayClears(out);
+    sendImportedClears(out);
     for (Episode ep : new ArrayList<>(episodes.values())) {
-      if (ep.restored && ep.orphan) {
+      if (ep.orphan) {
         clear(ep, now, out, Map.of("clearedBy", "deconfigured", "restored", "true"));
         continue;
       }
@@ -212,15 +209,22 @@ final class EpisodeBook {
   }
 
   /**
-   * Puts back an episode loaded from disk; it is re-announced as UPDATED on the next tick, or
-   * CLEARED ({@code clearedBy=deconfigured}) when its device or household is no longer configured.
+   * Puts back an episode loaded from disk. It is CLEARED ({@code clearedBy=deconfigured}) on the
+   * next tick when its device or household is no longer configured. With {@code imported} (state of
+   * an earlier release, whose alerts could be lost between two commits) an open episode is
+   * re-announced as UPDATED {@code restored=true} on the next tick, and a cleared one sends its
+   * CLEARED again.
    */
-  void restore(Episode ep, boolean stillConfigured) {
+  void restore(Episode ep, boolean stillConfigured, boolean imported) {
     if (ep.clearedAt != null) {
-      toReplay.add(ep);
+      if (imported) {
+        importedClears.add(ep);
+      } else {
+        store.remove(ep.key.storageKey());
+      }
       return;
     }
-    ep.restored = true;
+    ep.restored = imported;
     ep.orphan = !stillConfigured;
     add(ep);
   }
@@ -328,36 +332,19 @@ final class EpisodeBook {
   private void clear(Episode ep, Instant now, Output out, Map<String, String> extra) {
     out.notice(draft(ep, AlertState.CLEARED, now, List.copyOf(ep.pendingEvidence), extra));
     forget(ep.key);
-    // Rule state is committed before the outbox: deleting the episode now would lose its CLEARED
-    // in a crash between the two commits. A tombstone stays until committed() says the outbox has it.
-    store.putTombstone(ep.key.storageKey(), StateCodec.clearing(ep, now, extra));
-    clearing.put(ep.alertId, ep.key.storageKey());
+    // Committed in the same transaction as the CLEARED: no crash can separate the two.
+    store.remove(ep.key.storageKey());
   }
 
-  /**
-   * The outbox has committed {@code alerts}: tombstones of the episodes they cleared are dropped
-   * (the store keeps one that a new episode has overwritten). Thread-safe: called on the outbox's
-   * thread, outside the pipeline lock, so the writer never waits for the rules.
-   */
-  void committed(List<AlertDraft> alerts) {
-    for (AlertDraft a : alerts) {
-      String key = a.state() == AlertState.CLEARED ? clearing.remove(a.alertId()) : null;
-      if (key != null) {
-        store.removeTombstone(key);
-      }
-    }
-  }
-
-  /** CLEARED alerts whose commit to the outbox a crash may have prevented: sent again, once. */
-  private void replayClears(Output out) {
-    for (Episode ep : toReplay) {
+  /** CLEARED alerts of imported cleared episodes (see {@link #restore}): sent once, with the key removed. */
+  private void sendImportedClears(Output out) {
+    for (Episode ep : importedClears) {
       Map<String, String> extra = new HashMap<>(ep.clearedWith);
       extra.put("restored", "true");
       out.notice(draft(ep, AlertState.CLEARED, ep.clearedAt, List.of(), extra));
-      store.putTombstone(ep.key.storageKey(), StateCodec.clearing(ep, ep.clearedAt, ep.clearedWith));
-      clearing.put(ep.alertId, ep.key.storageKey());
+      store.remove(ep.key.storageKey());
     }
-    toReplay.clear();
+    importedClears.clear();
   }
 
   private void reannounce(Episode ep, Instant now, Output out) {

@@ -11,11 +11,11 @@ import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.RuleStage;
+import io.commguard.gateway.pipeline.StateChanges;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.GatewayRulesParser;
 import io.commguard.gateway.rule.spec.RulesSection;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Supplier;
 
@@ -35,8 +34,9 @@ import java.util.function.Supplier;
  * The rules stage: turns device events into alerts with a lifecycle (see docs/rules.md).
  *
  * <p>Threading: {@link #evaluate} and {@link #tick} are called under the pipeline's lock, from
- * source threads and Vert.x event loops; they are pure CPU work and never block: state changes go
- * to the {@link RuleStateStore}, which writes them behind on its own thread. {@link
+ * source threads and Vert.x event loops; they are pure CPU work and never block: state changes are
+ * recorded in the {@link RuleStateStore} and drained by the pipeline into the same commit as the
+ * alerts they explain. {@link
  * #enterMaintenance} and {@link #leaveMaintenance} are thread-safe: they queue a command applied
  * at the next call into the engine. All time comes from the injected {@link Clock} (or the {@code
  * now} given to {@link #tick}).
@@ -46,9 +46,7 @@ import java.util.function.Supplier;
  * failing part of a tick or of a maintenance command is logged and counted ({@code
  * rule_step_failed}) without stopping the other parts, so one bad window cannot stop later alarms.
  */
-public final class RuleEngine implements RuleStage, MaintenanceControl, AutoCloseable {
-  /** File of the rule state inside the data directory. */
-  public static final String STATE_FILE = "rules.db";
+public final class RuleEngine implements RuleStage, MaintenanceControl {
   static final int MAX_PENDING_COMMANDS = 256;
   /** Attribute of an alert decided while its device was under maintenance; the value is the scope. */
   public static final String DURING_MAINTENANCE = "duringMaintenance";
@@ -86,16 +84,16 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   private record Command(MaintenanceScope scope, Instant until) {}
 
   /**
-   * Opens the engine of a gateway: rule state in {@code <dataDir>/rules.db}, loaded now. Blocking
-   * (opens SQLite); call at boot.
+   * The engine of a gateway, resuming from the rule state committed before a restart.
    *
    * @param gatewayRules the validated rule parts of {@code config} ({@link GatewayRulesParser})
    * @param rulesByProfile each profile id's parsed {@code rules} section; profiles without one may
    *     be absent
+   * @param committedState the rule state as loaded from the outbox database
    */
   public static RuleEngine open(GatewayConfig config, GatewayRules gatewayRules,
-      Map<String, RulesSection> rulesByProfile, Clock clock, Counters counters) {
-    RuleStateStore store = SqliteRuleStateStore.open(Path.of(config.dataDir()).resolve(STATE_FILE), counters);
+      Map<String, RulesSection> rulesByProfile, Map<String, String> committedState, Clock clock, Counters counters) {
+    RuleStateStore store = new RuleStateStore(committedState);
     return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesByProfile, store, clock, counters,
         () -> UUID.randomUUID().toString(), Duration.ofHours(config.admin().maxMaintenanceHours()));
   }
@@ -262,14 +260,8 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   }
 
   @Override
-  public void committed(List<AlertDraft> alerts) {
-    episodes.committed(alerts);
-  }
-
-  /** Completes once every state change made so far is durably in {@code rules.db}. */
-  @Override
-  public CompletionStage<Void> flush() {
-    return store.flush();
+  public StateChanges drainChanges() {
+    return store.drain();
   }
 
   @Override
@@ -302,12 +294,6 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
   @Override
   public List<MaintenanceControl.Window> maintenanceWindows() {
     return windowView;
-  }
-
-  /** Writes pending state and closes the state store. */
-  @Override
-  public void close() {
-    store.close();
   }
 
   /** The effective rules of a device: built-in, profile, matching site overrides, device override. */
@@ -367,13 +353,20 @@ public final class RuleEngine implements RuleStage, MaintenanceControl, AutoClos
 
   private void restore(Map<String, String> state) {
     int restored = 0;
+    boolean imported = state.containsKey(StateChanges.IMPORTED_MARKER);
+    if (imported) {
+      store.remove(StateChanges.IMPORTED_MARKER);
+    }
     for (Map.Entry<String, String> e : new TreeMap<>(state).entrySet()) {
       String key = e.getKey();
+      if (key.equals(StateChanges.IMPORTED_MARKER)) {
+        continue;
+      }
       try {
         if (key.startsWith("episode/")) {
           Episode ep = StateCodec.episode(e.getValue());
           String owner = ep.key.deviceId();
-          episodes.restore(ep, configuredIds.contains(owner) || households.watches(owner));
+          episodes.restore(ep, configuredIds.contains(owner) || households.watches(owner), imported);
         } else if (ThresholdTracker.owns(key)) {
           thresholds.restore(key, e.getValue());
         } else if (TelemetryFilter.owns(key)) {

@@ -1,70 +1,69 @@
 package io.commguard.gateway.rule;
 
+import io.commguard.gateway.pipeline.StateChanges;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
- * Where the engine keeps the state that must survive a restart (open episodes, threshold levels,
- * deadband baselines, maintenance windows, household activity), as small JSON values under string
- * keys. {@link #put} and {@link #remove} never block: they are called from the engine, which runs
- * on source threads and event loops.
+ * The state the engine keeps across restarts (open episodes, threshold levels, deadband baselines,
+ * maintenance windows, household activity), as small JSON values under string keys. The engine
+ * records its changes here; the pipeline {@linkplain #drain drains} them after each call into the
+ * decision that made them, which the outbox commits in one transaction with the decision's alerts.
+ * Not thread-safe: used under the pipeline's lock.
+ *
+ * <p>Overload policy: changes are drained after every engine call, so at most one call's changes
+ * are held (coalesced per key, latest wins).
  */
-public interface RuleStateStore extends AutoCloseable {
+public class RuleStateStore {
+  /** A store that keeps nothing, for engines whose state need not survive (tests, tools). */
+  public static final RuleStateStore IN_MEMORY = new RuleStateStore(Map.of()) {
+    @Override
+    void put(String key, String json) {}
 
-  /** The state as loaded at start: key to JSON value. */
-  Map<String, String> loaded();
+    @Override
+    void remove(String key) {}
 
-  void put(String key, String json);
+    @Override
+    void keepInhibited(String deviceId, String json) {}
+  };
 
-  void remove(String key);
+  private final Map<String, String> loaded;
+  private Map<String, String> values = new LinkedHashMap<>();
+  private List<StateChanges.KeptEvent> kept = new ArrayList<>();
 
-  /**
-   * Puts a value that {@link #removeTombstone} may remove later, from any thread, unless {@link
-   * #put} or {@link #remove} has written the same key in between.
-   */
-  void putTombstone(String key, String json);
+  /** @param loaded the state as committed before the restart: key to JSON value */
+  public RuleStateStore(Map<String, String> loaded) {
+    this.loaded = Map.copyOf(loaded);
+  }
 
-  /** Removes the tombstone under {@code key} if it is still the key's latest value; thread-safe. */
-  void removeTombstone(String key);
+  /** The state as loaded at start. */
+  Map<String, String> loaded() {
+    return loaded;
+  }
+
+  void put(String key, String json) {
+    values.put(key, json);
+  }
+
+  void remove(String key) {
+    values.put(key, null);
+  }
 
   /** Keeps an event received under maintenance, locally only. */
-  void keepInhibited(String deviceId, String json);
+  void keepInhibited(String deviceId, String json) {
+    kept.add(new StateChanges.KeptEvent(deviceId, json));
+  }
 
-  /** Completes once every put/remove made before this call is durably committed. */
-  CompletionStage<Void> flush();
-
-  @Override
-  void close();
-
-  /** A store that keeps nothing, for engines whose state need not survive (tests, tools). */
-  RuleStateStore IN_MEMORY = new RuleStateStore() {
-    @Override
-    public Map<String, String> loaded() {
-      return Map.of();
+  /** The changes since the last call, in the order made. */
+  StateChanges drain() {
+    if (values.isEmpty() && kept.isEmpty()) {
+      return StateChanges.NONE;
     }
-
-    @Override
-    public void put(String key, String json) {}
-
-    @Override
-    public void remove(String key) {}
-
-    @Override
-    public void putTombstone(String key, String json) {}
-
-    @Override
-    public void removeTombstone(String key) {}
-
-    @Override
-    public void keepInhibited(String deviceId, String json) {}
-
-    @Override
-    public CompletionStage<Void> flush() {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void close() {}
-  };
+    StateChanges changes = new StateChanges(values, kept);
+    values = new LinkedHashMap<>();
+    kept = new ArrayList<>();
+    return changes;
+  }
 }

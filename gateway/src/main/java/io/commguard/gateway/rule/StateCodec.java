@@ -19,7 +19,10 @@ final class StateCodec {
 
   private StateCodec() {}
 
-  /** An open episode as stored. */
+  /**
+   * An open episode as stored. {@code clearedAtMs} and {@code clearedWith} are only read: files of
+   * earlier releases kept cleared episodes until their CLEARED was in the outbox.
+   */
   record EpisodeState(String deviceId, String profileId, String model, Site site, String location,
       EventKind kind, CanonicalType type, String episodeKey, String alertId, int level, int desiredLevel,
       long occurredAtMs, long lastActivityMs, long lastUpdateMs, boolean pulse, boolean managed,
@@ -36,20 +39,11 @@ final class StateCodec {
   record HouseholdState(long lastActivityMs) {}
 
   static String episode(Episode ep) {
-    return episode(ep, 0, Map.of());
-  }
-
-  /** A cleared episode whose CLEARED is not yet committed to the outbox (see EpisodeBook#clear). */
-  static String clearing(Episode ep, Instant clearedAt, Map<String, String> clearedWith) {
-    return episode(ep, ms(clearedAt), clearedWith);
-  }
-
-  private static String episode(Episode ep, long clearedAtMs, Map<String, String> clearedWith) {
     DeviceRef d = ep.device;
     return write(new EpisodeState(d.deviceId(), d.profileId(), d.model(), d.site(), d.location(), ep.kind,
         ep.key.type(), ep.key.episodeKey(), ep.alertId, ep.level, ep.desiredLevel, ms(ep.occurredAt),
         ms(ep.lastActivity), ms(ep.lastUpdate), ep.pulse, ep.managed, ep.nativeCode, ep.description,
-        ep.measurements, ep.attributes, List.copyOf(ep.evidenceSeen), clearedAtMs, clearedWith));
+        ep.measurements, ep.attributes, List.copyOf(ep.evidenceSeen), 0, Map.of()));
   }
 
   static Episode episode(String json) {

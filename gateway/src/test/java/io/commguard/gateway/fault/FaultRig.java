@@ -30,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FaultRig implements AutoCloseable {
   static final String GATEWAY_ID = "gw-fault";
   static final String PROFILE_ID = "fault-load-gas-detector";
-  private static final String DEVICE_PASSWORD = "device-secret-1";
+  static final String DEVICE_PASSWORD = "device-secret-1";
 
   final Path dir;
   private final String scenarioName;
@@ -40,6 +40,8 @@ final class FaultRig implements AutoCloseable {
   final List<String> deviceIds = new ArrayList<>();
   final Set<String> receivedTokens = ConcurrentHashMap.newKeySet();
   final List<Alert> gatewayAlerts = new CopyOnWriteArrayList<>();
+  /** Every alert the receiver stored, in arrival order (a re-sent sequence is stored once). */
+  final List<Alert> cityAlerts = new CopyOnWriteArrayList<>();
   private final String passwordHash = PasswordHash.hash(DEVICE_PASSWORD.toCharArray());
   CityReceiver receiver;
   GatewayProcess gateway;
@@ -83,6 +85,7 @@ final class FaultRig implements AutoCloseable {
 
   void startReceiver() throws Exception {
     receiver = new CityReceiver(CityReceiver.Options.of(cityBroker.url(), dir.resolve("received.db")), a -> {
+      cityAlerts.add(a);
       String token = a.getAttributesMap().get("firmware");
       if (token != null) {
         receivedTokens.add(token);

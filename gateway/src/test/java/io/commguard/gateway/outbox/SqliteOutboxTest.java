@@ -3,7 +3,6 @@ package io.commguard.gateway.outbox;
 import static io.commguard.gateway.outbox.Drafts.alarm;
 import static io.commguard.gateway.outbox.Drafts.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -12,14 +11,12 @@ import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
-import io.commguard.gateway.pipeline.OverloadedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -163,29 +160,34 @@ class SqliteOutboxTest {
   }
 
   @Test
-  void onlyAlarmsLeftAndFull_refusesAlarms_raisesStorageAlert_recoversAfterDelivery() {
+  void onlyAlarmsLeftAndFull_alarmsWaitInOrder_raisesStorageAlert_commitsThemAfterDelivery() {
     SqliteOutbox outbox = open(new OutboxConfig(null, null, null, 2000L, null, null, 0, null));
-    CompletionStage<Void> refused = null;
-    for (int i = 0; i < 100 && refused == null; i++) {
-      CompletionStage<Void> s = outbox.append(List.of(alarm("gas-1", CanonicalType.GAS_LEAK, 1)));
-      try {
-        join(s);
-      } catch (CompletionException e) {
-        refused = s;
-      }
+    for (int i = 0; i < 100 && !join(outbox.stats()).storageFull(); i++) {
+      join(outbox.append(List.of(alarm("gas-1", CanonicalType.GAS_LEAK, 1))));
     }
-    assertThat(refused).as("an alarm append is eventually refused").isNotNull();
-    assertThatThrownBy(() -> join(outbox.append(List.of(alarm("gas-2", CanonicalType.FIRE_SMOKE, 1)))))
-        .hasCauseInstanceOf(OverloadedException.class);
-    join(outbox.append(List.of(telemetry("gas-3")))); // shed, not refused
+    assertThat(join(outbox.stats()).storageFull()).as("only alarms left, over the bound").isTrue();
+    join(outbox.append(List.of(telemetry("gas-3")))); // shed, not held: nothing waits ahead of it
     assertThat(counters.get("outbox_evicted", "gas-3", "storage_full")).isEqualTo(1);
+
+    AlertDraft fire = alarm("gas-2", CanonicalType.FIRE_SMOKE, 1);
+    CompletableFuture<Void> alarm = outbox.append(List.of(fire)).toCompletableFuture();
+    AlertDraft reading = telemetry("gas-3");
+    CompletableFuture<Void> behind = outbox.append(List.of(reading)).toCompletableFuture();
+    join(outbox.stats()); // the writer has seen both appends
+    assertThat(alarm).as("an alarm waits for room; it is never refused or shed").isNotDone();
+    assertThat(behind).as("and nothing overtakes it").isNotDone();
 
     List<OutboxRow> pending = join(outbox.nextBatch(1000));
     assertThat(pending).anyMatch(r -> decode(r).getType() == io.commguard.alert.v1.AlertType.GATEWAY_FAULT
         && decode(r).getState() == io.commguard.alert.v1.AlertState.RAISED);
-
     join(outbox.markDelivered(pending.stream().map(OutboxRow::sequence).toList()));
-    join(outbox.append(List.of(alarm("gas-1", CanonicalType.GAS_LEAK, 1))));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> alarm.isDone() && behind.isDone());
+    List<OutboxRow> after = join(outbox.nextBatch(100));
+    List<String> order = after.stream().sorted(java.util.Comparator.comparingLong(OutboxRow::sequence))
+        .map(OutboxRow::alertId).filter(id -> id.equals(fire.alertId()) || id.equals(reading.alertId())).toList();
+    assertThat(order).containsExactly(fire.alertId(), reading.alertId());
+    outbox.releaseAll();
     await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.nextBatch(100)).stream()
         .anyMatch(r -> decode(r).getState() == io.commguard.alert.v1.AlertState.CLEARED));
   }

@@ -159,50 +159,25 @@ class MaintenanceTest {
         .satisfies(w -> assertThat(w.until()).isEqualTo(kit.clock.instant().plus(Duration.ofHours(24))));
   }
 
-  /** A store that fails every write under one key prefix, as a full or broken disk would. */
-  private static final class FailingStore implements RuleStateStore {
+  /** A store that fails every write under one key prefix, as a broken encoder would. */
+  private static final class FailingStore extends RuleStateStore {
     private final String failingPrefix;
-    private final java.util.Map<String, String> loaded;
 
     FailingStore(String failingPrefix) {
       this(failingPrefix, java.util.Map.of());
     }
 
     FailingStore(String failingPrefix, java.util.Map<String, String> loaded) {
+      super(loaded);
       this.failingPrefix = failingPrefix;
-      this.loaded = loaded;
     }
 
     @Override
-    public java.util.Map<String, String> loaded() {
-      return loaded;
-    }
-
-    @Override
-    public void put(String key, String json) {
+    void put(String key, String json) {
       if (key.startsWith(failingPrefix)) {
         throw new IllegalStateException("write failed for " + key);
       }
+      super.put(key, json);
     }
-
-    @Override
-    public void remove(String key) {}
-
-    @Override
-    public void putTombstone(String key, String json) {}
-
-    @Override
-    public void removeTombstone(String key) {}
-
-    @Override
-    public void keepInhibited(String deviceId, String json) {}
-
-    @Override
-    public java.util.concurrent.CompletionStage<Void> flush() {
-      return java.util.concurrent.CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -15,6 +15,9 @@ import io.commguard.gateway.model.Evidence;
 import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.model.Site;
+import io.commguard.gateway.pipeline.AlertStore;
+import io.commguard.gateway.pipeline.Decision;
+import io.commguard.gateway.pipeline.StateChanges;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.RulesSection;
 import io.commguard.gateway.rule.spec.RulesSectionParser;
@@ -26,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds engines on a hand-moved clock and device events for rule tests. */
@@ -37,7 +41,8 @@ final class RuleKit {
   final MutableClock clock = new MutableClock(T0);
   final Counters counters = new Counters();
   final List<AlertDraft> emitted = new ArrayList<>();
-  boolean outboxCommits = true;
+  /** Where {@link #send} and {@link #tick} commit each call's decision, as the pipeline does; null: nowhere. */
+  AlertStore store;
   private final Map<String, Site> sites = new java.util.HashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   RuleEngine engine;
@@ -114,10 +119,17 @@ final class RuleKit {
     return out;
   }
 
-  /** As the pipeline does once the outbox has committed them; off to play a crash before that. */
   private void commit(List<AlertDraft> out) {
-    if (outboxCommits) {
-      engine.committed(out);
+    if (store == null) {
+      return;
+    }
+    StateChanges state = engine.drainChanges();
+    if (!out.isEmpty() || !state.isEmpty()) {
+      try {
+        store.commit(new Decision(out, state, null)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("commit failed", e);
+      }
     }
   }
 

@@ -2,12 +2,14 @@ package io.commguard.gateway.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Phase;
+import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +17,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Open episodes and rule state survive a restart, in a real SQLite file. */
+/**
+ * Rule state survives a restart in the outbox database (real SQLite files), committed in the same
+ * transaction as the alerts it explains; state of an earlier release's {@code rules.db} is imported.
+ */
 class RuleStatePersistenceTest {
   private static final String RULES = ThresholdRuleTest.GAS.replace("absolute: 1000", "absolute: 5")
       + "alarms: [{type: HIGH_ALTITUDE_THROW, quietClearAfter: PT10M}]\n";
@@ -28,18 +36,37 @@ class RuleStatePersistenceTest {
   @TempDir
   Path dir;
 
+  private final List<SqliteOutbox> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(SqliteOutbox::close);
+  }
+
+  /** Opens the outbox of {@code dir} and an engine over the state committed in it, as the gateway boots. */
+  private RuleKit boot(RuleKit kit, GatewayRules gatewayRules, String... devices) {
+    SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-test", new Counters());
+    outbox.start();
+    open.add(outbox);
+    kit.store = outbox;
+    kit.engine = kit.engine(RULES, gatewayRules, new RuleStateStore(outbox.ruleState()), devices);
+    return kit;
+  }
+
+  /** A clean stop: the outbox has committed everything. */
+  private void stop() {
+    open.forEach(SqliteOutbox::close);
+    open.clear();
+  }
+
   @Test
-  void restart_neitherReRaisesNorLosesAnOpenAlarm() throws Exception {
-    Path file = dir.resolve(RuleEngine.STATE_FILE);
-    RuleKit before = new RuleKit();
-    SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters());
-    before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1", "cam-1", "gas-9");
+  void restart_neitherReRaisesNorLosesAnOpenAlarm_norAnnouncesItAgain() throws Exception {
+    RuleKit before = boot(new RuleKit(), GatewayRules.NONE, "gas-1", "cam-1", "gas-9");
     before.send(before.reading("gas-1", "concentration", 30));
     before.send(before.alarm("cam-1", CanonicalType.HIGH_ALTITUDE_THROW, Phase.PULSE, 2, "ch1", "img-1"));
     before.engine.enterMaintenance(MaintenanceScope.device("gas-9"), before.clock.instant().plus(Duration.ofHours(1)));
     before.tick();
-    before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    before.engine.close();
+    stop();
     String gasId = before.emitted.stream().filter(a -> a.type() == CanonicalType.GAS_LEAK).findFirst().orElseThrow()
         .alertId();
     String throwId = before.emitted.stream().filter(a -> a.type() == CanonicalType.HIGH_ALTITUDE_THROW).findFirst()
@@ -47,33 +74,26 @@ class RuleStatePersistenceTest {
 
     RuleKit after = new RuleKit();
     after.clock.set(before.clock.instant().plus(Duration.ofSeconds(30)));
-    try (SqliteRuleStateStore reopened = SqliteRuleStateStore.open(file, new Counters())) {
-      after.engine = after.engine(RULES, GatewayRules.NONE, reopened, "gas-1", "cam-1", "gas-9");
-      List<AlertDraft> first = after.tick();
-      assertThat(first).extracting(a -> a.alertId() + "/" + a.state() + "/" + a.attributes().get("restored"))
-          .containsExactlyInAnyOrder(gasId + "/UPDATED/true", throwId + "/UPDATED/true");
+    boot(after, GatewayRules.NONE, "gas-1", "cam-1", "gas-9");
+    assertThat(after.tick()).as("the outbox already has every alert the state explains").isEmpty();
 
-      after.send(after.reading("gas-1", "concentration", 22));
-      after.send(after.alarm("cam-1", CanonicalType.HIGH_ALTITUDE_THROW, Phase.PULSE, 2, "ch1", "img-1"));
-      after.send(after.alarm("gas-9", CanonicalType.GAS_LEAK, Phase.ACTIVE, 2, ""));
-      after.send(after.reading("gas-1", "concentration", 10));
-      after.clock.advance(Duration.ofMinutes(11));
-      after.tick();
+    after.send(after.reading("gas-1", "concentration", 22));
+    after.send(after.alarm("cam-1", CanonicalType.HIGH_ALTITUDE_THROW, Phase.PULSE, 2, "ch1", "img-1"));
+    after.send(after.alarm("gas-9", CanonicalType.GAS_LEAK, Phase.ACTIVE, 2, ""));
+    after.send(after.reading("gas-1", "concentration", 10));
+    after.clock.advance(Duration.ofMinutes(11));
+    after.tick();
 
-      List<AlertDraft> alarms = after.emitted.stream().filter(a -> a.kind() != EventKind.TELEMETRY).toList();
-      // Restored episodes are re-announced in key order (device id first).
-      assertThat(alarms).extracting(a -> a.type() + "/" + a.state())
-          .containsExactly("HIGH_ALTITUDE_THROW/UPDATED", "GAS_LEAK/UPDATED", "GAS_LEAK/CLEARED",
-              "HIGH_ALTITUDE_THROW/CLEARED");
-      assertThat(alarms).extracting(AlertDraft::alertId).containsExactly(throwId, gasId, gasId, throwId);
-      assertThat(alarms).noneMatch(a -> a.state() == AlertState.RAISED);
-      assertThat(after.engine.maintenanceWindows()).singleElement()
-          .satisfies(w -> assertThat(w.scope()).isEqualTo("device:gas-9"));
-      assertThat(after.counters.get("rule_inhibited", "gas-9", "GAS_LEAK")).isEqualTo(1);
-      after.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+    List<AlertDraft> alarms = after.emitted.stream().filter(a -> a.kind() != EventKind.TELEMETRY).toList();
+    assertThat(alarms).extracting(a -> a.type() + "/" + a.state())
+        .containsExactly("GAS_LEAK/CLEARED", "HIGH_ALTITUDE_THROW/CLEARED");
+    assertThat(alarms).extracting(AlertDraft::alertId).containsExactly(gasId, throwId);
+    assertThat(after.engine.maintenanceWindows()).singleElement()
+        .satisfies(w -> assertThat(w.scope()).isEqualTo("device:gas-9"));
+    assertThat(after.counters.get("rule_inhibited", "gas-9", "GAS_LEAK")).isEqualTo(1);
+    stop();
 
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT (SELECT COUNT(*) FROM rule_state WHERE key LIKE 'episode/%'),"
                 + " (SELECT COUNT(*) FROM inhibited_event WHERE device_id = 'gas-9')")) {
@@ -84,157 +104,138 @@ class RuleStatePersistenceTest {
   }
 
   @Test
-  void openEpisodeOfADeviceRemovedFromTheConfig_isClearedAtTheFirstTick() throws Exception {
-    Path file = dir.resolve(RuleEngine.STATE_FILE);
-    RuleKit before = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1", "gas-2");
-      before.send(before.reading("gas-1", "concentration", 30));
-      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    RuleKit after = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-2");
-      assertThat(after.tick()).singleElement().satisfies(a -> {
-        assertThat(a.alertId()).isEqualTo(before.emitted.stream()
-            .filter(x -> x.type() == CanonicalType.GAS_LEAK).findFirst().orElseThrow().alertId());
-        assertThat(a.state()).isEqualTo(AlertState.CLEARED);
-        assertThat(a.attributes()).containsEntry("clearedBy", "deconfigured");
-      });
-      assertThat(after.tick()).isEmpty();
-    }
-  }
-
-  @Test
-  void clearedEpisode_whoseClearedNeverReachedTheOutbox_isClearedAgainAfterRestart() throws Exception {
-    Path file = dir.resolve(RuleEngine.STATE_FILE);
-    RuleKit before = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      gasEngine(before, store);
-      // The rule state is committed, then the gateway dies before the outbox commits the CLEARED.
-      raiseThenClear(before, false);
-      flush(before);
-    }
-    AlertDraft cleared = gasAlarms(before).stream().filter(a -> a.state() == AlertState.CLEARED).findFirst().orElseThrow();
-
-    RuleKit after = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      gasEngine(after, store);
-      assertThat(after.tick()).singleElement().satisfies(a -> {
-        assertThat(a.alertId()).isEqualTo(cleared.alertId());
-        assertThat(a.state()).isEqualTo(AlertState.CLEARED);
-        assertThat(a.detectedAt()).isEqualTo(cleared.detectedAt());
-        assertThat(a.attributes()).containsEntry("restored", "true");
-      });
-      assertThat(after.tick()).isEmpty();
-      flush(after);
-    }
-    assertThat(episodesOnDisk(file)).as("the tombstone goes once the outbox has the CLEARED").isZero();
-  }
-
-  @Test
-  void clearedEpisode_committedToTheOutbox_leavesNothingToReplay() throws Exception {
-    Path file = dir.resolve(RuleEngine.STATE_FILE);
-    RuleKit before = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      gasEngine(before, store);
-      raiseThenClear(before, true);
-      flush(before);
-    }
-    assertThat(gasAlarms(before)).extracting(AlertDraft::state).containsExactly(AlertState.RAISED, AlertState.CLEARED);
-    assertThat(episodesOnDisk(file)).isZero();
-    RuleKit after = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      gasEngine(after, store);
-      assertThat(after.tick()).isEmpty();
-    }
-  }
-
-  @Test
-  void tombstoneOfAClearedEpisode_neverRemovesTheNextEpisodeUnderTheSameKey() throws Exception {
-    Path file = dir.resolve(RuleEngine.STATE_FILE);
-    RuleKit before = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      gasEngine(before, store);
-      before.send(before.reading("gas-1", "concentration", 30));
-      before.outboxCommits = false;
-      List<AlertDraft> firstClear = before.send(before.reading("gas-1", "concentration", 10));
-      before.send(before.reading("gas-1", "concentration", 35));
-      // The first episode's CLEARED reaches the outbox only after the second episode was raised.
-      before.engine.committed(firstClear);
-      flush(before);
-    }
-    List<AlertDraft> alarms = gasAlarms(before);
-    assertThat(alarms).extracting(AlertDraft::state).containsExactly(AlertState.RAISED, AlertState.CLEARED, AlertState.RAISED);
-    RuleKit after = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      gasEngine(after, store);
-      assertThat(after.tick()).singleElement().satisfies(a -> {
-        assertThat(a.alertId()).isEqualTo(alarms.get(2).alertId());
-        assertThat(a.state()).isEqualTo(AlertState.UPDATED);
-      });
-    }
-  }
-
-  private static void raiseThenClear(RuleKit kit, boolean outboxCommitsTheClear) {
+  void eachCommit_holdsTheAlertsAndTheStateThatExplainsThem() throws Exception {
+    RuleKit kit = boot(new RuleKit(), GatewayRules.NONE, "gas-1");
     kit.send(kit.reading("gas-1", "concentration", 30));
-    kit.outboxCommits = outboxCommitsTheClear;
+    String raised = gasAlarms(kit).get(0).alertId();
+    assertThat(openEpisodeIds()).containsExactly(raised);
+    assertThat(outboxStates(raised)).containsExactly("RAISED");
+
     kit.send(kit.reading("gas-1", "concentration", 10));
-    kit.tick();
+    assertThat(openEpisodeIds()).isEmpty();
+    assertThat(outboxStates(raised)).containsExactly("RAISED", "CLEARED");
   }
 
-  private static void gasEngine(RuleKit kit, SqliteRuleStateStore store) {
-    kit.engine = kit.engine(RULES, GatewayRules.NONE, store, "gas-1");
-  }
-
-  private static void flush(RuleKit kit) throws Exception {
-    kit.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static List<AlertDraft> gasAlarms(RuleKit kit) {
-    return kit.emitted.stream().filter(a -> a.type() == CanonicalType.GAS_LEAK && a.kind() != EventKind.TELEMETRY).toList();
-  }
-
-  private static int episodesOnDisk(Path file) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM rule_state WHERE key LIKE 'episode/%'")) {
-      rs.next();
-      return rs.getInt(1);
-    }
+  @Test
+  void openEpisodeOfADeviceRemovedFromTheConfig_isClearedAtTheFirstTick() throws Exception {
+    RuleKit before = boot(new RuleKit(), GatewayRules.NONE, "gas-1", "gas-2");
+    before.send(before.reading("gas-1", "concentration", 30));
+    stop();
+    RuleKit after = boot(new RuleKit(), GatewayRules.NONE, "gas-2");
+    assertThat(after.tick()).singleElement().satisfies(a -> {
+      assertThat(a.alertId()).isEqualTo(gasAlarms(before).get(0).alertId());
+      assertThat(a.state()).isEqualTo(AlertState.CLEARED);
+      assertThat(a.attributes()).containsEntry("clearedBy", "deconfigured");
+    });
+    assertThat(after.tick()).isEmpty();
+    assertThat(openEpisodeIds()).isEmpty();
   }
 
   @Test
   void deadbandBaseline_survivesRestart() throws Exception {
-    Path file = dir.resolve(RuleEngine.STATE_FILE);
-    RuleKit before = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      before.engine = before.engine(RULES, GatewayRules.NONE, store, "gas-1");
-      before.send(before.reading("gas-1", "concentration", 3));
-      before.engine.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-    RuleKit after = new RuleKit();
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      after.engine = after.engine(RULES, GatewayRules.NONE, store, "gas-1");
-      after.send(after.reading("gas-1", "concentration", 4));
-      after.send(after.reading("gas-1", "concentration", 8.5));
-    }
+    RuleKit before = boot(new RuleKit(), GatewayRules.NONE, "gas-1");
+    before.send(before.reading("gas-1", "concentration", 3));
+    stop();
+    RuleKit after = boot(new RuleKit(), GatewayRules.NONE, "gas-1");
+    after.send(after.reading("gas-1", "concentration", 4));
+    after.send(after.reading("gas-1", "concentration", 8.5));
     assertThat(after.emitted).extracting(a -> a.measurements().get(0).value()).containsExactly(8.5);
   }
 
   @Test
-  void unreadableFile_isMovedAside_andTheEngineStartsEmpty() throws Exception {
-    Path file = dir.resolve(RuleEngine.STATE_FILE);
-    Files.writeString(file, "this is not a database, it is a file that got corrupted somehow ".repeat(100));
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      assertThat(store.loaded()).isEmpty();
-      store.put("threshold/gas-1/concentration", "2");
-      store.flush().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
+  void upgradeInPlace_importsTheOldRulesFile_reannouncesOpenEpisodesAndResendsPendingClears_once() throws Exception {
+    // The state an earlier release left: one open episode and one cleared episode kept as a
+    // tombstone (its CLEARED may not have reached that release's outbox).
+    RuleKit recorder = boot(new RuleKit(), GatewayRules.NONE, "gas-1", "gas-2");
+    recorder.send(recorder.reading("gas-1", "concentration", 30));
+    recorder.send(recorder.reading("gas-2", "concentration", 30));
+    stop();
+    Map<String, String> state = stateIn(dir.resolve("outbox.db"));
+    Files.delete(dir.resolve("outbox.db"));
+    String openId = gasAlarms(recorder).get(0).alertId();
+    String clearedId = gasAlarms(recorder).get(1).alertId();
+    String gas2 = state.keySet().stream().filter(k -> k.startsWith("episode/gas-2")).findFirst().orElseThrow();
+    state.put(gas2, state.get(gas2).replace("\"clearedAtMs\":0", "\"clearedAtMs\":1795000000000")
+        .replace("\"clearedWith\":{}", "\"clearedWith\":{\"clearedBy\":\"quiet\"}"));
+    writeOldRulesFile(state);
+
+    RuleKit after = boot(new RuleKit(), GatewayRules.NONE, "gas-1", "gas-2");
+    assertThat(after.tick()).extracting(a -> a.alertId() + "/" + a.state() + "/" + a.attributes().get("restored"))
+        .containsExactlyInAnyOrder(openId + "/UPDATED/true", clearedId + "/CLEARED/true");
     try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("rules.db.corrupt-"));
+      assertThat(files.map(p -> p.getFileName().toString()).toList()).doesNotContain("rules.db")
+          .anyMatch(n -> n.startsWith("rules.db.imported-"));
     }
-    try (SqliteRuleStateStore store = SqliteRuleStateStore.open(file, new Counters())) {
-      assertThat(store.loaded()).containsEntry("threshold/gas-1/concentration", "2");
+    assertThat(after.tick()).isEmpty();
+    stop();
+
+    RuleKit again = boot(new RuleKit(), GatewayRules.NONE, "gas-1", "gas-2");
+    assertThat(again.tick()).as("imported once, announced once").isEmpty();
+    assertThat(openEpisodeIds()).containsExactly(openId);
+  }
+
+  @Test
+  void unreadableOldRulesFile_isSetAside_andTheGatewayStartsWithoutItsState() throws Exception {
+    Files.writeString(dir.resolve("rules.db"), "this is not a database, it is a file that got corrupted somehow ".repeat(100));
+    RuleKit kit = boot(new RuleKit(), GatewayRules.NONE, "gas-1");
+    assertThat(kit.tick()).isEmpty();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("rules.db.imported-"));
     }
+    kit.send(kit.reading("gas-1", "concentration", 30));
+    assertThat(gasAlarms(kit)).extracting(AlertDraft::state).containsExactly(AlertState.RAISED);
+  }
+
+  private void writeOldRulesFile(Map<String, String> state) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rules.db"))) {
+      c.createStatement().execute("CREATE TABLE rule_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      var ps = c.prepareStatement("INSERT INTO rule_state(key, value) VALUES(?, ?)");
+      for (Map.Entry<String, String> e : state.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setString(2, e.getValue());
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static Map<String, String> stateIn(Path db) throws Exception {
+    Map<String, String> state = new HashMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        ResultSet rs = c.createStatement().executeQuery("SELECT key, value FROM rule_state")) {
+      while (rs.next()) {
+        state.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return state;
+  }
+
+  private List<String> openEpisodeIds() throws Exception {
+    List<String> ids = new ArrayList<>();
+    stateIn(dir.resolve("outbox.db")).forEach((k, v) -> {
+      if (k.startsWith("episode/")) {
+        ids.add(StateCodec.episode(v).alertId);
+      }
+    });
+    return ids;
+  }
+
+  private List<String> outboxStates(String alertId) throws Exception {
+    List<String> states = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+        var ps = c.prepareStatement("SELECT state FROM outbox WHERE alert_id = ? ORDER BY sequence")) {
+      ps.setString(1, alertId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          int n = rs.getInt(1);
+          states.add(java.util.Arrays.stream(AlertState.values()).filter(st -> st.protoNumber() == n).findFirst()
+              .orElseThrow().name());
+        }
+      }
+    }
+    return states;
+  }
+
+  private static List<AlertDraft> gasAlarms(RuleKit kit) {
+    return kit.emitted.stream().filter(a -> a.type() == CanonicalType.GAS_LEAK && a.kind() != EventKind.TELEMETRY).toList();
   }
 }

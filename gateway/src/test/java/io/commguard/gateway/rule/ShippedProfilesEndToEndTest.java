@@ -76,16 +76,15 @@ class ShippedProfilesEndToEndTest {
         rules.put(id, r);
       }
     });
-    engine = RuleEngine.open(config, GatewayRules.NONE, rules, clock, counters);
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dataDir, "gw-e2e", counters);
     outbox.start();
+    engine = RuleEngine.open(config, GatewayRules.NONE, rules, outbox.ruleState(), clock, counters);
     pipeline = new Pipeline(engine, outbox, counters);
   }
 
   @AfterEach
   void stop() {
     outbox.close();
-    engine.close();
   }
 
   @Test

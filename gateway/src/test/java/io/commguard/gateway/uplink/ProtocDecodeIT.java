@@ -110,9 +110,10 @@ class ProtocDecodeIT {
       GatewayConfig config = new GatewayConfig("gw-zero", dir.toString(), null, null, null,
           List.of(new DeviceConfig("gas-b3-101", "generic-reading-decimals-sensor", null, null, site, "Kitchen 101")),
           null, null, null, null, null);
-      RuleEngine engine = RuleEngine.open(config, GatewayRules.NONE, Map.of(), Clock.systemUTC(), counters);
       SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-zero", counters);
       outbox.start();
+      RuleEngine engine = RuleEngine.open(config, GatewayRules.NONE, Map.of(), outbox.ruleState(), Clock.systemUTC(),
+          counters);
       MqttUplink uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
           null, null, null, null, null), "gw-zero", outbox, counters);
       uplink.start();
@@ -128,7 +129,6 @@ class ProtocDecodeIT {
       } finally {
         uplink.stop();
         outbox.close();
-        engine.close();
         raw.close();
       }
 

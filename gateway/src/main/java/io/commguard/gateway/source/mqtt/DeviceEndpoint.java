@@ -4,6 +4,7 @@ import io.commguard.gateway.config.DeviceEndpointConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.metrics.Untrusted;
+import io.commguard.gateway.pipeline.Receipt;
 import io.commguard.gateway.security.DeviceAuthenticator;
 import io.commguard.gateway.security.DeviceAuthenticator.Decision;
 import io.commguard.gateway.security.DeviceAuthenticator.Outcome;
@@ -250,8 +251,9 @@ public final class DeviceEndpoint extends VerticleBase {
       return;
     }
     byte[] payload = message.payload().getBytes();
-    CompletableFuture<Void> accepted = ingest.ingest(binding, message.topicName(), payload,
-        message.qosLevel() != MqttQoS.AT_MOST_ONCE).toCompletableFuture();
+    Receipt receipt = message.qosLevel() == MqttQoS.AT_MOST_ONCE ? null
+        : Receipt.of(deviceId, message.messageId(), message.isDup(), message.topicName(), payload);
+    CompletableFuture<Void> accepted = ingest.ingest(binding, message.topicName(), payload, receipt).toCompletableFuture();
     if (accepted.isDone() && !accepted.isCompletedExceptionally()) {
       // Most publishes produce no alert and are accepted at once: acknowledging here, inside the
       // read, lets Vert.x flush all the PUBACKs of one socket read with a single write.

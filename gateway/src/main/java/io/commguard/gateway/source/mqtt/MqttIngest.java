@@ -6,6 +6,7 @@ import io.commguard.gateway.metrics.Untrusted;
 import io.commguard.gateway.model.DeviceEvent;
 import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;
+import io.commguard.gateway.pipeline.Receipt;
 import io.commguard.gateway.profile.DecodeException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -51,20 +52,23 @@ public final class MqttIngest {
   }
 
   /**
-   * Decodes and hands over one publish. With {@code atLeastOnce}, an overloaded pipeline is retried
-   * as described above; the stage completes when the publish may be acknowledged.
+   * Decodes and hands over one publish. With a {@code receipt} (an at-least-once publish), an
+   * overloaded pipeline is retried as described above, and a retransmission of a publish already
+   * committed is recognised by the pipeline; the stage completes when the publish may be
+   * acknowledged.
    */
-  public CompletionStage<Void> ingest(DeviceBinding binding, String topic, byte[] payload, boolean atLeastOnce) {
-    CompletableFuture<Void> first = decodeAndAccept(binding, topic, payload).toCompletableFuture();
+  public CompletionStage<Void> ingest(DeviceBinding binding, String topic, byte[] payload, Receipt receipt) {
+    boolean atLeastOnce = receipt != null;
+    CompletableFuture<Void> first = decodeAndAccept(binding, topic, payload, receipt).toCompletableFuture();
     if (!atLeastOnce || (first.isDone() && !first.isCompletedExceptionally())) {
       return first;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    first.whenComplete((ok, error) -> retryOrFinish(binding, topic, payload, error, 10, done, false));
+    first.whenComplete((ok, error) -> retryOrFinish(binding, topic, payload, receipt, error, 10, done, false));
     return done;
   }
 
-  private void retryOrFinish(DeviceBinding binding, String topic, byte[] payload, Throwable error, long delayMs,
+  private void retryOrFinish(DeviceBinding binding, String topic, byte[] payload, Receipt receipt, Throwable error, long delayMs,
       CompletableFuture<Void> done, boolean holding) {
     if (error == null || !(unwrap(error) instanceof OverloadedException)) {
       if (holding) {
@@ -83,8 +87,8 @@ public final class MqttIngest {
       return;
     }
     counters.increment("publishes_held", binding.device().deviceId(), "overloaded");
-    retryTimer.schedule(() -> decodeAndAccept(binding, topic, payload).whenComplete((ok, again) ->
-        retryOrFinish(binding, topic, payload, again, Math.min(delayMs * 2, 1000), done, true)),
+    retryTimer.schedule(() -> decodeAndAccept(binding, topic, payload, receipt).whenComplete((ok, again) ->
+        retryOrFinish(binding, topic, payload, receipt, again, Math.min(delayMs * 2, 1000), done, true)),
         delayMs, TimeUnit.MILLISECONDS);
   }
 
@@ -92,7 +96,7 @@ public final class MqttIngest {
     return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
-  private CompletionStage<Void> decodeAndAccept(DeviceBinding binding, String topic, byte[] payload) {
+  private CompletionStage<Void> decodeAndAccept(DeviceBinding binding, String topic, byte[] payload, Receipt receipt) {
     String deviceId = binding.device().deviceId();
     counters.increment("messages_in");
     if (payload.length > maxPayloadBytes) {
@@ -106,14 +110,7 @@ public final class MqttIngest {
     } catch (RuntimeException e) {
       return reject(deviceId, "", "decoder_error", e.getClass().getSimpleName());
     }
-    if (events.size() == 1) {
-      return sink.accept(events.get(0));
-    }
-    CompletableFuture<?>[] accepted = new CompletableFuture<?>[events.size()];
-    for (int i = 0; i < accepted.length; i++) {
-      accepted[i] = sink.accept(events.get(i)).toCompletableFuture();
-    }
-    return CompletableFuture.allOf(accepted);
+    return sink.accept(events, receipt);
   }
 
   /** Counts and logs a publish above the payload limit that the device endpoint did not read. */

@@ -4,6 +4,7 @@ import io.commguard.gateway.config.ExternalBrokerConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.net.NoDelaySockets;
 import io.commguard.gateway.net.PemTls;
+import io.commguard.gateway.pipeline.Receipt;
 import io.commguard.gateway.topic.TopicTemplate;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -114,8 +115,11 @@ public final class SiteBrokerSource implements MqttCallback, AutoCloseable {
       acknowledge(message);
       return;
     }
-    boolean atLeastOnce = message.getQos() > 0;
-    ingest.ingest(binding, topic, message.getPayload(), atLeastOnce).whenComplete((ok, error) -> {
+    // Packet ids here are the site broker's, per gateway session: with the device id and payload
+    // they still identify a publish the broker redelivers.
+    Receipt receipt = message.getQos() == 0 ? null : Receipt.of(binding.device().deviceId(), message.getId(),
+        message.isDuplicate(), topic, message.getPayload());
+    ingest.ingest(binding, topic, message.getPayload(), receipt).whenComplete((ok, error) -> {
       if (error == null) {
         acknowledge(message);
       } else {

@@ -61,9 +61,6 @@ class ModbusGasEpisodeIT {
     if (outbox != null) {
       outbox.close();
     }
-    if (engine != null) {
-      engine.close();
-    }
     if (sim != null) {
       sim.close();
     }
@@ -84,9 +81,9 @@ class ModbusGasEpisodeIT {
       }
     });
     Counters counters = new Counters();
-    engine = RuleEngine.open(config, GatewayRules.NONE, rules, Clock.systemUTC(), counters);
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-modbus-gas", counters);
     outbox.start();
+    engine = RuleEngine.open(config, GatewayRules.NONE, rules, outbox.ruleState(), Clock.systemUTC(), counters);
     Pipeline pipeline = new Pipeline(engine, outbox, counters);
     source = ModbusSource.fromConfig(config, profiles, pipeline, counters);
     source.start();

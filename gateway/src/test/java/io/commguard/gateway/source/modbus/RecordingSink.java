@@ -6,6 +6,7 @@ import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;
+import io.commguard.gateway.pipeline.Receipt;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,11 +19,11 @@ final class RecordingSink implements EventSink {
   final AtomicBoolean overloaded = new AtomicBoolean();
 
   @Override
-  public CompletionStage<Void> accept(DeviceEvent event) {
+  public CompletionStage<Void> accept(List<DeviceEvent> accepted, Receipt receipt) {
     if (overloaded.get()) {
       return CompletableFuture.failedFuture(new OverloadedException("test overload"));
     }
-    events.add(event);
+    events.addAll(accepted);
     return CompletableFuture.completedFuture(null);
   }
 

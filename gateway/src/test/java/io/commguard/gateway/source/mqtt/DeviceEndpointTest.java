@@ -73,8 +73,8 @@ class DeviceEndpointTest {
     DeviceRef ref = new DeviceRef("cam-01", "test-profile", "test", null, "gate 1");
     DeviceBinding binding = new DeviceBinding(ref, DECODER, new TopicFilter("devices/cam-01/#"),
         PasswordHash.hash(PASSWORD.toCharArray()));
-    EventSink sink = event -> {
-      received.add(event);
+    EventSink sink = (events, receipt) -> {
+      received.addAll(events);
       CompletableFuture<Void> accepted = new CompletableFuture<>();
       pendingAccepts.add(accepted);
       return accepted;
