@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.AlertState;
 import io.commguard.gateway.testsupport.FaultFigures;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ class CrashSuiteIT {
     long seed = Long.getLong("crash.seed", System.nanoTime());
     Random random = new Random(seed);
     System.out.println("CrashSuiteIT seed=" + seed + " kills=" + kills);
-    NioEventLoopGroup loops = new NioEventLoopGroup(2);
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     List<WindowedDevice> devices = new ArrayList<>();
     List<Long> recoveryMs = new ArrayList<>();
     try (FaultRig rig = new FaultRig(dir, "crash-suite", DEVICES)) {
