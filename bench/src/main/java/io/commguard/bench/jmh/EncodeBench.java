@@ -1,7 +1,7 @@
 package io.commguard.bench.jmh;
 
 import io.commguard.gateway.model.AlertDraft;
-import io.commguard.gateway.uplink.AlertEncoder;
+import io.commguard.gateway.wire.AlertEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -1,11 +1,11 @@
 package io.commguard.gateway.outbox;
 
 import io.commguard.gateway.pipeline.StateChanges;
+import io.commguard.gateway.sqlite.SqliteFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -58,14 +58,7 @@ final class LegacyRuleState {
       conn.commit();
       LOG.log(Level.INFO, "Rule state imported from {0} into the outbox database entries={1}", legacy, state.size());
     }
-    Path aside = dataDir.resolve(FILE + ".imported-" + nowMs);
-    Files.move(legacy, aside, StandardCopyOption.ATOMIC_MOVE);
-    for (String suffix : new String[] {"-wal", "-shm"}) {
-      Path side = dataDir.resolve(FILE + suffix);
-      if (Files.exists(side)) {
-        Files.move(side, dataDir.resolve(aside.getFileName() + suffix), StandardCopyOption.ATOMIC_MOVE);
-      }
-    }
+    SqliteFiles.moveAside(legacy, "imported", nowMs);
   }
 
   /** The old file's state; empty (logged at ERROR) when it cannot be read, as that release did with a corrupt file. */

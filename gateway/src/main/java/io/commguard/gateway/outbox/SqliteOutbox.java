@@ -10,15 +10,14 @@ import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.pipeline.AlertStore;
 import io.commguard.gateway.pipeline.Decision;
 import io.commguard.gateway.pipeline.OverloadedException;
-import io.commguard.gateway.uplink.AlertEncoder;
+import io.commguard.gateway.sqlite.SqliteFiles;
+import io.commguard.gateway.wire.AlertEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,8 +30,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,26 +42,31 @@ import org.sqlite.SQLiteException;
 /**
  * The SQLite outbox (file {@code outbox.db} in the data directory).
  *
- * <p>Threading: one writer thread owns the connection. {@link #append} puts work on a queue whose
- * alert count is bounded by {@code queueCapacity}; <b>overload policy</b>: when it is full the
- * append fails at once with {@link OverloadedException} (the source withholds its QoS 1 PUBACK and
- * the device retransmits). Uplink calls ({@link #nextBatch}, {@link #markDelivered},
- * {@link #release}) are few (bounded by the uplink's in-flight window) and are never refused.
+ * <p>Threading: one writer thread owns the connection. {@link #commit} puts a rule decision on a
+ * queue whose alert count is bounded by {@code queueCapacity}; <b>overload policy</b>: the pipeline
+ * checks {@link #hasRoom} before deciding and refuses events while it is false (the source
+ * withholds its QoS 1 PUBACK and the device retransmits); a decision once queued is never refused,
+ * it waits while storage is full. {@link #append} (the gateway's own alerts) fails at once with
+ * {@link OverloadedException} when the queue is full. Uplink calls ({@link #nextBatch}, {@link
+ * #markDelivered}, {@link #release}) are few (bounded by the uplink's in-flight window) and are
+ * never refused.
  *
- * <p>Durability: WAL with {@code synchronous=FULL} by default, so an append's future completes only
- * after its transaction is fsynced; appends arriving within {@code groupCommitMaxWaitMs} (up to
- * {@code groupCommitMaxRows}) share one transaction.
+ * <p>Durability: WAL with {@code synchronous=FULL} by default, so a decision's future completes
+ * only after its transaction (its alerts, rule state and receipt together) is fsynced; decisions
+ * arriving within {@code groupCommitMaxWaitMs} (up to {@code groupCommitMaxRows}) share one
+ * transaction, in queue order.
  *
  * <p>Order and bounds, eviction, storage-full back-pressure, history and the corrupt-database
- * procedure are described in docs/delivery.md.
+ * procedure are described in docs/delivery.md. Schema in {@link OutboxSchema}, the rule state's
+ * tables in {@link RuleStateTables}, the eviction summary in {@link EvictionSummary}, the upgrade
+ * from a separate rule-state file in {@link LegacyRuleState}.
  */
-public final class SqliteOutbox implements AlertStore {
+public final class SqliteOutbox implements AlertStore, Outbox {
   private static final System.Logger LOG = System.getLogger(SqliteOutbox.class.getName());
   private static final Object STOP = new Object();
   private static final long HOUSEKEEPING_POLL_MS = 500;
   private static final long AGE_AND_HISTORY_EVERY_MS = 60_000;
   private static final int EVICT_CHUNK = 1000;
-  private static final String EVICTION_SUMMARY = "outbox_eviction_summary";
   /** Most keys in one {@code IN (...)} list (SQLite allows 32766 parameters). */
   private static final int IN_CHUNK = 500;
   /** Leave the storage-full state once pending bytes fall below this share of the bound. */
@@ -106,11 +108,10 @@ public final class SqliteOutbox implements AlertStore {
   private Map<String, String> loadedRuleState = Map.of();
   private Map<String, List<String>> loadedReceipts = Map.of();
   private final List<AlertDraft> ownAlerts = new ArrayList<>();
-  private final Map<String, Long> evictedSinceSummary = new TreeMap<>();
+  private EvictionSummary evictions;
   private boolean storageFull;
   private boolean diskFull;
   private String storageAlertId;
-  private long lastSummaryMs;
   private long lastAgeAndHistoryMs;
   private final RateLimitedLog rateLimitedLog = new RateLimitedLog(LOG, 10_000);
 
@@ -143,7 +144,7 @@ public final class SqliteOutbox implements AlertStore {
     } catch (SQLException e) {
       throw new UncheckedIOException(new IOException("Cannot open the outbox " + dbFile + ": " + e.getMessage(), e));
     }
-    lastSummaryMs = clock.millis();
+    evictions = new EvictionSummary(gatewayId, counters, clock, config.summaryIntervalMs());
     lastAgeAndHistoryMs = 0;
     running = true;
     writer = new Thread(this::runWriter, "outbox-writer");
@@ -166,6 +167,7 @@ public final class SqliteOutbox implements AlertStore {
   }
 
   /** Called on the writer thread after each commit with the most urgent priority (1..4) committed. */
+  @Override
   public void setCommitListener(IntConsumer listener) {
     this.commitListener = listener;
   }
@@ -174,6 +176,7 @@ public final class SqliteOutbox implements AlertStore {
    * Queues alerts alone (the gateway's own alerts), refused at once with {@link
    * OverloadedException} when the queue is at its bound; otherwise as {@link #commit}.
    */
+  @Override
   public CompletionStage<Void> append(List<AlertDraft> alerts) {
     if (alerts.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -216,11 +219,13 @@ public final class SqliteOutbox implements AlertStore {
    * The next undelivered rows not already in flight, most urgent priority first, then oldest; they
    * become in flight until {@link #markDelivered} or {@link #release}.
    */
+  @Override
   public CompletionStage<List<OutboxRow>> nextBatch(int maxRows) {
     return call(() -> fetch(maxRows));
   }
 
   /** Acknowledged rows: moved from the outbox to the history. Unknown sequences are ignored. */
+  @Override
   public CompletionStage<Void> markDelivered(Collection<Long> sequences) {
     List<Long> copy = List.copyOf(sequences);
     return call(() -> {
@@ -230,12 +235,14 @@ public final class SqliteOutbox implements AlertStore {
   }
 
   /** In-flight rows that were not acknowledged: they become eligible for {@link #nextBatch} again. */
+  @Override
   public void release(Collection<Long> sequences) {
     List<Long> copy = List.copyOf(sequences);
     tasks.add((Runnable) () -> copy.forEach(inFlight::remove));
   }
 
   /** Every in-flight row becomes eligible again (used when the uplink connection is lost). */
+  @Override
   public void releaseAll() {
     tasks.add((Runnable) inFlight::clear);
   }
@@ -434,7 +441,7 @@ public final class SqliteOutbox implements AlertStore {
     }
     for (Append a : ready) {
       if (shed) {
-        a.drafts().forEach(d -> countEviction(d.device().deviceId(), "storage_full"));
+        a.drafts().forEach(d -> evictions.count(d.device().deviceId(), "storage_full"));
       }
       queuedAlerts.addAndGet(-a.weight());
       a.done().complete(null);
@@ -480,8 +487,7 @@ public final class SqliteOutbox implements AlertStore {
    * (the outbox's own eviction summary, which would otherwise vanish under the pressure it reports).
    */
   private int evictClass(AlertDraft d) {
-    if (EVICTION_SUMMARY.equals(d.nativeCode()) && d.device().deviceId().equals(gatewayId)
-        && GatewayAlerts.PROFILE.equals(d.device().profileId())) {
+    if (evictions.isSummary(d)) {
       return -1;
     }
     return d.evictable() ? 1 : 0;
@@ -616,7 +622,7 @@ public final class SqliteOutbox implements AlertStore {
       conn.commit();
       for (int k = 0; k < i; k++) {
         inFlight.remove(victims.get(k)[0]);
-        countEviction(devices.get(k), reason);
+        evictions.count(devices.get(k), reason);
       }
       pendingRows -= i;
       pendingBytes -= freed;
@@ -649,18 +655,13 @@ public final class SqliteOutbox implements AlertStore {
     }
     for (int k = 0; k < seqs.size(); k++) {
       inFlight.remove(seqs.get(k));
-      countEviction(devices.get(k), "disk_full");
+      evictions.count(devices.get(k), "disk_full");
     }
     pendingRows -= seqs.size();
     pendingBytes -= freed;
     if (!seqs.isEmpty()) {
       LOG.log(Level.WARNING, "Outbox evicted telemetry to free disk space. rows={0} bytes={1}", seqs.size(), freed);
     }
-  }
-
-  private void countEviction(String deviceId, String reason) {
-    counters.increment("outbox_evicted", deviceId, reason);
-    evictedSinceSummary.merge(reason, 1L, Long::sum);
   }
 
   private void enterDiskFull(SQLException e) {
@@ -704,16 +705,9 @@ public final class SqliteOutbox implements AlertStore {
 
   private void housekeeping() {
     long now = clock.millis();
-    if (!evictedSinceSummary.isEmpty() && now - lastSummaryMs >= config.summaryIntervalMs()) {
-      long total = evictedSinceSummary.values().stream().mapToLong(Long::longValue).sum();
-      Map<String, String> attrs = new TreeMap<>();
-      evictedSinceSummary.forEach((reason, n) -> attrs.put("evicted." + reason, Long.toString(n)));
-      ownAlerts.add(gatewayAlert("gw-evictions-" + gatewayId + "-" + UUID.randomUUID(), CanonicalType.GATEWAY_SUMMARY,
-          4, AlertState.RAISED, EVICTION_SUMMARY,
-          "Outbox evicted " + total + " alerts since the last summary", attrs,
-          List.of(new Measurement("evicted", total, "alerts"))));
-      evictedSinceSummary.clear();
-      lastSummaryMs = now;
+    AlertDraft summary = evictions.due();
+    if (summary != null) {
+      ownAlerts.add(summary);
     }
     if (now - lastAgeAndHistoryMs >= AGE_AND_HISTORY_EVERY_MS) {
       lastAgeAndHistoryMs = now;
@@ -751,14 +745,7 @@ public final class SqliteOutbox implements AlertStore {
       openAndCheck();
     } catch (SQLException e) {
       closeQuietly();
-      Path aside = dataDir.resolve("outbox.db.corrupt-" + clock.millis());
-      Files.move(dbFile, aside, StandardCopyOption.ATOMIC_MOVE);
-      for (String suffix : new String[] {"-wal", "-shm"}) {
-        Path side = dataDir.resolve("outbox.db" + suffix);
-        if (Files.exists(side)) {
-          Files.move(side, dataDir.resolve(aside.getFileName() + suffix), StandardCopyOption.ATOMIC_MOVE);
-        }
-      }
+      Path aside = SqliteFiles.moveAside(dbFile, "corrupt", clock.millis());
       LOG.log(Level.ERROR, "Outbox database could not be opened; moved aside and a new one started."
           + " file={0} movedTo={1} reason={2}", dbFile, aside, e.getMessage());
       counters.increment("outbox_db_moved_aside");
@@ -775,37 +762,9 @@ public final class SqliteOutbox implements AlertStore {
   }
 
   private void openAndCheck() throws SQLException {
-    boolean existed = Files.exists(dbFile);
-    conn = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+    conn = SqliteFiles.openWal(dbFile, config.synchronous().name());
     try (Statement st = conn.createStatement()) {
-      if (existed) {
-        try (ResultSet rs = st.executeQuery("PRAGMA quick_check")) {
-          String result = rs.next() ? rs.getString(1) : "no result";
-          if (!"ok".equals(result)) {
-            throw new SQLException("integrity check failed: " + result);
-          }
-        }
-      }
-      try (ResultSet rs = st.executeQuery("PRAGMA journal_mode=WAL")) {
-        if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
-          throw new SQLException("cannot switch to WAL journal mode");
-        }
-      }
-      st.execute("PRAGMA synchronous=" + config.synchronous().name());
-      st.execute("PRAGMA busy_timeout=5000");
-      st.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-      st.execute("CREATE TABLE IF NOT EXISTS outbox(sequence INTEGER PRIMARY KEY, alert_id TEXT NOT NULL,"
-          + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
-          + " priority INTEGER NOT NULL, evictable INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
-          + " bytes INTEGER NOT NULL, payload BLOB NOT NULL)");
-      st.execute("CREATE INDEX IF NOT EXISTS outbox_send ON outbox(priority, sequence)");
-      st.execute("CREATE INDEX IF NOT EXISTS outbox_device ON outbox(device_id, priority)");
-      st.execute("CREATE INDEX IF NOT EXISTS outbox_evict ON outbox(evictable DESC, level DESC, sequence)");
-      st.execute("CREATE TABLE IF NOT EXISTS history(sequence INTEGER PRIMARY KEY, alert_id TEXT NOT NULL,"
-          + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
-          + " created_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL)");
-      st.execute("CREATE INDEX IF NOT EXISTS history_delivered ON history(delivered_ms)");
-      RuleStateTables.create(st);
+      OutboxSchema.create(st);
       try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'last_sequence'")) {
         lastSequence = rs.next() ? rs.getLong(1) : 0;
       }
@@ -816,7 +775,7 @@ public final class SqliteOutbox implements AlertStore {
         lastSequence = Math.max(lastSequence, rs.getLong(3));
       }
     }
-    conn.setAutoCommit(false);
+    conn.commit();
     if (pendingRows > 0) {
       LOG.log(Level.INFO, "Outbox resumes undelivered alerts. pendingRows={0} lastSequence={1}", pendingRows, lastSequence);
     }
@@ -849,16 +808,9 @@ public final class SqliteOutbox implements AlertStore {
 
   private void rollbackQuietly() {
     try {
-      conn.rollback();
+      SqliteFiles.rollback(conn);
     } catch (SQLException e) {
-      // SQLite rolls the whole transaction back by itself on some errors (SQLITE_FULL); the driver
-      // does not know and would run the next statements in autocommit mode. Open the transaction
-      // it believes is open.
-      try (Statement st = conn.createStatement()) {
-        st.execute("BEGIN");
-      } catch (SQLException alreadyOpen) {
-        logRateLimited("rollback", Level.WARNING, "Outbox rollback failed. reason=" + e.getMessage());
-      }
+      logRateLimited("rollback", Level.WARNING, "Outbox rollback failed. reason=" + e.getMessage());
     }
   }
 

@@ -10,8 +10,9 @@ import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.net.NoDelaySockets;
 import io.commguard.gateway.net.PemTls;
 import io.commguard.gateway.outbox.GatewayAlerts;
+import io.commguard.gateway.outbox.Outbox;
 import io.commguard.gateway.outbox.OutboxRow;
-import io.commguard.gateway.outbox.SqliteOutbox;
+import io.commguard.gateway.wire.AlertEncoder;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class MqttUplink {
 
   private final UplinkConfig config;
   private final String gatewayId;
-  private final SqliteOutbox outbox;
+  private final Outbox outbox;
   private final Counters counters;
   private final String alertTopic;
   private final String ackTopic;
@@ -85,7 +86,7 @@ public final class MqttUplink {
   private String faultAlertId;
   private volatile boolean healthy;
 
-  public MqttUplink(UplinkConfig config, String gatewayId, SqliteOutbox outbox, Counters counters) {
+  public MqttUplink(UplinkConfig config, String gatewayId, Outbox outbox, Counters counters) {
     this.config = config;
     this.gatewayId = gatewayId;
     this.outbox = outbox;

@@ -1,4 +1,4 @@
-package io.commguard.gateway.uplink;
+package io.commguard.gateway.wire;
 
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.Device;

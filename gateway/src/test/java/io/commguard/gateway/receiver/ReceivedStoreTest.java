@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.commguard.alert.v1.Alert;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.outbox.Drafts;
-import io.commguard.gateway.uplink.AlertEncoder;
+import io.commguard.gateway.wire.AlertEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
