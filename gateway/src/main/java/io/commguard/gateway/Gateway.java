@@ -51,7 +51,7 @@ public final class Gateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
   private static final int TICK_MS = 1000;
   /** The SQLite files of the data dir, created 0600 before SQLite opens them (it copies the mode to its journals). */
-  private static final List<String> DATABASES = List.of("outbox.db", RuleEngine.STATE_FILE);
+  private static final List<String> DATABASES = List.of("outbox.db");
   private static final RateLimitedLog TICK_FAILURES = new RateLimitedLog(LOG, 60_000);
 
   private final Counters counters = new Counters();

@@ -62,8 +62,11 @@ final class LegacyRuleState {
   }
 
   /** The old file's state; empty (logged at ERROR) when it cannot be read, as that release did with a corrupt file. */
-  private static Map<String, String> read(Path legacy) {
+  private static Map<String, String> read(Path legacy) throws IOException {
     Map<String, String> state = new LinkedHashMap<>();
+    if (Files.size(legacy) == 0) {
+      return state;
+    }
     try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + legacy.toAbsolutePath());
         Statement st = old.createStatement();
         ResultSet rs = st.executeQuery("SELECT key, value FROM rule_state")) {

@@ -126,7 +126,7 @@ class MaintenanceSecurityIT {
     assertThat(gateway.counters().get("tick_failed")).isZero();
     Path data = dir.resolve("data");
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
-    for (String file : List.of("hash.key", "outbox.db", "rules.db")) {
+    for (String file : List.of("hash.key", "outbox.db")) {
       assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(file))))
           .as(file).isEqualTo("rw-------");
     }

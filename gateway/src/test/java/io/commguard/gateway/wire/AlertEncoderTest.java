@@ -1,4 +1,4 @@
-package io.commguard.gateway.uplink;
+package io.commguard.gateway.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
