@@ -69,8 +69,8 @@ class DeviceEndpointTlsIT {
     port = FreePort.next();
     DeviceBinding binding = new DeviceBinding(new DeviceRef("cam-01", "p", "m", null, ""), DECODER,
         new TopicFilter("devices/cam-01/#"), PasswordHash.hash(PASSWORD.toCharArray()));
-    EventSink sink = event -> {
-      received.add(event);
+    EventSink sink = (events, receipt) -> {
+      received.addAll(events);
       return CompletableFuture.completedFuture(null);
     };
     MqttIngest ingest = new MqttIngest(sink, counters, Clock.systemUTC(), 1024, retry);
