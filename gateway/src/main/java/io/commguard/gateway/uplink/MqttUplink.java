@@ -9,6 +9,7 @@ import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.net.NoDelaySockets;
 import io.commguard.gateway.net.PemTls;
+import io.commguard.gateway.net.TlsFailures;
 import io.commguard.gateway.outbox.GatewayAlerts;
 import io.commguard.gateway.outbox.Outbox;
 import io.commguard.gateway.outbox.OutboxRow;
@@ -234,7 +235,8 @@ public final class MqttUplink {
     long delay = backoffMs();
     LOG.log(reconnectAttempt <= 1 ? Level.WARNING : Level.DEBUG,
         "Uplink cannot connect; retrying. broker={0} retryInMs={1} reason={2}", config.brokerUrl(), delay,
-        error == null ? "unknown" : error.getMessage());
+        TlsFailures.describe(error, config.tls() == null ? null : config.tls().caFile(),
+            config.tls() == null ? null : config.tls().certFile()));
     exec.schedule(guarded(this::connect), delay, TimeUnit.MILLISECONDS);
   }
 
