@@ -5,6 +5,7 @@ import io.commguard.alert.v1.Ack;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.net.NoDelaySockets;
@@ -55,6 +56,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  */
 public final class MqttUplink {
   private static final System.Logger LOG = System.getLogger(MqttUplink.class.getName());
+  private static final RateLimitedLog FOREIGN_ACKS = new RateLimitedLog(LOG, 60_000);
   static final int TIMEOUTS_BEFORE_RECONNECT = 3;
   private static final long BACKOFF_MIN_MS = 250;
   private static final long BACKOFF_MAX_MS = 5_000;
@@ -387,6 +389,13 @@ public final class MqttUplink {
   // ---------------------------------------------------------------- acknowledgements
 
   private void onAck(Ack ack) {
+    if (!gatewayId.equals(ack.getGatewayId())) {
+      // Anyone who may publish on the ack topic could otherwise delete alarms from the outbox.
+      counters.increment("uplink_ack_foreign", gatewayId, ack.getGatewayId().isEmpty() ? "no_gateway_id" : "other_gateway");
+      FOREIGN_ACKS.log(Level.WARNING, "foreign", "Uplink ignored an Ack for another gateway id; nothing was marked "
+          + "delivered. ackTopic=" + ackTopic);
+      return;
+    }
     counters.increment("uplink_acks_received");
     List<Long> sequences = new ArrayList<>();
     for (long b : ack.getBatchSequencesList()) {

@@ -5,7 +5,9 @@ import static io.commguard.gateway.outbox.Drafts.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.commguard.alert.v1.Ack;
 import io.commguard.alert.v1.Alert;
+import io.commguard.alert.v1.AlertBatch;
 import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
@@ -17,6 +19,7 @@ import io.commguard.gateway.receiver.CityReceiver;
 import io.commguard.gateway.receiver.CityReceiver.AckPolicy;
 import io.commguard.gateway.testsupport.BlackholeProxy;
 import io.commguard.gateway.testsupport.MosquittoBroker;
+import io.commguard.gateway.testsupport.MqttProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,6 +180,33 @@ class MqttUplinkIT {
     broker.start();
 
     await().atMost(WAIT).until(() -> receivedIds.containsAll(ids) && pending() == 0);
+  }
+
+  @Test
+  void forgedAck_carryingAnotherGatewaysId_removesNothing_andIsCounted() throws Exception {
+    CityReceiver silent = startReceiver(AckPolicy.NONE);
+    startGateway(AckMode.PLATFORM, 30_000);
+    try (MqttProbe attacker = new MqttProbe(broker.url(), "forger").subscribe("city/gw-it/alerts")) {
+      AlertDraft fire = alarm("smoke-1", CanonicalType.FIRE_SMOKE, 1);
+      outbox.append(List.of(fire)).toCompletableFuture().join();
+      await().atMost(WAIT).until(() -> !attacker.messages().isEmpty());
+      AlertBatch batch = AlertBatch.parseFrom(attacker.messages().get(0));
+      Ack.Builder forged = Ack.newBuilder().addBatchSequences(batch.getBatchSequence()).addAlertIds(fire.alertId());
+      batch.getAlertsList().forEach(a -> forged.addAlertSequences(a.getSequence()));
+      attacker.publish("city/gw-it/acks", forged.setGatewayId("gw-other").build().toByteArray(), 1);
+      attacker.publish("city/gw-it/acks", forged.clearGatewayId().build().toByteArray(), 1);
+
+      await().atMost(WAIT).until(() -> counters.total("uplink_ack_foreign") == 2);
+      assertThat(counters.get("uplink_ack_foreign", "gw-it", "other_gateway")).isEqualTo(1);
+      assertThat(counters.get("uplink_ack_foreign", "gw-it", "no_gateway_id")).isEqualTo(1);
+      assertThat(pending()).as("the level-1 alert stays in the outbox").isEqualTo(1);
+
+      attacker.publish("city/gw-it/acks", forged.setGatewayId("gw-it").build().toByteArray(), 1);
+      await().atMost(WAIT).until(() -> pending() == 0);
+    } finally {
+      silent.close();
+      receivers.remove(silent);
+    }
   }
 
   @Test
