@@ -44,7 +44,7 @@ class RunLifecycleIT {
             .doesNotContain("\tat ");
 
         first.hangUp();
-        await().atMost(Duration.ofSeconds(10)).until(() -> first.logText().contains("SIGHUP received"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.logText()).contains("SIGHUP received"));
         assertThat(first.alive()).isTrue();
 
         assertThat(first.stop()).isZero();
@@ -54,7 +54,8 @@ class RunLifecycleIT {
 
         GatewayProcess again = new GatewayProcess(config).start();
         try {
-          await().atMost(START).until(() -> again.logText().lines().filter(l -> l.contains("Gateway ready")).count() == 2);
+          await().atMost(START).untilAsserted(() ->
+              assertThat(again.logText().lines().filter(l -> l.contains("Gateway ready"))).hasSize(2));
         } finally {
           assertThat(again.stop()).isZero();
         }

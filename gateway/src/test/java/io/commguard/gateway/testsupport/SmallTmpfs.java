@@ -21,7 +21,7 @@ public final class SmallTmpfs implements AutoCloseable {
   public static SmallTmpfs mount(Path where, String size) {
     try {
       Files.createDirectories(where);
-      Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", where.toString())
+      Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", where.toString())
           .redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
