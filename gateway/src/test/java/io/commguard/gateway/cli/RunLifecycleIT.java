@@ -43,9 +43,10 @@ class RunLifecycleIT {
                 + first.pid() + ")")
             .doesNotContain("\tat ");
 
+        // The gateway logs the SIGHUP it handles; where its parent ignores SIGHUP (nohup, some CI
+        // runners) the JVM keeps it ignored and nothing is logged. Either way it must keep running.
         first.hangUp();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.logText()).contains("SIGHUP received"));
-        assertThat(first.alive()).isTrue();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(first::alive);
 
         assertThat(first.stop()).isZero();
         String log = first.logText();
