@@ -86,9 +86,9 @@ public final class GatewayProcess implements AutoCloseable {
     return status;
   }
 
-  /** Sends SIGHUP. */
+  /** Sends SIGHUP, with bash's builtin kill (a minimal Debian has no procps). */
   public synchronized void hangUp() throws IOException, InterruptedException {
-    new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start().waitFor();
+    new ProcessBuilder("bash", "-c", "kill -HUP " + process.pid()).inheritIO().start().waitFor();
   }
 
   public synchronized boolean alive() {
