@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar bench/target/bench.jar all|smoke|jmh}: runs the standard scenarios (or the
@@ -147,7 +147,7 @@ public final class BenchMain implements Callable<Integer> {
     result.put("run", p.name());
     result.put("finished", Instant.now().toString());
     result.put("machine", Machine.describe());
-    result.put("gateway_jvm", "java -Xmx128m " + String.join(" ", GatewayProcess.EDGE_JVM_FLAGS) + " "
+    result.put("gateway_jvm", "java " + EdgeJvm.HEAP + " " + String.join(" ", EdgeJvm.FLAGS) + " "
         + String.join(" ", jvm) + " -jar gateway.jar run --config ...");
     result.put("params", p);
     result.put("uplink_overrides", uplinkExtra.isBlank() ? "none (gateway defaults)" : uplinkExtra);

@@ -230,7 +230,7 @@ final class CitySubscriber implements AutoCloseable {
         client.disconnect();
       }
     });
-    Mosquitto.sleep(100);
+    Pause.millis(100);
     vertx.close().await();
   }
 }

@@ -296,7 +296,7 @@ final class DeviceFleet implements AutoCloseable {
       if (acked.get() + failed.get() >= sent.get()) {
         return failed.get() == 0;
       }
-      Mosquitto.sleep(20);
+      Pause.millis(20);
     }
     return false;
   }

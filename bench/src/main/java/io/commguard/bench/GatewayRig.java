@@ -1,5 +1,8 @@
 package io.commguard.bench;
 
+import io.commguard.gateway.testsupport.FreePort;
+import io.commguard.gateway.testsupport.GatewayProcess;
+import io.commguard.gateway.testsupport.MosquittoBroker;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,17 +18,18 @@ import java.util.function.IntFunction;
  */
 final class GatewayRig implements AutoCloseable {
   final Latencies latencies = new Latencies();
-  final Mosquitto city;
+  final MosquittoBroker city;
   final CitySubscriber subscriber;
   final ModbusFarm modbus;
   final GatewayProcess gateway;
+  final GatewayProcess.Ready ready;
   final DeviceFleet fleet;
   final long connectMs;
 
   GatewayRig(Path workDir, Path gatewayJar, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
       int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs) throws Exception {
     Path dir = Scenarios.freshDir(workDir.resolve(name));
-    city = Mosquitto.start(dir, "city-broker");
+    city = MosquittoBroker.start(Files.createDirectories(dir.resolve("city-broker")));
     subscriber = new CitySubscriber(CitySubscriber.Mode.CITY, "city/+/alerts", 1, latencies, id -> { }, n -> { });
     subscriber.start(city.port());
     modbus = modbusLinks > 0 ? ModbusFarm.start(modbusLinks) : null;
@@ -37,8 +41,8 @@ final class GatewayRig implements AutoCloseable {
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), endpointPort,
         city.port(), devices, modbus == null ? List.of() : modbus.links, unitsPerLink));
-    gateway = GatewayProcess.start(gatewayJar, config, dir, "128m", jvmArgs);
-    gateway.awaitReady(Duration.ofSeconds(60));
+    gateway = EdgeJvm.start(gatewayJar, config, jvmArgs);
+    ready = gateway.awaitReady(Duration.ofSeconds(60));
     fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, window, DeviceFleet.Credit.ON_PUBACK, latencies);
     long t0 = System.nanoTime();
     fleet.connect("127.0.0.1", endpointPort, GatewayConfigWriter.PASSWORD, Duration.ofSeconds(180));
@@ -52,7 +56,7 @@ final class GatewayRig implements AutoCloseable {
       if (latencies.outstanding() == 0) {
         return true;
       }
-      Mosquitto.sleep(20);
+      Pause.millis(20);
     }
     return false;
   }

@@ -1,6 +1,7 @@
 package io.commguard.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.commguard.gateway.testsupport.FreePort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ final class NodeRedPeer implements AutoCloseable {
       if (!p.isAlive()) {
         throw new IllegalStateException("Node-RED exited; see " + log);
       }
-      Mosquitto.sleep(100);
+      Pause.millis(100);
     }
     p.destroyForcibly();
     throw new IllegalStateException("Node-RED did not connect to the broker within 60 s; see " + log);

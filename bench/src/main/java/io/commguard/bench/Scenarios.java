@@ -1,5 +1,9 @@
 package io.commguard.bench;
 
+import io.commguard.gateway.testsupport.FreePort;
+import io.commguard.gateway.testsupport.GatewayProcess;
+import io.commguard.gateway.testsupport.MosquittoBroker;
+import io.commguard.gateway.testsupport.ProcStats;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +47,11 @@ final class Scenarios {
     try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "steady", p.steadyDevices(),
         i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.1), 8, p.modbusLinks(), p.modbusUnitsPerLink(), gatewayJvmArgs)) {
       rig.fleet.start(p.steadyRate());
-      Mosquitto.sleep(p.warmupSeconds() * 1000L);
+      Pause.millis(p.warmupSeconds() * 1000L);
       rig.latencies.reset();
       rig.subscriber.resetBreakdown();
       Window w = new Window(rig);
-      Mosquitto.sleep(p.steadySeconds() * 1000L);
+      Pause.millis(p.steadySeconds() * 1000L);
       Map<String, Object> r = w.close(rig);
       r.put("offered_rate_msgs_per_s", p.steadyRate());
       r.put("mqtt_devices", p.steadyDevices());
@@ -96,11 +100,11 @@ final class Scenarios {
       int window, int seconds, List<String> jvm) throws Exception {
     try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, name, devices, device, window, 0, 0, jvm)) {
       rig.fleet.start(0);
-      Mosquitto.sleep(Math.max(1, p.warmupSeconds() / 2) * 1000L);
+      Pause.millis(Math.max(1, p.warmupSeconds() / 2) * 1000L);
       rig.latencies.reset();
       rig.subscriber.resetBreakdown();
       Window w = new Window(rig);
-      Mosquitto.sleep(seconds * 1000L);
+      Pause.millis(seconds * 1000L);
       Map<String, Object> r = w.close(rig);
       r.put("devices", devices);
       finish(rig, r);
@@ -121,7 +125,7 @@ final class Scenarios {
       long t0 = System.nanoTime();
       rig.fleet.start(0);
       while (rig.fleet.expectedAlerts.get() < p.drainAlerts()) {
-        Mosquitto.sleep(5);
+        Pause.millis(5);
       }
       rig.fleet.stop();
       boolean committed = rig.fleet.awaitAcked(Duration.ofSeconds(120));
@@ -132,7 +136,7 @@ final class Scenarios {
       rig.city.start();
       long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
       while (rig.subscriber.alerts.get() - before < backlog && System.nanoTime() < deadline) {
-        Mosquitto.sleep(5);
+        Pause.millis(5);
       }
       long delivered = rig.subscriber.alerts.get() - before;
       double drainSeconds = (rig.subscriber.lastArrivalNanos - rig.subscriber.firstArrivalNanos) / 1e9;
@@ -164,12 +168,12 @@ final class Scenarios {
     }
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("devices", devices.size());
-    try (Mosquitto city = Mosquitto.start(dir, "city-broker")) {
+    try (MosquittoBroker city = MosquittoBroker.start(Files.createDirectories(dir.resolve("city-broker")))) {
       int port = FreePort.next();
       Path config = dir.resolve("gateway.yaml");
       Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), port,
           city.port(), devices, List.of(), 0));
-      try (GatewayProcess first = GatewayProcess.start(gatewayJar, config, dir, "128m", gatewayJvmArgs)) {
+      try (GatewayProcess first = EdgeJvm.start(gatewayJar, config, gatewayJvmArgs)) {
         first.awaitReady(Duration.ofSeconds(60));
         try (DeviceFleet fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, 1, DeviceFleet.Credit.ON_PUBACK,
             new Latencies())) {
@@ -178,19 +182,18 @@ final class Scenarios {
           r.put("first_start_all_connected_ms", (System.nanoTime() - t0) / 1_000_000);
         }
       }
-      try (GatewayProcess second = GatewayProcess.start(gatewayJar, config, dir, "128m", gatewayJvmArgs)) {
-        second.awaitReady(Duration.ofSeconds(60));
-        r.put("restart_ready_ms", second.readyWallMs);
+      try (GatewayProcess second = EdgeJvm.start(gatewayJar, config, gatewayJvmArgs)) {
+        r.put("restart_ready_ms", second.awaitReady(Duration.ofSeconds(60)).wallMs());
         try (DeviceFleet fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, 1, DeviceFleet.Credit.ON_PUBACK,
             new Latencies())) {
           fleet.connect("127.0.0.1", port, GatewayConfigWriter.PASSWORD, Duration.ofSeconds(600));
-          r.put("restart_to_all_connected_ms", (System.nanoTime() - second.launchedNanos) / 1_000_000);
+          r.put("restart_to_all_connected_ms", (System.nanoTime() - second.launchedNanos()) / 1_000_000);
           fleet.start(0);
           while (fleet.acked.get() < devices.size()) {
-            Mosquitto.sleep(5);
+            Pause.millis(5);
           }
           fleet.stop();
-          r.put("restart_to_pubacks_ms", (System.nanoTime() - second.launchedNanos) / 1_000_000);
+          r.put("restart_to_pubacks_ms", (System.nanoTime() - second.launchedNanos()) / 1_000_000);
         }
         r.put("peak_rss_mib", round(ProcStats.peakRssMib(second.pid())));
       }
@@ -202,9 +205,9 @@ final class Scenarios {
   Map<String, Object> modbusOnly() throws Exception {
     try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "modbus", 0, i -> null, 1,
         p.modbusLinks(), p.modbusUnitsPerLink(), gatewayJvmArgs)) {
-      Mosquitto.sleep(5000);
+      Pause.millis(5000);
       Window w = new Window(rig);
-      Mosquitto.sleep(p.modbusOnlySeconds() * 1000L);
+      Pause.millis(p.modbusOnlySeconds() * 1000L);
       Map<String, Object> r = new LinkedHashMap<>();
       double cpu = ProcStats.cpuSeconds(rig.gateway.pid()) - w.cpu0;
       r.put("modbus_devices", p.modbusLinks() * p.modbusUnitsPerLink());
@@ -225,7 +228,7 @@ final class Scenarios {
     for (int i = 0; i < devices; i++) {
       sims.add(new SimDevice(id(i), DeviceKind.ofIndex(i), steady ? 0.1 : 0.01));
     }
-    try (Mosquitto broker = Mosquitto.start(dir, "broker")) {
+    try (MosquittoBroker broker = MosquittoBroker.start(Files.createDirectories(dir.resolve("broker")))) {
       DeviceFleet fleet = new DeviceFleet(sims, 2, MqttQoS.valueOf(qos), steady ? 8 : p.throughputWindow(),
           DeviceFleet.Credit.ON_DELIVERY, lat);
       CitySubscriber sub = new CitySubscriber(CitySubscriber.Mode.RAW, "devices/+/event", qos, lat, fleet::delivered, n -> { });
@@ -233,12 +236,12 @@ final class Scenarios {
         sub.start(broker.port());
         fleet.connect("127.0.0.1", broker.port(), "x", Duration.ofSeconds(60));
         fleet.start(steady ? p.steadyRate() : 0);
-        Mosquitto.sleep((steady ? p.warmupSeconds() : Math.max(1, p.warmupSeconds() / 5)) * 1000L);
+        Pause.millis((steady ? p.warmupSeconds() : Math.max(1, p.warmupSeconds() / 5)) * 1000L);
         lat.reset();
         long m0 = sub.messages.get();
         double c0 = ProcStats.cpuSeconds(broker.pid());
         long t0 = System.nanoTime();
-        Mosquitto.sleep((steady ? p.steadySeconds() / 2 : p.baselineSeconds()) * 1000L);
+        Pause.millis((steady ? p.steadySeconds() / 2 : p.baselineSeconds()) * 1000L);
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("qos", qos);
@@ -262,20 +265,20 @@ final class Scenarios {
     for (int i = 0; i < p.throughputDevices(); i++) {
       sims.add(new SimDevice(id(i), DeviceKind.ofIndex(i), 0.01));
     }
-    try (Mosquitto broker = Mosquitto.start(dir, "broker")) {
+    try (MosquittoBroker broker = MosquittoBroker.start(Files.createDirectories(dir.resolve("broker")))) {
       DeviceFleet fleet = new DeviceFleet(sims, 2, MqttQoS.AT_LEAST_ONCE, p.throughputWindow(), DeviceFleet.Credit.GLOBAL, lat);
       CitySubscriber sub = new CitySubscriber(CitySubscriber.Mode.NODE_RED, "bench/nodered/#", 1, lat, id -> { }, fleet::processed);
       try (NodeRedPeer red = NodeRedPeer.start(nodeRedHome, dir, broker.port(), forwardAll); sub; fleet) {
         sub.start(broker.port());
         fleet.connect("127.0.0.1", broker.port(), "x", Duration.ofSeconds(60));
         fleet.start(0);
-        Mosquitto.sleep(Math.max(2, p.warmupSeconds() / 2) * 1000L);
+        Pause.millis(Math.max(2, p.warmupSeconds() / 2) * 1000L);
         lat.reset();
         long processed0 = red.processed(sub);
         long a0 = sub.alerts.get();
         double c0 = ProcStats.cpuSeconds(red.pid());
         long t0 = System.nanoTime();
-        Mosquitto.sleep(p.baselineSeconds() * 1000L);
+        Pause.millis(p.baselineSeconds() * 1000L);
         double secs = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("version", red.version());
@@ -348,8 +351,8 @@ final class Scenarios {
     r.put("latency", rig.latencies.summaryMs());
     r.put("latency_breakdown", rig.subscriber.breakdownMs());
     r.put("peak_rss_mib", round(ProcStats.peakRssMib(rig.gateway.pid())));
-    r.put("startup_ready_wall_ms", rig.gateway.readyWallMs);
-    r.put("startup_ms_reported", rig.gateway.startupMs);
+    r.put("startup_ready_wall_ms", rig.ready.wallMs());
+    r.put("startup_ms_reported", rig.ready.reportedMs());
     r.put("devices_connect_ms", rig.connectMs);
   }
 

@@ -180,7 +180,7 @@ class DocRecipesIT {
     // The guide's checks after adding a model: the second line, the profile cases test, runs in this build.
     List<String> checks = DocRecipes.find("docs/profiles.md", PROFILE_CHECKS).commands();
     assertThat(checks).containsExactly("gateway profiles validate device-profiles",
-        "mvn -q -pl gateway test -Dtest=ProfileCasesTest");
+        "mvn -q -pl gateway -am test -Dtest=ProfileCasesTest");
     Path validated = dir.resolve("validate.out");
     assertThat(ShellRecipe.run(checks.get(0), repo, validated, null, QUICK)).isZero();
     assertThat(Files.readString(validated)).contains("device-profiles: ").contains(" profiles valid");

@@ -1,29 +1,60 @@
 package io.commguard.gateway.testsupport;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The packaged gateway ({@code gateway.jar} system property) run as a child process:
- * {@code java -jar gateway.jar run --config FILE}. Output goes to a log file next to the config.
- * {@link #kill()} sends SIGKILL (no shutdown hook runs), {@link #stop()} SIGTERM.
+ * The packaged gateway run as a child process: {@code java -jar gateway.jar run --config FILE}.
+ * Output goes to a log file next to the config. {@link #kill()} sends SIGKILL (no shutdown hook
+ * runs), {@link #stop()} SIGTERM. {@link #awaitReady} times a start the way an operator sees it:
+ * from launch to the gateway's "Gateway ready" line.
  */
 public final class GatewayProcess implements AutoCloseable {
+  private static final Pattern READY = Pattern.compile("Gateway ready .*startup_ms=(\\d+)");
+  /** How often {@link #awaitReady} reads the log: the error of its wall-clock figure. */
+  private static final Duration READY_POLL = Duration.ofMillis(5);
+
+  /**
+   * One start as timed by {@link #awaitReady}.
+   *
+   * @param wallMs from launch until the ready line was seen (JVM start included)
+   * @param reportedMs the {@code startup_ms} the gateway reports itself (config loaded to sources
+   *     listening, JVM start excluded)
+   */
+  public record Ready(long wallMs, long reportedMs) {}
+
+  private final Path jar;
   private final Path config;
   private final Path log;
   private final List<String> jvmArgs;
   private Process process;
   private int starts;
+  private long launchedNanos;
+  private long logOffsetAtLaunch;
 
+  /** The jar named by the {@code gateway.jar} system property (what {@code mvn verify} packaged). */
   public GatewayProcess(Path config, String... jvmArgs) {
+    this(null, config, List.of(jvmArgs));
+  }
+
+  /** {@code jar} null: the {@code gateway.jar} system property, resolved at each start. */
+  public GatewayProcess(Path jar, Path config, List<String> jvmArgs) {
+    this.jar = jar;
     this.config = config;
     this.log = config.resolveSibling(config.getFileName() + ".log");
-    this.jvmArgs = List.of(jvmArgs);
+    this.jvmArgs = List.copyOf(jvmArgs);
   }
 
   public static Path jar() {
@@ -39,10 +70,12 @@ public final class GatewayProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-jar", jar().toString(), "run", "--config", config.toString()));
+    cmd.addAll(List.of("-jar", (jar != null ? jar : jar()).toString(), "run", "--config", config.toString()));
     try {
       Files.writeString(log, "=== start " + ++starts + " ===\n", java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
+      logOffsetAtLaunch = Files.size(log);
+      launchedNanos = System.nanoTime();
       process = new ProcessBuilder(cmd)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -51,6 +84,40 @@ public final class GatewayProcess implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return this;
+  }
+
+  /** {@link System#nanoTime()} when the current start was launched. */
+  public synchronized long launchedNanos() {
+    return launchedNanos;
+  }
+
+  /**
+   * Waits for the current start's "Gateway ready" line; fails at once, naming the log, if the
+   * process ends first.
+   */
+  public Ready awaitReady(Duration timeout) {
+    long[] reported = {-1};
+    await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(READY_POLL).until(() -> {
+      Matcher m = READY.matcher(outputSinceLaunch());
+      if (m.find()) {
+        reported[0] = Long.parseLong(m.group(1));
+        return true;
+      }
+      if (!alive()) {
+        throw new IllegalStateException("gateway exited before it was ready; see " + log);
+      }
+      return false;
+    });
+    return new Ready(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launchedNanos()), reported[0]);
+  }
+
+  private synchronized String outputSinceLaunch() throws IOException {
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+      byte[] bytes = new byte[(int) Math.max(0, file.length() - logOffsetAtLaunch)];
+      file.seek(logOffsetAtLaunch);
+      file.readFully(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
   }
 
   /** SIGKILL: the process gets no chance to flush or close anything. */
@@ -102,15 +169,10 @@ public final class GatewayProcess implements AutoCloseable {
   /** Resident set size of the child in KiB, from /proc; -1 when unknown. */
   public long rssKib() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
+      return ProcStats.rssKib(pid());
+    } catch (UncheckedIOException e) {
       return -1;
     }
-    return -1;
   }
 
   public Path log() {

@@ -1,4 +1,4 @@
-package io.commguard.bench;
+package io.commguard.gateway.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,13 +9,13 @@ import java.nio.file.Path;
  * CPU time and memory of another process, read from Linux {@code /proc}. CPU is user+system time
  * in clock ticks of 10 ms ({@code CLK_TCK} is 100 on every Linux this runs on).
  */
-final class ProcStats {
-  static final double TICK_SECONDS = 0.01;
+public final class ProcStats {
+  public static final double TICK_SECONDS = 0.01;
 
   private ProcStats() {}
 
   /** User + system CPU seconds used so far by {@code pid} (all threads). */
-  static double cpuSeconds(long pid) {
+  public static double cpuSeconds(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
       // the command name (field 2) may contain spaces; fields after it are space separated
@@ -29,13 +29,18 @@ final class ProcStats {
   }
 
   /** Peak resident set size in MiB ({@code VmHWM}). */
-  static double peakRssMib(long pid) {
+  public static double peakRssMib(long pid) {
     return statusKb(pid, "VmHWM:") / 1024.0;
   }
 
   /** Current resident set size in MiB ({@code VmRSS}). */
-  static double rssMib(long pid) {
-    return statusKb(pid, "VmRSS:") / 1024.0;
+  public static double rssMib(long pid) {
+    return rssKib(pid) / 1024.0;
+  }
+
+  /** Current resident set size in KiB ({@code VmRSS}). */
+  public static long rssKib(long pid) {
+    return statusKb(pid, "VmRSS:");
   }
 
   private static long statusKb(long pid, String key) {
