@@ -7,6 +7,8 @@ import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.DeviceRef;
+import io.commguard.gateway.northbound.Delivery;
+import io.commguard.gateway.northbound.mqtt.MqttNorthbound;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.pipeline.Pipeline;
 import io.commguard.gateway.privacy.HashKey;
@@ -24,7 +26,6 @@ import io.commguard.gateway.source.mqtt.DeviceEndpoint;
 import io.commguard.gateway.source.mqtt.MqttIngest;
 import io.commguard.gateway.source.mqtt.SiteBrokerSource;
 import io.commguard.gateway.topic.TopicFilter;
-import io.commguard.gateway.uplink.MqttUplink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,7 +60,7 @@ public final class Gateway implements AutoCloseable {
   private Vertx vertx;
   private RuleEngine rules;
   private SqliteOutbox outbox;
-  private MqttUplink uplink;
+  private List<Delivery> northbounds = List.of();
   private DataDirLock dataDirLock;
 
   private Gateway() {}
@@ -111,10 +112,11 @@ public final class Gateway implements AutoCloseable {
     MqttIngest ingest = new MqttIngest(pipeline, counters, clock, config.deviceEndpoint().maxPayloadBytes(), retryTimer);
     startSources(plan, bindings, ingest, pipeline, loops);
 
-    uplink = new MqttUplink(config.uplink(), config.gatewayId(), outbox, counters);
-    uplink.start();
+    northbounds = Northbounds.configured(config).stream().map(n -> n.delivery(config.gatewayId(), outbox, counters))
+        .toList();
+    northbounds.forEach(Delivery::start);
     if (config.admin().enabled()) {
-      MqttUplink link = uplink;
+      Delivery link = northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().orElseThrow();
       AdminServer admin = new AdminServer(vertx, config.admin(), AdminServer.loadToken(config.admin(), System.getenv()),
           rules, counters, () -> Map.of("uplinkHealthy", link.healthy()), clock);
       admin.metrics().gauge("uplink_healthy", "1 while the uplink is connected and its acks arrive in time, else 0",
@@ -221,10 +223,10 @@ public final class Gateway implements AutoCloseable {
     }
     stopOrder.clear();
     rules = null;
-    if (uplink != null) {
-      closeQuietly(uplink::stop);
-      uplink = null;
+    for (Delivery northbound : northbounds) {
+      closeQuietly(northbound::stop);
     }
+    northbounds = List.of();
     if (outbox != null) {
       closeQuietly(outbox::close);
       outbox = null;

@@ -22,7 +22,7 @@ class ArchitectureTest {
       ROOT + ".net..", ROOT + ".topic..", ROOT + ".validation..", ROOT + ".wire..", ROOT + ".sqlite.."};
   private static final String[] STAGES = {
       ROOT + ".source..", ROOT + ".profile..", ROOT + ".rule..", ROOT + ".pipeline..", ROOT + ".outbox..",
-      ROOT + ".uplink..", ROOT + ".receiver..", ROOT + ".admin..", ROOT + ".cli..", ROOT + ".demo.."};
+      ROOT + ".northbound..", ROOT + ".receiver..", ROOT + ".admin..", ROOT + ".cli..", ROOT + ".demo.."};
 
   private static JavaClasses main;
 
@@ -53,22 +53,31 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage(ROOT + ".source.modbus..")
         .should().dependOnClassesThat().resideInAPackage(ROOT + ".source.mqtt..").check(main);
     noClasses().that().resideInAPackage(ROOT + ".source..").should().dependOnClassesThat()
-        .resideInAnyPackage(ROOT + ".rule..", ROOT + ".outbox..", ROOT + ".uplink..", ROOT + ".receiver..", ROOT + ".admin..")
+        .resideInAnyPackage(ROOT + ".rule..", ROOT + ".outbox..", ROOT + ".northbound..", ROOT + ".receiver..",
+            ROOT + ".admin..")
         .because("a source hands canonical events to the pipeline and knows nothing after it")
         .check(main);
   }
 
   @Test
-  void uplinkSeesTheOutboxOnlyThroughItsInterface() {
-    noClasses().that().resideInAPackage(ROOT + ".uplink..").should().dependOnClassesThat()
+  void northboundsSeeTheOutboxOnlyThroughItsInterface() {
+    noClasses().that().resideInAPackage(ROOT + ".northbound..").should().dependOnClassesThat()
         .haveFullyQualifiedName(ROOT + ".outbox.SqliteOutbox").check(main);
     noClasses().that().resideInAPackage(ROOT + ".outbox..").should().dependOnClassesThat()
-        .resideInAPackage(ROOT + ".uplink..").check(main);
+        .resideInAPackage(ROOT + ".northbound..").check(main);
+  }
+
+  @Test
+  void deliveryIsTransportNeutral() {
+    noClasses().that().resideInAPackage(ROOT + ".northbound").should().dependOnClassesThat()
+        .resideInAnyPackage(ROOT + ".northbound.*..", "org.eclipse.paho..", "io.vertx..", "io.netty..")
+        .because("the delivery logic is shared by every transport; a transport is a sub-package under it")
+        .check(main);
   }
 
   @Test
   void northboundDoesNotReachBackIntoTheDataPath() {
-    noClasses().that().resideInAnyPackage(ROOT + ".outbox..", ROOT + ".uplink..", ROOT + ".receiver..")
+    noClasses().that().resideInAnyPackage(ROOT + ".outbox..", ROOT + ".northbound..", ROOT + ".receiver..")
         .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".source..", ROOT + ".profile..", ROOT + ".rule..")
         .check(main);
   }

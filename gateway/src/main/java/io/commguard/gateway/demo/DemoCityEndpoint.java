@@ -1,10 +1,10 @@
 package io.commguard.gateway.demo;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.commguard.alert.v1.Ack;
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.AlertBatch;
 import io.commguard.gateway.topic.TopicFilter;
+import io.commguard.gateway.wire.Acks;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -69,11 +69,11 @@ public final class DemoCityEndpoint {
       return;
     }
     batch.getAlertsList().forEach(printer);
-    Ack ack = Ack.newBuilder().setGatewayId(batch.getGatewayId()).addBatchSequences(batch.getBatchSequence()).build();
+    byte[] ack = Acks.forBatch(batch);
     String ackTopic = message.topicName().replaceFirst("/alerts$", "/acks");
     subscribers.forEach((subscriber, filters) -> {
       if (filters.stream().anyMatch(f -> f.matches(ackTopic))) {
-        subscriber.publish(ackTopic, Buffer.buffer(ack.toByteArray()), MqttQoS.AT_LEAST_ONCE, false, false);
+        subscriber.publish(ackTopic, Buffer.buffer(ack), MqttQoS.AT_LEAST_ONCE, false, false);
       }
     });
   }

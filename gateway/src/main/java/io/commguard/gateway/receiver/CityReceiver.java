@@ -1,11 +1,11 @@
 package io.commguard.gateway.receiver;
 
-import io.commguard.alert.v1.Ack;
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.AlertBatch;
 import io.commguard.gateway.config.TlsConfig;
 import io.commguard.gateway.net.PemTls;
 import io.commguard.gateway.net.NoDelaySockets;
+import io.commguard.gateway.wire.Acks;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -183,11 +183,8 @@ public final class CityReceiver implements AutoCloseable {
   }
 
   private void acknowledge(AlertBatch batch) {
-    Ack.Builder ack = Ack.newBuilder().setGatewayId(batch.getGatewayId()).addBatchSequences(batch.getBatchSequence());
-    batch.getAlertsList().forEach(a -> ack.addAlertSequences(a.getSequence()));
     try {
-      client.publish(options.ackTopic().replace("{gatewayId}", batch.getGatewayId()), ack.build().toByteArray(), 1,
-          false);
+      client.publish(options.ackTopic().replace("{gatewayId}", batch.getGatewayId()), Acks.forBatch(batch), 1, false);
     } catch (MqttException e) {
       LOG.log(Level.WARNING, "Receiver cannot publish an ack; the gateway will resend. gatewayId={0} reason={1}",
           batch.getGatewayId(), e.getMessage());

@@ -11,7 +11,8 @@ import io.commguard.gateway.outbox.Drafts;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.testsupport.GatewayProcess;
 import io.commguard.gateway.testsupport.MosquittoBroker;
-import io.commguard.gateway.uplink.MqttUplink;
+import io.commguard.gateway.northbound.Delivery;
+import io.commguard.gateway.northbound.mqtt.MqttNorthbound;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +35,8 @@ class ReceiverCommandIT {
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       Counters counters = new Counters();
       SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-cmd", counters);
-      MqttUplink uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, null, null, null,
-          null, null, null), "gw-cmd", outbox, counters);
+      Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, null, null, null,
+          null, null, null), "gw-cmd").delivery("gw-cmd", outbox, counters);
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("Receiving $share/"));
         outbox.start();

@@ -1,4 +1,4 @@
-package io.commguard.gateway.uplink;
+package io.commguard.gateway.northbound.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,6 +7,7 @@ import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.config.TlsConfig;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.northbound.Delivery;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.outbox.Drafts;
@@ -66,8 +67,8 @@ class MqttUplinkTlsIT {
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-tls", counters);
     TlsConfig tls = new TlsConfig(dir.resolve("ca.pem").toString(), dir.resolve("client.pem").toString(),
         dir.resolve("client.key").toString());
-    MqttUplink uplink = new MqttUplink(new UplinkConfig("ssl://127.0.0.1:" + tlsPort, null, null, null, null, null, null,
-        null, null, null, null, tls), "gw-tls", outbox, counters);
+    Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig("ssl://127.0.0.1:" + tlsPort, null, null, null, null, null, null,
+        null, null, null, null, tls), "gw-tls").delivery("gw-tls", outbox, counters);
     Set<String> received = ConcurrentHashMap.newKeySet();
     CityReceiver receiver = new CityReceiver(CityReceiver.Options.of("tcp://127.0.0.1:" + plainPort,
         dir.resolve("received.db")), a -> received.add(a.getAlertId()));

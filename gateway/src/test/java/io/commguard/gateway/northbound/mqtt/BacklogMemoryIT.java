@@ -1,4 +1,4 @@
-package io.commguard.gateway.uplink;
+package io.commguard.gateway.northbound.mqtt;
 
 import static io.commguard.gateway.outbox.Drafts.alarm;
 import static io.commguard.gateway.outbox.Drafts.telemetry;
@@ -9,6 +9,7 @@ import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.northbound.Delivery;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.outbox.SqliteOutbox;
@@ -53,8 +54,8 @@ class BacklogMemoryIT {
     broker.stop();
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-backlog", counters);
     outbox.start();
-    MqttUplink uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.PLATFORM,
-        500, 20, 10_000, 8, null), "gw-backlog", outbox, counters);
+    Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.PLATFORM,
+        500, 20, 10_000, 8, null), "gw-backlog").delivery("gw-backlog", outbox, counters);
     uplink.start();
     AtomicLong levelOneReceived = new AtomicLong();
     CityReceiver receiver = new CityReceiver(CityReceiver.Options.of(broker.url(), dir.resolve("received.db")), a -> {

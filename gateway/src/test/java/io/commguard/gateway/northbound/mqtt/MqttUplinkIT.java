@@ -1,4 +1,4 @@
-package io.commguard.gateway.uplink;
+package io.commguard.gateway.northbound.mqtt;
 
 import static io.commguard.gateway.outbox.Drafts.alarm;
 import static io.commguard.gateway.outbox.Drafts.telemetry;
@@ -12,6 +12,7 @@ import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.northbound.Delivery;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.outbox.SqliteOutbox;
@@ -43,7 +44,7 @@ class MqttUplinkIT {
   private MosquittoBroker broker;
   private final Counters counters = new Counters();
   private SqliteOutbox outbox;
-  private MqttUplink uplink;
+  private Delivery uplink;
   private final List<CityReceiver> receivers = new ArrayList<>();
   private final Set<String> receivedIds = ConcurrentHashMap.newKeySet();
   private final List<Alert> arrivalOrder = new CopyOnWriteArrayList<>();
@@ -73,7 +74,7 @@ class MqttUplinkIT {
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
     outbox.start();
     UplinkConfig config = new UplinkConfig(brokerUrl, null, null, null, null, null, mode, 50, 5, ackTimeoutMs, 4, null);
-    uplink = new MqttUplink(config, "gw-it", outbox, counters);
+    uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, config, "gw-it").delivery("gw-it", outbox, counters);
     uplink.start();
   }
 
@@ -112,8 +113,9 @@ class MqttUplinkIT {
       outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
       outbox.start();
       // No receiver: nothing is acknowledged, so each batch is resent when its own deadline passes.
-      uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.PLATFORM, 50, 5, null,
-          4, null, java.util.Map.of(1, 1000, 3, 20_000)), "gw-it", outbox, counters);
+      uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null,
+          AckMode.PLATFORM, 50, 5, null,
+          4, null, java.util.Map.of(1, 1000, 3, 20_000)), "gw-it").delivery("gw-it", outbox, counters);
       uplink.start();
 
       AlertDraft loitering = alarm("cam-1", CanonicalType.LOITERING, 3);

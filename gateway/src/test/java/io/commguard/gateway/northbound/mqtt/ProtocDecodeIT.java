@@ -1,4 +1,4 @@
-package io.commguard.gateway.uplink;
+package io.commguard.gateway.northbound.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +9,7 @@ import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.northbound.Delivery;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
@@ -52,8 +53,8 @@ class ProtocDecodeIT {
       Counters counters = new Counters();
       SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-310115-0042", counters);
       outbox.start();
-      MqttUplink uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
-          null, null, null, null, null), "gw-310115-0042", outbox, counters);
+      Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
+          null, null, null, null, null), "gw-310115-0042").delivery("gw-310115-0042", outbox, counters);
       uplink.start();
       try {
         Site site = new Site("310115001", "G-07", "B3", "2", "5", "502");
@@ -114,8 +115,8 @@ class ProtocDecodeIT {
       outbox.start();
       RuleEngine engine = RuleEngine.open(config, GatewayRules.NONE, Map.of(), outbox.ruleState(), Clock.systemUTC(),
           counters);
-      MqttUplink uplink = new MqttUplink(new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
-          null, null, null, null, null), "gw-zero", outbox, counters);
+      Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
+          null, null, null, null, null), "gw-zero").delivery("gw-zero", outbox, counters);
       uplink.start();
       try {
         // As the Modbus source reports the simple sensor: 0 %LEL and a reading of a missing probe.
