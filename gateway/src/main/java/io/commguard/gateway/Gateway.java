@@ -5,6 +5,7 @@ import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.DeviceEndpointConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.northbound.Delivery;
@@ -62,6 +63,7 @@ public final class Gateway implements AutoCloseable {
   private SqliteOutbox outbox;
   private List<Delivery> northbounds = List.of();
   private DataDirLock dataDirLock;
+  private GatewayMonitoring monitoring;
 
   private Gateway() {}
 
@@ -95,10 +97,13 @@ public final class Gateway implements AutoCloseable {
     }
     LOG.log(Level.INFO, "Hash key loaded keyId=" + hashKey.id());
 
+    monitoring = new GatewayMonitoring(new PrometheusMetrics(counters));
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
     outbox.start();
+    monitoring.watchOutbox(outbox);
     rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), outbox.ruleState(), clock, counters);
-    Pipeline pipeline = new Pipeline(rules, outbox, counters, outbox.receipts());
+    monitoring.watchRules(rules);
+    Pipeline pipeline = new Pipeline(rules, outbox, counters, outbox.receipts(), monitoring.ingestToCommit());
     // The first tick before any source: deconfigured episodes are cleared (and state imported from
     // an older release re-announced) at once, not a tick period later.
     pipeline.tick(clock.instant());
@@ -111,17 +116,15 @@ public final class Gateway implements AutoCloseable {
     Map<String, DeviceBinding> bindings = mqttBindings(plan, hashKey);
     MqttIngest ingest = new MqttIngest(pipeline, counters, clock, config.deviceEndpoint().maxPayloadBytes(), retryTimer);
     startSources(plan, bindings, ingest, pipeline, loops);
+    monitoring.sourcesStarted(config);
 
     northbounds = Northbounds.configured(config).stream().map(n -> n.delivery(config.gatewayId(), outbox, counters))
         .toList();
     northbounds.forEach(Delivery::start);
+    northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().ifPresent(monitoring::watchUplink);
     if (config.admin().enabled()) {
-      Delivery link = northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().orElseThrow();
       AdminServer admin = new AdminServer(vertx, config.admin(), AdminServer.loadToken(config.admin(), System.getenv()),
-          rules, counters, () -> Map.of("uplinkHealthy", link.healthy()), clock);
-      admin.metrics().gauge("uplink_healthy", "1 while the uplink is connected and its acks arrive in time, else 0",
-          () -> link.healthy() ? 1 : 0);
-      admin.metrics().gauge("devices_configured", "Devices declared in the config", () -> config.devices().size());
+          rules, counters, monitoring.metrics(), monitoring.readiness(), clock);
       admin.start().await();
       stopOrder.add(0, () -> admin.stop().await());
     }
@@ -234,6 +237,10 @@ public final class Gateway implements AutoCloseable {
     if (vertx != null) {
       closeQuietly(() -> vertx.close().await());
       vertx = null;
+    }
+    if (monitoring != null) {
+      closeQuietly(monitoring);
+      monitoring = null;
     }
     if (dataDirLock != null) {
       closeQuietly(dataDirLock);

@@ -7,6 +7,7 @@ import io.commguard.gateway.rule.MaintenanceControl;
 import io.commguard.gateway.rule.MaintenanceScope;
 import io.commguard.gateway.rule.spec.SitePath;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -30,14 +31,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
- * The admin API on a loopback address, every request authenticated with {@code Authorization:
- * Bearer <token>}.
+ * The admin API on a loopback address, every request but the two probes authenticated with
+ * {@code Authorization: Bearer <token>}.
  *
  * <pre>
- * GET    /health                         200 {"status":"UP", ...}
+ * GET    /healthz                        200 {"status":"alive"} — no token: the process answers
+ * GET    /readyz                         200 {"status":"ready"|"degraded"}, 503 {"status":"not ready"} — no token
+ * GET    /health                         the same status and code, with every check's state and detail
  * GET    /metrics                        200 Prometheus text format (counters, gauges, JVM and process figures)
  * GET    /metrics.json                   200 {"counter{device=..,reason=..}": n, ...}
  * GET    /maintenance                    200 [{"scope":"device:gas-1","since":..,"until":..,"inhibitedEvents":n}]
@@ -60,6 +62,7 @@ public final class AdminServer {
   public static final int MIN_TOKEN_LENGTH = 16;
   static final int MAX_BODY_BYTES = 4096;
   private static final Set<String> BODY_KEYS = Set.of("device", "site", "until", "duration");
+  private static final Set<String> PROBES = Set.of("/healthz", "/readyz");
   private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
 
   private final Vertx vertx;
@@ -68,17 +71,18 @@ public final class AdminServer {
   private final MaintenanceControl maintenance;
   private final Counters counters;
   private final PrometheusMetrics metrics;
-  private final Supplier<Map<String, Object>> health;
+  private final Readiness readiness;
   private final Clock clock;
   private HttpServer server;
 
   /**
    * @param token the bearer token ({@link #loadToken})
-   * @param health extra fields for {@code GET /health}; called on the event loop, must not block
+   * @param metrics what {@code GET /metrics} serves; its owner closes it
+   * @param readiness the checks behind {@code /readyz} and {@code /health}
    * @throws IllegalArgumentException when the host is not a loopback address or the token is short
    */
   public AdminServer(Vertx vertx, AdminConfig config, String token, MaintenanceControl maintenance, Counters counters,
-      Supplier<Map<String, Object>> health, Clock clock) {
+      PrometheusMetrics metrics, Readiness readiness, Clock clock) {
     if (!isLoopback(config.host())) {
       throw new IllegalArgumentException("admin.host must be a loopback address, was " + config.host());
     }
@@ -90,8 +94,8 @@ public final class AdminServer {
     this.expectedAuthorization = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
     this.maintenance = maintenance;
     this.counters = counters;
-    this.metrics = new PrometheusMetrics(counters);
-    this.health = health;
+    this.metrics = metrics;
+    this.readiness = readiness;
     this.clock = clock;
   }
 
@@ -131,13 +135,7 @@ public final class AdminServer {
   }
 
   public Future<Void> stop() {
-    metrics.close();
     return server == null ? Future.succeededFuture() : server.close();
-  }
-
-  /** Where the gateway's stages register their gauges. */
-  public PrometheusMetrics metrics() {
-    return metrics;
   }
 
   private void handle(HttpServerRequest req) {
@@ -153,6 +151,10 @@ public final class AdminServer {
   }
 
   private void route(HttpServerRequest req) {
+    if (PROBES.contains(req.path())) {
+      probe(req);
+      return;
+    }
     String auth = req.getHeader("Authorization");
     if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8), expectedAuthorization)) {
       counters.increment("admin_rejected", "", "unauthorized");
@@ -162,9 +164,12 @@ public final class AdminServer {
     String path = req.path();
     HttpMethod method = req.method();
     if (path.equals("/health") && method == HttpMethod.GET) {
-      JsonObject body = new JsonObject().put("status", "UP");
-      health.get().forEach(body::put);
-      json(req, 200, body.encode());
+      whenEvaluated(req, report -> {
+        JsonObject checks = new JsonObject();
+        report.checks().forEach((name, r) -> checks.put(name,
+            new JsonObject().put("state", r.state().name()).put("detail", r.detail())));
+        json(req, statusCode(report), new JsonObject().put("status", report.state().word()).put("checks", checks).encode());
+      });
     } else if (path.equals("/metrics") && method == HttpMethod.GET) {
       vertx.executeBlocking(metrics::scrape, false)
           .onSuccess(text -> req.response().setStatusCode(200)
@@ -204,6 +209,36 @@ public final class AdminServer {
     } else {
       req.response().setStatusCode(404).end();
     }
+  }
+
+  /**
+   * {@code /healthz} and {@code /readyz}: no token, so that systemd, Docker and Kubernetes probes
+   * need no secret; they say only alive, ready, degraded or not ready — the reasons are in {@code
+   * /health}, behind the token.
+   */
+  private void probe(HttpServerRequest req) {
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      req.response().setStatusCode(405).end();
+    } else if (req.path().equals("/healthz")) {
+      json(req, 200, "{\"status\":\"alive\"}");
+    } else {
+      whenEvaluated(req, report -> json(req, statusCode(report),
+          new JsonObject().put("status", report.state().word()).encode()));
+    }
+  }
+
+  /** Runs the readiness checks and answers on the request's own context. */
+  private void whenEvaluated(HttpServerRequest req, Handler<Readiness.Report> answer) {
+    Future.fromCompletionStage(readiness.evaluate(), vertx.getOrCreateContext())
+        .onSuccess(answer)
+        .onFailure(e -> {
+          LOG.log(Level.ERROR, "Readiness evaluation failed error={0}", e.toString());
+          error(req, 500, "internal error; see the gateway log");
+        });
+  }
+
+  private static int statusCode(Readiness.Report report) {
+    return report.state() == Readiness.State.DOWN ? 503 : 200;
   }
 
   private void enter(HttpServerRequest req, Buffer body) {

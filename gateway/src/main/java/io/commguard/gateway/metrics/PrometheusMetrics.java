@@ -2,6 +2,7 @@ package io.commguard.gateway.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,8 +12,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -25,7 +30,11 @@ import java.util.function.Supplier;
  * registered at scrape time. Their number is bounded by {@link Counters#MAX_SERIES} and their label
  * values are escaped by {@link Untrusted#label}, so a hostile peer can neither flood nor forge a
  * series. Every counter carries both labels ({@code ""} when unset) because a Prometheus metric
- * must have one label set across its series.
+ * must have one label set across its series. Gauges and histograms carry only labels from small
+ * fixed sets (a priority 1..4, a level 1..4), never a peer's text.
+ *
+ * <p>Thread-safe. A scrape runs the registered refreshers first (one at a time), so gauges fed by
+ * a database read are read once per scrape, not once per series.
  */
 public final class PrometheusMetrics implements AutoCloseable {
   static final String PREFIX = "commguard.";
@@ -34,6 +43,7 @@ public final class PrometheusMetrics implements AutoCloseable {
   private final Counters counters;
   private final Set<LongAdder> exported = ConcurrentHashMap.newKeySet();
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final List<Runnable> refreshers = new CopyOnWriteArrayList<>();
 
   public PrometheusMetrics(Counters counters) {
     this.counters = counters;
@@ -51,8 +61,31 @@ public final class PrometheusMetrics implements AutoCloseable {
     Gauge.builder(PREFIX + name, value).description(help).register(registry);
   }
 
+  /** A gauge with one label from a small fixed set, e.g. {@code commguard_outbox_pending{priority="1"}}. */
+  public void gauge(String name, String help, String label, String labelValue, Supplier<Number> value) {
+    Gauge.builder(PREFIX + name, value).description(help).tag(label, labelValue).register(registry);
+  }
+
+  /**
+   * A histogram of durations, exported in seconds as {@code commguard_<name>_seconds_bucket{le=...}},
+   * {@code _count}, {@code _sum} and {@code _max}, with exactly the given bucket bounds.
+   */
+  public LatencyRecorder histogram(String name, String help, Duration... buckets) {
+    Timer timer = Timer.builder(PREFIX + name).description(help).serviceLevelObjectives(buckets).register(registry);
+    return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Runs before every scrape, on the scraping thread (a worker, never an event loop); may block
+   * briefly, e.g. to read figures from a database for the gauges it feeds.
+   */
+  public void beforeScrape(Runnable refresh) {
+    refreshers.add(refresh);
+  }
+
   /** The text a Prometheus server scrapes. Takes milliseconds with many series: call off the event loop. */
-  public String scrape() {
+  public synchronized String scrape() {
+    refreshers.forEach(Runnable::run);
     counters.forEachSeries(this::export);
     return registry.scrape();
   }

@@ -36,6 +36,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -250,6 +251,19 @@ public final class SqliteOutbox implements AlertStore, Outbox {
   public CompletionStage<OutboxStats> stats() {
     return call(() -> new OutboxStats(pendingRows, pendingBytes, inFlight.size(), count("history"),
         lastSequence, storageFull || diskFull));
+  }
+
+  /**
+   * The backlog per priority and the commit-to-acknowledgement delays of deliveries from {@code
+   * deliveredFromMs} on ({@link OutboxFigures#read}); {@code ackDelayMs} is called on the writer thread.
+   */
+  public CompletionStage<OutboxFigures> figures(long deliveredFromMs, LongConsumer ackDelayMs) {
+    return call(() -> OutboxFigures.read(conn, clock.millis(), deliveredFromMs, ackDelayMs));
+  }
+
+  /** Why level 1/2 alarms are refused now, or null when they are accepted; answered by the writer thread. */
+  public CompletionStage<String> writeRefusal() {
+    return call(() -> diskFull ? "disk full" : storageFull ? "pending alerts at outbox.maxBytes" : null);
   }
 
   public Path databaseFile() {

@@ -1,6 +1,7 @@
 package io.commguard.gateway.pipeline;
 
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.LatencyRecorder;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.DeviceEvent;
 import java.time.Instant;
@@ -29,6 +30,7 @@ public final class Pipeline implements EventSink {
   private final AlertStore store;
   private final Counters counters;
   private final ReceiptBook receipts;
+  private final LatencyRecorder ingestToCommit;
 
   /** A pipeline over a store with no committed receipts. */
   public Pipeline(RuleStage rules, AlertStore store, Counters counters) {
@@ -40,10 +42,20 @@ public final class Pipeline implements EventSink {
    *     restart, oldest first (loaded from the outbox)
    */
   public Pipeline(RuleStage rules, AlertStore store, Counters counters, Map<String, List<String>> committedReceipts) {
+    this(rules, store, counters, committedReceipts, LatencyRecorder.NONE);
+  }
+
+  /**
+   * @param ingestToCommit takes, for each accepted publish whose decision was written, the time from
+   *     {@link #accept} to its durable commit (the time a device waits for its acknowledgement)
+   */
+  public Pipeline(RuleStage rules, AlertStore store, Counters counters, Map<String, List<String>> committedReceipts,
+      LatencyRecorder ingestToCommit) {
     this.rules = rules;
     this.store = store;
     this.counters = counters;
     this.receipts = new ReceiptBook(committedReceipts);
+    this.ingestToCommit = ingestToCommit;
   }
 
   @Override
@@ -52,6 +64,7 @@ public final class Pipeline implements EventSink {
       return DONE;
     }
     String deviceId = receipt != null ? receipt.deviceId() : events.get(0).deviceId();
+    long acceptedAt = System.nanoTime();
     synchronized (this) {
       if (receipt != null && receipt.duplicate()) {
         CompletableFuture<Void> first = receipts.find(receipt);
@@ -72,6 +85,9 @@ public final class Pipeline implements EventSink {
       CompletableFuture<Void> commit = commit(alerts, receipt);
       if (receipt != null) {
         receipts.track(receipt, commit);
+      }
+      if (commit != DONE) {
+        commit.thenRun(() -> ingestToCommit.recordNanos(System.nanoTime() - acceptedAt));
       }
       return commit;
     }

@@ -50,6 +50,17 @@ final class EpisodeBook {
     this.store = store;
   }
 
+  /** Open (raised, not yet cleared) episodes of each announced level 1..4; index 0 unused. */
+  int[] openByLevel() {
+    int[] open = new int[5];
+    for (Episode ep : episodes.values()) {
+      if (ep.open() && ep.level >= 1 && ep.level <= 4) {
+        open[ep.level]++;
+      }
+    }
+    return open;
+  }
+
   /** One alarm or status sample from a device (or derived by a threshold). */
   void sample(DeviceEvent e, Output out) {
     EpisodeKey key = new EpisodeKey(e.deviceId(), e.type(), e.episodeKey());

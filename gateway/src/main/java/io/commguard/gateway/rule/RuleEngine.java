@@ -71,6 +71,8 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
    */
   private final ArrayBlockingQueue<Command> commands = new ArrayBlockingQueue<>(MAX_PENDING_COMMANDS);
   private volatile List<MaintenanceControl.Window> windowView = List.of();
+  /** Counted at each tick, read by the metrics from any thread. */
+  private volatile int[] openByLevel = new int[5];
 
   private final RateLimiter limiter;
   private final EpisodeBook episodes;
@@ -234,6 +236,7 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
     step("households", () -> households.tick(out));
     step("rate_limit_summaries", () -> limiter.summaries(now, ids, out));
     windowView = maintenance.view();
+    openByLevel = episodes.openByLevel();
     return flagged(out.alerts(), null);
   }
 
@@ -257,6 +260,11 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
       FAILURES.log(Level.ERROR, name, "Rule engine step failed, other steps go on step=" + name + " error=" + ex);
       return fallback;
     }
+  }
+
+  /** Open alarm episodes of announced level 1..4 as of the last tick; thread-safe. */
+  public int openEpisodes(int level) {
+    return openByLevel[level];
   }
 
   @Override

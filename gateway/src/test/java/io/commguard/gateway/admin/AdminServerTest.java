@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.commguard.gateway.config.AdminConfig;
 import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.config.DeviceConfig;
@@ -26,7 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,10 @@ class AdminServerTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private Vertx vertx;
   private RuleEngine engine;
+  private final PrometheusMetrics metrics = new PrometheusMetrics(counters);
+  private final Readiness readiness = new Readiness();
+  private final AtomicReference<Readiness.Result> uplink = new AtomicReference<>(Readiness.Result.up("connected"));
+  private final CompletableFuture<Readiness.Result> outboxAnswer = new CompletableFuture<>();
   private AdminServer server;
   private String base;
 
@@ -49,8 +56,9 @@ class AdminServerTest {
     engine = new RuleEngine("gw-1", List.of(new DeviceConfig("gas-1", "p1", null, null, null, null)),
         GatewayRules.NONE, Map.of(), RuleStateStore.IN_MEMORY, clock, counters, () -> "id-1");
     counters.increment("events_in");
+    readiness.register("uplink", () -> CompletableFuture.completedFuture(uplink.get()));
     server = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), TOKEN, engine, counters,
-        () -> Map.of("uplink", "CONNECTED"), clock);
+        metrics, readiness, clock);
     int port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + port;
   }
@@ -59,6 +67,7 @@ class AdminServerTest {
   void stop() throws Exception {
     server.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    metrics.close();
   }
 
   @Test
@@ -72,10 +81,75 @@ class AdminServerTest {
   }
 
   @Test
-  void healthAndMetrics() throws Exception {
+  void probes_needNoToken_andSayOnlyTheState() throws Exception {
+    HttpResponse<String> alive = send(anonymous("/healthz").GET());
+    assertThat(alive.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(alive.body()).getMap()).containsExactly(Map.entry("status", "alive"));
+
+    HttpResponse<String> ready = send(anonymous("/readyz").GET());
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ready.body()).getMap()).containsExactly(Map.entry("status", "ready"));
+
+    uplink.set(Readiness.Result.degraded("broker refused the connection at 10.0.0.9"));
+    HttpResponse<String> degraded = send(anonymous("/readyz").GET());
+    assertThat(degraded.statusCode()).isEqualTo(200);
+    assertThat(degraded.body()).isEqualTo("{\"status\":\"degraded\"}").doesNotContain("10.0.0.9");
+
+    uplink.set(Readiness.Result.down("outbox disk full"));
+    HttpResponse<String> down = send(anonymous("/readyz").GET());
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.body()).isEqualTo("{\"status\":\"not ready\"}");
+
+    assertThat(send(anonymous("/readyz").method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode())
+        .isEqualTo(503);
+    assertThat(send(anonymous("/readyz").POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(405);
+    assertThat(counters.get("admin_rejected", "", "unauthorized")).isZero();
+  }
+
+  @Test
+  void health_givesEachCheckWithItsDetail_behindTheToken() throws Exception {
+    readiness.register("outbox", () -> outboxAnswer);
+    uplink.set(Readiness.Result.degraded("not connected"));
+    outboxAnswer.complete(Readiness.Result.up("accepting alerts"));
+
     HttpResponse<String> health = send(authed("/health").GET());
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(new JsonObject(health.body()).getMap()).containsEntry("status", "UP").containsEntry("uplink", "CONNECTED");
+    JsonObject body = new JsonObject(health.body());
+    assertThat(body.getString("status")).isEqualTo("degraded");
+    assertThat(body.getJsonObject("checks").getJsonObject("uplink").getMap())
+        .containsEntry("state", "DEGRADED").containsEntry("detail", "not connected");
+    assertThat(body.getJsonObject("checks").getJsonObject("outbox").getMap())
+        .containsEntry("state", "UP").containsEntry("detail", "accepting alerts");
+    assertThat(send(anonymous("/health").GET()).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void readyz_aCheckThatDoesNotAnswer_isNotReady_withinTheTimeout() throws Exception {
+    readiness.register("outbox", CompletableFuture::new);
+    HttpResponse<String> ready = send(anonymous("/readyz").GET());
+    assertThat(ready.statusCode()).isEqualTo(503);
+    JsonObject health = new JsonObject(send(authed("/health").GET()).body());
+    assertThat(health.getJsonObject("checks").getJsonObject("outbox").getString("detail"))
+        .isEqualTo("no answer within " + Readiness.CHECK_TIMEOUT.toMillis() + " ms");
+  }
+
+  @Test
+  void readyz_beforeAnyStageRegistered_isNotReady() throws Exception {
+    AdminServer starting = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), TOKEN, engine,
+        counters, metrics, new Readiness(), clock);
+    int port = starting.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      HttpRequest.Builder probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"));
+      assertThat(send(probe.GET()).statusCode()).isEqualTo(503);
+      HttpRequest.Builder alive = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"));
+      assertThat(send(alive.GET()).statusCode()).isEqualTo(200);
+    } finally {
+      starting.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void metricsJson() throws Exception {
     HttpResponse<String> metrics = send(authed("/metrics.json").GET());
     assertThat(new JsonObject(metrics.body()).getLong("events_in")).isEqualTo(1L);
   }
@@ -157,7 +231,7 @@ class AdminServerTest {
   @Test
   void longestWindow_followsTheConfiguredMaximum() throws Exception {
     AdminServer twoHours = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, 2), TOKEN, engine,
-        counters, Map::of, clock);
+        counters, metrics, readiness, clock);
     int port = twoHours.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/maintenance"))
@@ -185,9 +259,13 @@ class AdminServerTest {
     assertThatThrownBy(() -> AdminServer.loadToken(new AdminConfig(true, null, null, file.toString(), null), Map.of()))
         .hasMessageContaining("without a token");
     assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "0.0.0.0", 0, null, null), TOKEN, engine,
-        counters, Map::of, clock)).hasMessageContaining("loopback");
+        counters, metrics, readiness, clock)).hasMessageContaining("loopback");
     assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), "short", engine,
-        counters, Map::of, clock)).hasMessageContaining("at least 16");
+        counters, metrics, readiness, clock)).hasMessageContaining("at least 16");
+  }
+
+  private HttpRequest.Builder anonymous(String path) {
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
   }
 
   private HttpRequest.Builder authed(String path) {

@@ -44,11 +44,11 @@ class DocRecipesIT {
   private static final String PROFILES_LIST = "gateway profiles list";
   private static final String PROFILES_VALIDATE = "gateway profiles validate /opt/commguard/device-profiles";
   private static final String PROFILE_CHECKS = "gateway profiles validate device-profiles";
-  private static final String ADMIN_API = "T=\"Authorization: Bearer";
+  private static final String ADMIN_API = "curl -fsS http://127.0.0.1:8641/healthz";
   private static final Set<String> RUN_HERE = Set.of(
       "README.md " + QUICKSTART, "README.md " + RUNNING_FOR_REAL, "docs/alert-contract.md " + PROTOC_CHECK,
       "docs/delivery.md " + RECEIVER, "docs/profiles.md " + PROFILES_LIST, "docs/profiles.md " + PROFILES_VALIDATE,
-      "docs/profiles.md " + PROFILE_CHECKS, "docs/rules.md " + ADMIN_API);
+      "docs/profiles.md " + PROFILE_CHECKS, "docs/admin-api.md " + ADMIN_API);
 
   @TempDir Path dir;
 
@@ -186,10 +186,10 @@ class DocRecipesIT {
     assertThat(Files.readString(validated)).contains("device-profiles: ").contains(" profiles valid");
   }
 
-  /** docs/rules.md: the admin API calls against a running gateway with the API switched on. */
+  /** docs/admin-api.md: the probes and admin API calls against a running gateway with the API switched on. */
   @Test
-  void rules_adminApiCalls() throws Exception {
-    Block recipe = DocRecipes.find("docs/rules.md", ADMIN_API);
+  void adminApi_probesAndCalls() throws Exception {
+    Block recipe = DocRecipes.find("docs/admin-api.md", ADMIN_API);
     Path token = Files.writeString(dir.resolve("admin.token"), UUID.randomUUID() + "\n");
     int adminPort = FreePort.next();
     try (MosquittoBroker city = MosquittoBroker.start(dir)) {
@@ -208,10 +208,12 @@ class DocRecipesIT {
       try (GatewayProcess gateway = new GatewayProcess(config).start()) {
         await().atMost(QUICK).until(() -> gateway.logText().contains("Admin API listening"));
         String script = recipe.text().replace("/etc/commguard/admin.token", token.toString())
-            .replace("127.0.0.1:8641", "127.0.0.1:" + adminPort).replace("curl ", "curl -sS --fail-with-body ");
+            .replace("127.0.0.1:8641", "127.0.0.1:" + adminPort)
+            .replace("curl -fsS ", "curl ").replace("curl ", "curl -sS --fail-with-body ");
         Path out = dir.resolve("admin.out");
         assertThat(ShellRecipe.run(script, dir, out, null, QUICK)).as(Files.readString(out)).isZero();
-        assertThat(Files.readString(out)).contains("\"status\":\"UP\"", "\"scope\":\"device:gas-b3-101\"",
+        assertThat(Files.readString(out)).contains("{\"status\":\"alive\"}", "\"checks\":{\"outbox\":",
+            "\"scope\":\"device:gas-b3-101\"",
             "\"scope\":\"site:310115001/B3\"").doesNotContain("\"error\"");
       }
     }
