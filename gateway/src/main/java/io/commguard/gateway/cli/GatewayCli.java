@@ -17,13 +17,8 @@ import picocli.CommandLine.Command;
         ReceiverCommand.class
     })
 public final class GatewayCli implements Runnable {
-  /** One line per record: local time with its UTC offset (+0800 on a box in China), level, logger, message. */
-  private static final String LOG_FORMAT = "%1$tFT%1$tT.%1$tL%1$tz %4$-7s %3$s %5$s%6$s%n";
-
   public static void main(String[] args) {
-    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
-    }
+    LogSetup.bridgeJavaUtilLogging();
     System.exit(new CommandLine(new GatewayCli()).execute(args));
   }
 

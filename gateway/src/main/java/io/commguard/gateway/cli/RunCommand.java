@@ -34,6 +34,7 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("Refusing to start: " + e.getMessage());
       return 2;
     }
+    LogSetup.apply(plan.config().log());
     StopSignals signals = StopSignals.install(signal -> LOG.log(Level.WARNING,
         "SIGHUP received: live reload is not available in this version; the gateway keeps running on its current config"));
     long started = System.nanoTime();

@@ -14,6 +14,7 @@ import java.util.List;
  * @param rules site-level rule overrides and watched households (schema in docs/rules.md);
  *     validated by {@code rule.spec.GatewayRulesParser}; null when absent
  * @param admin the loopback admin API; disabled unless configured
+ * @param log the log format; text unless configured
  */
 public record GatewayConfig(
     String gatewayId,
@@ -26,7 +27,8 @@ public record GatewayConfig(
     OutboxConfig outbox,
     List<ModbusLinkConfig> modbusLinks,
     JsonNode rules,
-    AdminConfig admin) {
+    AdminConfig admin,
+    LogConfig log) {
 
   public GatewayConfig {
     dataDir = dataDir == null ? "data" : dataDir;
@@ -35,5 +37,14 @@ public record GatewayConfig(
     outbox = outbox == null ? OutboxConfig.DEFAULTS : outbox;
     modbusLinks = modbusLinks == null ? List.of() : List.copyOf(modbusLinks);
     admin = admin == null ? AdminConfig.DISABLED : admin;
+    log = log == null ? LogConfig.DEFAULTS : log;
+  }
+
+  /** A config with the default log format. */
+  public GatewayConfig(String gatewayId, String dataDir, String profilesDir, DeviceEndpointConfig deviceEndpoint,
+      ExternalBrokerConfig externalBroker, List<DeviceConfig> devices, UplinkConfig uplink, OutboxConfig outbox,
+      List<ModbusLinkConfig> modbusLinks, JsonNode rules, AdminConfig admin) {
+    this(gatewayId, dataDir, profilesDir, deviceEndpoint, externalBroker, devices, uplink, outbox, modbusLinks, rules,
+        admin, null);
   }
 }
