@@ -7,4 +7,4 @@ jar=gateway/target/gateway.jar
 if [ ! -f "$jar" ] || [ -n "$(find gateway/src device-profiles -newer "$jar" -print -quit 2>/dev/null)" ]; then
   mvn -B -q -ntp -DskipTests package
 fi
-exec java -Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -Xss256k -jar "$jar" demo "$@"
+exec deploy/commguard-gateway demo "$@"

@@ -30,6 +30,12 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--gateway-jar", defaultValue = "gateway/target/gateway.jar")
   Path gatewayJar;
 
+  @Option(names = "--launcher", defaultValue = "deploy/commguard-gateway", description = "the shipped launcher the gateway is started with")
+  Path launcher;
+
+  @Option(names = "--without-cds-archive", description = "start the gateway without its class-data archive (what a site gets before `commguard-gateway cds-archive`)")
+  boolean withoutCdsArchive;
+
   @Option(names = "--profiles", defaultValue = "device-profiles")
   Path profiles;
 
@@ -95,7 +101,9 @@ public final class BenchMain implements Callable<Integer> {
     Files.createDirectories(work);
     GatewayConfigWriter.uplinkExtra = uplinkExtra;
     List<String> jvm = new ArrayList<>(gatewayJvmArgs);
-    Scenarios s = new Scenarios(work.toAbsolutePath(), gatewayJar.toAbsolutePath(), profiles.toAbsolutePath(), p, jvm);
+    EdgeJvm gateway = EdgeJvm.prepare(launcher.toAbsolutePath(), gatewayJar.toAbsolutePath(), !withoutCdsArchive,
+        work.toAbsolutePath());
+    Scenarios s = new Scenarios(work.toAbsolutePath(), gateway, profiles.toAbsolutePath(), p, jvm);
     Map<String, Object> scenarios = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
     notes.add("Load average when the run started: " + Machine.loadAverage() + " (1, 5, 15 min) on "
@@ -147,8 +155,7 @@ public final class BenchMain implements Callable<Integer> {
     result.put("run", p.name());
     result.put("finished", Instant.now().toString());
     result.put("machine", Machine.describe());
-    result.put("gateway_jvm", "java " + EdgeJvm.HEAP + " " + String.join(" ", EdgeJvm.FLAGS) + " "
-        + String.join(" ", jvm) + " -jar gateway.jar run --config ...");
+    result.put("gateway_jvm", gateway.describe(jvm));
     result.put("params", p);
     result.put("uplink_overrides", uplinkExtra.isBlank() ? "none (gateway defaults)" : uplinkExtra);
     result.put("targets", Targets.evaluate(scenarios));

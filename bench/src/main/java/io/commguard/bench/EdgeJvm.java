@@ -1,28 +1,72 @@
 package io.commguard.bench;
 
 import io.commguard.gateway.testsupport.GatewayProcess;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The gateway under test on the JVM line the project ships for edge boxes
- * (deploy/commguard-gateway.service, Dockerfile, demo.sh): serial GC from a small initial heap, C1
- * only, small code cache and thread stacks. Measured here: peak RSS 131 MiB instead of 175–203 MiB
- * at 1,000 devices + 1,000 Modbus points/s, for about a quarter less peak ingest.
+ * The gateway under test started the way a site starts it: through the shipped launcher
+ * (deploy/commguard-gateway), so the benchmark measures the JVM line the project ships — edge flags
+ * (serial GC, C1 only, small heap, code cache and stacks: peak RSS 131 MiB instead of 175–203 MiB at
+ * 1,000 devices + 1,000 Modbus points/s, for about a quarter less peak ingest) and the class-data
+ * archive the launcher makes at install time. The archive is made here once per jar (a training
+ * run of a few seconds, before any scenario) unless the run asks to measure without it.
  */
 final class EdgeJvm {
-  static final List<String> FLAGS = List.of("-Xms16m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-XX:ReservedCodeCacheSize=24m", "-XX:MaxMetaspaceSize=64m", "-Xss256k");
-  static final String HEAP = "-Xmx128m";
+  private static final Pattern EDGE_FLAGS = Pattern.compile("(?m)^edge_flags=\"([^\"]*)\"$");
 
-  private EdgeJvm() {}
+  private final Path launcher;
+  private final Path jar;
+  private final Path archive;
+  private final boolean archiveUsed;
 
-  /** Launches {@code java -Xmx128m FLAGS extraJvmArgs -jar gatewayJar run --config config}. */
-  static GatewayProcess start(Path gatewayJar, Path config, List<String> extraJvmArgs) {
-    List<String> args = new ArrayList<>(List.of(HEAP));
-    args.addAll(FLAGS);
-    args.addAll(extraJvmArgs);
-    return new GatewayProcess(gatewayJar, config, args).start();
+  private EdgeJvm(Path launcher, Path jar, Path archive, boolean archiveUsed) {
+    this.launcher = launcher;
+    this.jar = jar;
+    this.archive = archive;
+    this.archiveUsed = archiveUsed;
+  }
+
+  /**
+   * With {@code cdsArchive}, makes the jar's archive ({@code gateway.jsa} beside it) if it is missing
+   * or older than the jar; without, points the launcher at an archive that does not exist.
+   */
+  static EdgeJvm prepare(Path launcher, Path jar, boolean cdsArchive, Path work) throws IOException, InterruptedException {
+    if (!Files.isExecutable(launcher)) {
+      throw new IllegalStateException("no gateway launcher at " + launcher + " (deploy/commguard-gateway)");
+    }
+    if (!cdsArchive) {
+      return new EdgeJvm(launcher, jar, work.resolve("no-archive.jsa"), false);
+    }
+    Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
+    if (!Files.isRegularFile(archive) || Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) < 0) {
+      ProcessBuilder training = new ProcessBuilder(launcher.toString(), "cds-archive").inheritIO();
+      training.environment().put("COMMGUARD_JAR", jar.toString());
+      training.environment().put("COMMGUARD_CDS_ARCHIVE", archive.toString());
+      training.environment().put("JAVA", GatewayProcess.javaBinary());
+      Process p = training.start();
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException("the launcher could not make the class-data archive " + archive);
+      }
+    }
+    return new EdgeJvm(launcher, jar, archive, true);
+  }
+
+  /** Launches {@code launcher run --config config} with {@code extraJvmArgs} after the shipped flags. */
+  GatewayProcess start(Path config, List<String> extraJvmArgs) {
+    return GatewayProcess.throughLauncher(launcher, jar, archive, config, extraJvmArgs).start();
+  }
+
+  /** The JVM line as the launcher builds it, for the report. */
+  String describe(List<String> extraJvmArgs) throws IOException {
+    Matcher m = EDGE_FLAGS.matcher(Files.readString(launcher));
+    String flags = m.find() ? m.group(1) : "(edge flags not found in " + launcher + ")";
+    return "java " + flags + (archiveUsed ? " -XX:SharedArchiveFile=gateway.jsa" : "")
+        + (extraJvmArgs.isEmpty() ? "" : " " + String.join(" ", extraJvmArgs)) + " -jar gateway.jar run --config ...";
   }
 }

@@ -26,7 +26,7 @@ final class GatewayRig implements AutoCloseable {
   final DeviceFleet fleet;
   final long connectMs;
 
-  GatewayRig(Path workDir, Path gatewayJar, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
+  GatewayRig(Path workDir, EdgeJvm edge, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
       int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs) throws Exception {
     Path dir = Scenarios.freshDir(workDir.resolve(name));
     city = MosquittoBroker.start(Files.createDirectories(dir.resolve("city-broker")));
@@ -41,7 +41,7 @@ final class GatewayRig implements AutoCloseable {
     Path config = dir.resolve("gateway.yaml");
     Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), endpointPort,
         city.port(), devices, modbus == null ? List.of() : modbus.links, unitsPerLink));
-    gateway = EdgeJvm.start(gatewayJar, config, jvmArgs);
+    gateway = edge.start(config, jvmArgs);
     ready = gateway.awaitReady(Duration.ofSeconds(60));
     fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, window, DeviceFleet.Credit.ON_PUBACK, latencies);
     long t0 = System.nanoTime();

@@ -20,10 +20,15 @@ import org.knowm.xchart.style.Styler;
 final class Report {
   private Report() {}
 
-  /** Rewrites REPORT.md and chart.png from an existing result.json (e.g. after a report layout change). */
+  /**
+   * Rewrites REPORT.md and chart.png from an existing result.json (e.g. after a report layout change,
+   * or a scenario re-measured and merged in), the targets evaluated again from its scenarios.
+   */
   @SuppressWarnings("unchecked")
   static void rewrite(Path dir) throws IOException {
-    write(dir, new ObjectMapper().readValue(dir.resolve("result.json").toFile(), Map.class));
+    Map<String, Object> result = new ObjectMapper().readValue(dir.resolve("result.json").toFile(), Map.class);
+    result.put("targets", Targets.evaluate((Map<String, Object>) result.get("scenarios")));
+    write(dir, result);
   }
 
   static void write(Path dir, Map<String, Object> result) throws IOException {

@@ -21,14 +21,14 @@ import java.util.function.IntFunction;
  */
 final class Scenarios {
   private final Path work;
-  private final Path gatewayJar;
+  private final EdgeJvm gateway;
   private final Path profiles;
   private final Params p;
   private final List<String> gatewayJvmArgs;
 
-  Scenarios(Path work, Path gatewayJar, Path profiles, Params p, List<String> gatewayJvmArgs) {
+  Scenarios(Path work, EdgeJvm gateway, Path profiles, Params p, List<String> gatewayJvmArgs) {
     this.work = work;
-    this.gatewayJar = gatewayJar;
+    this.gateway = gateway;
     this.profiles = profiles;
     this.p = p;
     this.gatewayJvmArgs = gatewayJvmArgs;
@@ -44,7 +44,7 @@ final class Scenarios {
    * footprint, CPU and start-up.
    */
   Map<String, Object> steady() throws Exception {
-    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "steady", p.steadyDevices(),
+    try (GatewayRig rig = new GatewayRig(work, gateway, profiles, "steady", p.steadyDevices(),
         i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.1), 8, p.modbusLinks(), p.modbusUnitsPerLink(), gatewayJvmArgs)) {
       rig.fleet.start(p.steadyRate());
       Pause.millis(p.warmupSeconds() * 1000L);
@@ -98,7 +98,7 @@ final class Scenarios {
   /** Every device keeps {@code window} publishes in flight; measured for {@code seconds} after a warm-up. */
   private Map<String, Object> closedLoop(String name, int devices, IntFunction<SimDevice> device,
       int window, int seconds, List<String> jvm) throws Exception {
-    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, name, devices, device, window, 0, 0, jvm)) {
+    try (GatewayRig rig = new GatewayRig(work, gateway, profiles, name, devices, device, window, 0, 0, jvm)) {
       rig.fleet.start(0);
       Pause.millis(Math.max(1, p.warmupSeconds() / 2) * 1000L);
       rig.latencies.reset();
@@ -118,7 +118,7 @@ final class Scenarios {
    * that reaches the city to the last (the uplink's reconnect back-off is reported separately).
    */
   Map<String, Object> drain() throws Exception {
-    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "drain", 100,
+    try (GatewayRig rig = new GatewayRig(work, gateway, profiles, "drain", 100,
         i -> new SimDevice(id(i), DeviceKind.GAS, 0.5), 16, 0, 0, gatewayJvmArgs)) {
       rig.city.stop();
       long before = rig.subscriber.alerts.get();
@@ -158,7 +158,8 @@ final class Scenarios {
    * Restart: the steady fleet logs in once (every login a full PBKDF2 check), the gateway is
    * stopped and started again on the same data dir, and the fleet reconnects at once. Timed from
    * the second launch until every device has its CONNACK, and until as many PUBACKs as devices
-   * arrived (each device publishes one reading, window 1).
+   * arrived (each device publishes one reading, window 1). The gateway's CPU seconds at each point
+   * (user + system since launch) say how much of the time was its own work, whatever the load.
    */
   Map<String, Object> restart() throws Exception {
     Path dir = freshDir(work.resolve("restart"));
@@ -173,7 +174,7 @@ final class Scenarios {
       Path config = dir.resolve("gateway.yaml");
       Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), port,
           city.port(), devices, List.of(), 0));
-      try (GatewayProcess first = EdgeJvm.start(gatewayJar, config, gatewayJvmArgs)) {
+      try (GatewayProcess first = gateway.start(config, gatewayJvmArgs)) {
         first.awaitReady(Duration.ofSeconds(60));
         try (DeviceFleet fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, 1, DeviceFleet.Credit.ON_PUBACK,
             new Latencies())) {
@@ -182,18 +183,21 @@ final class Scenarios {
           r.put("first_start_all_connected_ms", (System.nanoTime() - t0) / 1_000_000);
         }
       }
-      try (GatewayProcess second = EdgeJvm.start(gatewayJar, config, gatewayJvmArgs)) {
+      try (GatewayProcess second = gateway.start(config, gatewayJvmArgs)) {
         r.put("restart_ready_ms", second.awaitReady(Duration.ofSeconds(60)).wallMs());
+        r.put("restart_cpu_s_to_ready", round(ProcStats.cpuSeconds(second.pid())));
         try (DeviceFleet fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, 1, DeviceFleet.Credit.ON_PUBACK,
             new Latencies())) {
           fleet.connect("127.0.0.1", port, GatewayConfigWriter.PASSWORD, Duration.ofSeconds(600));
           r.put("restart_to_all_connected_ms", (System.nanoTime() - second.launchedNanos()) / 1_000_000);
+          r.put("restart_cpu_s_to_all_connected", round(ProcStats.cpuSeconds(second.pid())));
           fleet.start(0);
           while (fleet.acked.get() < devices.size()) {
             Pause.millis(5);
           }
           fleet.stop();
           r.put("restart_to_pubacks_ms", (System.nanoTime() - second.launchedNanos()) / 1_000_000);
+          r.put("restart_cpu_s_to_pubacks", round(ProcStats.cpuSeconds(second.pid())));
         }
         r.put("peak_rss_mib", round(ProcStats.peakRssMib(second.pid())));
       }
@@ -203,7 +207,7 @@ final class Scenarios {
 
   /** Only the 1,000 Modbus detectors: the gateway's CPU for polling them every second. */
   Map<String, Object> modbusOnly() throws Exception {
-    try (GatewayRig rig = new GatewayRig(work, gatewayJar, profiles, "modbus", 0, i -> null, 1,
+    try (GatewayRig rig = new GatewayRig(work, gateway, profiles, "modbus", 0, i -> null, 1,
         p.modbusLinks(), p.modbusUnitsPerLink(), gatewayJvmArgs)) {
       Pause.millis(5000);
       Window w = new Window(rig);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The harness's smoke run (seconds-long, tiny fleet) end to end with real parts — Mosquitto, the
- * packaged gateway jar as its own process, the Modbus simulator — so the harness never rots. It
+ * packaged gateway jar as its own process through the shipped launcher, the Modbus simulator — so the harness never rots. It
  * checks that the result, report and chart are produced with sane fields; it deliberately checks
  * no speed: targets belong to the benchmark report, not to timed tests.
  */
@@ -23,6 +23,7 @@ class BenchSmokeIT {
     Path out = dir.resolve("results");
     int status = BenchMain.run("smoke",
         "--gateway-jar", System.getProperty("gateway.jar"),
+        "--launcher", System.getProperty("launcher"),
         "--profiles", System.getProperty("profiles.dir"),
         "--out", out.toString(),
         "--work", dir.resolve("work").toString());
@@ -32,7 +33,9 @@ class BenchSmokeIT {
     assertThat(Files.size(out.resolve("chart.png"))).isPositive();
     JsonNode r = new ObjectMapper().readTree(out.resolve("result.json").toFile());
     assertThat(r.at("/machine/cores").asInt()).isPositive();
-    assertThat(r.at("/targets").size()).isEqualTo(11);
+    assertThat(r.at("/gateway_jvm").asText()).as("the shipped line, with its class-data archive")
+        .contains("-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=");
+    assertThat(r.at("/targets").size()).isEqualTo(12);
     for (String scenario : new String[] {"steady", "throughput", "alerts"}) {
       JsonNode s = r.at("/scenarios/" + scenario);
       assertThat(s.has("error")).as(scenario + ": " + s).isFalse();

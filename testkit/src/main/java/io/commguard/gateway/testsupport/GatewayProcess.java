@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged gateway run as a child process: {@code java -jar gateway.jar run --config FILE}.
+ * The packaged gateway run as a child process: {@code java -jar gateway.jar run --config FILE}, or
+ * through the shipped launcher ({@link #throughLauncher}).
  * Output goes to a log file next to the config. {@link #kill()} sends SIGKILL (no shutdown hook
  * runs), {@link #stop()} SIGTERM. {@link #awaitReady} times a start the way an operator sees it:
  * from launch to the gateway's "Gateway ready" line.
@@ -35,10 +37,9 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public record Ready(long wallMs, long reportedMs) {}
 
-  private final Path jar;
-  private final Path config;
+  private final List<String> command;
+  private final Map<String, String> environment;
   private final Path log;
-  private final List<String> jvmArgs;
   private Process process;
   private int starts;
   private long launchedNanos;
@@ -46,15 +47,33 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** The jar named by the {@code gateway.jar} system property (what {@code mvn verify} packaged). */
   public GatewayProcess(Path config, String... jvmArgs) {
-    this(null, config, List.of(jvmArgs));
+    this(jar(), config, List.of(jvmArgs));
   }
 
-  /** {@code jar} null: the {@code gateway.jar} system property, resolved at each start. */
+  /** {@code java jvmArgs -jar jar run --config config}, on the JVM that runs this code. */
   public GatewayProcess(Path jar, Path config, List<String> jvmArgs) {
-    this.jar = jar;
-    this.config = config;
+    this(config, javaCommand(jvmArgs, jar, config), Map.of());
+  }
+
+  private GatewayProcess(Path config, List<String> command, Map<String, String> environment) {
     this.log = config.resolveSibling(config.getFileName() + ".log");
-    this.jvmArgs = List.copyOf(jvmArgs);
+    this.command = List.copyOf(command);
+    this.environment = Map.copyOf(environment);
+  }
+
+  /**
+   * Through the shipped launcher script ({@code deploy/commguard-gateway run --config config}), so
+   * the JVM line is exactly the one a site runs. The launcher is told the jar, the class-data archive
+   * (a path that does not exist: none) and the JVM that runs this code; {@code javaOpts} come after
+   * its flags.
+   */
+  public static GatewayProcess throughLauncher(Path launcher, Path jar, Path cdsArchive, Path config,
+      List<String> javaOpts) {
+    return new GatewayProcess(config, List.of(launcher.toString(), "run", "--config", config.toString()), Map.of(
+        "COMMGUARD_JAR", jar.toString(),
+        "COMMGUARD_CDS_ARCHIVE", cdsArchive.toString(),
+        "JAVA", javaBinary(),
+        "JAVA_OPTS", String.join(" ", javaOpts)));
   }
 
   public static Path jar() {
@@ -66,20 +85,30 @@ public final class GatewayProcess implements AutoCloseable {
     return path;
   }
 
-  public synchronized GatewayProcess start() {
+  /** The java binary of the JVM that runs this code. */
+  public static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static List<String> javaCommand(List<String> jvmArgs, Path jar, Path config) {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaBinary());
     cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-jar", (jar != null ? jar : jar()).toString(), "run", "--config", config.toString()));
+    cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+    return cmd;
+  }
+
+  public synchronized GatewayProcess start() {
     try {
       Files.writeString(log, "=== start " + ++starts + " ===\n", java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.APPEND);
       logOffsetAtLaunch = Files.size(log);
       launchedNanos = System.nanoTime();
-      process = new ProcessBuilder(cmd)
+      ProcessBuilder builder = new ProcessBuilder(command)
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(environment);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
