@@ -45,14 +45,17 @@ final class EdgeJvm {
     }
     Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
     if (!Files.isRegularFile(archive) || Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) < 0) {
-      ProcessBuilder training = new ProcessBuilder(launcher.toString(), "cds-archive").inheritIO();
+      Path output = work.resolve("cds-archive.out");
+      ProcessBuilder training = new ProcessBuilder(launcher.toString(), "cds-archive")
+          .redirectErrorStream(true).redirectOutput(output.toFile());
       training.environment().put("COMMGUARD_JAR", jar.toString());
       training.environment().put("COMMGUARD_CDS_ARCHIVE", archive.toString());
       training.environment().put("JAVA", GatewayProcess.javaBinary());
       Process p = training.start();
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new IllegalStateException("the launcher could not make the class-data archive " + archive);
+        throw new IllegalStateException("the launcher could not make the class-data archive " + archive + "; see " + output);
       }
+      System.out.println("Class-data archive made for " + jar + ": " + archive);
     }
     return new EdgeJvm(launcher, jar, archive, true);
   }
