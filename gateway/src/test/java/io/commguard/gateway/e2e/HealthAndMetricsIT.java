@@ -19,9 +19,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -39,6 +45,9 @@ class HealthAndMetricsIT {
   private static final Path PROFILES = Path.of(System.getProperty("profiles.dir", "../device-profiles"));
   private static final String TOKEN = "health-it-token-0123456789";
   private static final Duration START = Duration.ofSeconds(60);
+  /** A metric name: before a label selector, or the first argument of label_values(). */
+  private static final Pattern METRIC = Pattern.compile(
+      "([a-zA-Z_:][a-zA-Z0-9_:]*)\\{|label_values\\(([a-zA-Z_:][a-zA-Z0-9_:]*)");
 
   @TempDir Path dir;
   private MosquittoBroker site;
@@ -101,6 +110,7 @@ class HealthAndMetricsIT {
         .isEqualTo("started: externalBroker");
 
     publishGasAlarm("gas-1");
+    publish("gas-1", "generic/nbiot-gas-detector/cases/malformed-json/payload.json");
     await().atMost(Duration.ofSeconds(20)).until(() -> received.stream().anyMatch(a -> a.getType() == AlertType.GAS_LEAK));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       List<Sample> samples = scrape();
@@ -113,6 +123,10 @@ class HealthAndMetricsIT {
     assertThat(samples).filteredOn(s -> s.name().equals("commguard_commit_to_ack_seconds_bucket"))
         .as("buckets up to a day, for acknowledgements after an outage").anySatisfy(s ->
             assertThat(s.labels()).containsEntry("le", "86400.0"));
+    Set<String> exported = samples.stream().map(Sample::name).collect(Collectors.toSet());
+    assertThat(dashboardMetrics()).as("every metric the Grafana dashboard queries is exported")
+        .contains("commguard_uplink_healthy", "commguard_commit_to_ack_seconds_bucket", "commguard_rejected_total")
+        .allSatisfy(name -> assertThat(exported).contains(name));
     for (String priority : List.of("1", "2", "3", "4")) {
       assertThat(samples).filteredOn(s -> s.name().equals("commguard_outbox_oldest_age_seconds"))
           .anySatisfy(s -> assertThat(s.labels()).containsEntry("priority", priority));
@@ -136,8 +150,35 @@ class HealthAndMetricsIT {
   }
 
   private void publishGasAlarm(String device) throws Exception {
-    byte[] payload = Files.readAllBytes(PROFILES.resolve("generic/nbiot-gas-detector/cases/high-alarm/payload.json"));
+    publish(device, "generic/nbiot-gas-detector/cases/high-alarm/payload.json");
+  }
+
+  private void publish(String device, String caseFile) throws Exception {
+    byte[] payload = Files.readAllBytes(PROFILES.resolve(caseFile));
     devices.publish("site/" + device + "/event", new MqttMessage(payload, 1, false, null));
+  }
+
+  /** The metric names deploy/grafana-dashboard.json queries: each selector's name and the instance variable's. */
+  private static Set<String> dashboardMetrics() throws Exception {
+    String dashboard = Files.readString(PROFILES.toAbsolutePath().getParent().resolve("deploy/grafana-dashboard.json"));
+    JsonObject json = new JsonObject(dashboard);
+    List<String> queries = new ArrayList<>();
+    json.getJsonArray("panels").forEach(p -> ((JsonObject) p).getJsonArray("targets")
+        .forEach(t -> queries.add(((JsonObject) t).getString("expr"))));
+    json.getJsonObject("templating").getJsonArray("list").forEach(v -> {
+      Object query = ((JsonObject) v).getValue("query");
+      if (query instanceof JsonObject q) {
+        queries.add(q.getString("query"));
+      }
+    });
+    Set<String> names = new TreeSet<>();
+    for (String q : queries) {
+      Matcher m = METRIC.matcher(q);
+      while (m.find()) {
+        names.add(m.group(1) != null ? m.group(1) : m.group(2));
+      }
+    }
+    return names;
   }
 
   private List<Sample> scrape() throws Exception {
