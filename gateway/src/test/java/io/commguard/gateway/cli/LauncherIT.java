@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped launcher (deploy/commguard-gateway): it makes the class-data archive, the JVM maps it
- * when it is current, and a missing, outdated or unreadable archive never stops a start — the
- * gateway comes up without it and the launcher says why.
+ * when it is current, and a missing, outdated, writable-by-others or damaged archive never stops a
+ * start — the gateway comes up without it and the launcher says why.
  */
 class LauncherIT {
   private static final Path LAUNCHER = Path.of(System.getProperty("deploy.dir", "../deploy"), "commguard-gateway");
@@ -28,7 +28,7 @@ class LauncherIT {
   Path dir;
 
   @Test
-  void archiveMade_mappedWhenCurrent_startsWithoutItWhenMissingOutdatedOrGarbage() throws Exception {
+  void archiveMade_mappedWhenCurrent_startsWithoutItWhenMissingGarbageWritableOrOutdated() throws Exception {
     Path jar = Files.copy(GatewayProcess.jar(), dir.resolve("gateway.jar"));
     Path archive = dir.resolve("gateway.jsa");
     Process training = launcher(jar, archive, "cds-archive").start();
@@ -53,6 +53,11 @@ class LauncherIT {
 
       Path garbage = Files.writeString(dir.resolve("garbage.jsa"), "not an archive\n");
       assertThat(startAndReadMaps(jar, garbage, config)).as("the JVM itself refuses it").doesNotContain(garbage.toString());
+
+      Path writable = Files.copy(archive, dir.resolve("writable.jsa"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      Files.setPosixFilePermissions(writable, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+      assertThat(startAndReadMaps(jar, writable, config)).as("others could inject code").doesNotContain(writable.toString());
+      assertThat(lastStartLog(config)).contains("class-data archive " + writable + " is writable by group or others");
 
       Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(archive).toMillis() + 60_000));
       assertThat(startAndReadMaps(jar, archive, config)).doesNotContain(archive.toString());
