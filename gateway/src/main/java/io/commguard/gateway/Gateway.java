@@ -9,6 +9,7 @@ import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.northbound.Delivery;
+import io.commguard.gateway.northbound.Northbound;
 import io.commguard.gateway.northbound.mqtt.MqttNorthbound;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.pipeline.Pipeline;
@@ -98,8 +99,9 @@ public final class Gateway implements AutoCloseable {
     LOG.log(Level.INFO, "Hash key loaded keyId=" + hashKey.id());
 
     monitoring = new GatewayMonitoring(new PrometheusMetrics(counters));
+    List<Northbound> configured = Northbounds.configured(config);
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
-    outbox.start();
+    outbox.start(configured.stream().map(Northbound::name).toList());
     monitoring.watchOutbox(outbox);
     rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), outbox.ruleState(), clock, counters);
     monitoring.watchRules(rules);
@@ -118,8 +120,7 @@ public final class Gateway implements AutoCloseable {
     startSources(plan, bindings, ingest, pipeline, loops);
     monitoring.sourcesStarted(config);
 
-    northbounds = Northbounds.configured(config).stream().map(n -> n.delivery(config.gatewayId(), outbox, counters))
-        .toList();
+    northbounds = configured.stream().map(n -> n.delivery(config.gatewayId(), outbox, counters)).toList();
     northbounds.forEach(Delivery::start);
     northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().ifPresent(monitoring::watchUplink);
     if (config.admin().enabled()) {

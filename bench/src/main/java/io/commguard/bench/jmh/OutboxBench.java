@@ -48,7 +48,7 @@ public class OutboxBench {
   public void setup() throws IOException {
     dir = Files.createTempDirectory("outbox-bench");
     outbox = new SqliteOutbox(new OutboxConfig(0, 1000, null, 8L << 30, null, null, null, null), dir, "gw-bench", new Counters());
-    outbox.start();
+    outbox.start(List.of("uplink"));
     for (int i = 0; i < rows; i++) {
       batch.add(Fixtures.alarm(i));
     }

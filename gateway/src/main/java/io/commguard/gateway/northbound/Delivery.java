@@ -8,6 +8,7 @@ import io.commguard.gateway.model.AlertState;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.outbox.GatewayAlerts;
 import io.commguard.gateway.outbox.Outbox;
+import io.commguard.gateway.outbox.OutboxCursor;
 import io.commguard.gateway.outbox.OutboxRow;
 import io.commguard.gateway.wire.Acks;
 import io.commguard.gateway.wire.AlertEncoder;
@@ -61,6 +62,7 @@ public final class Delivery {
   private final DeliveryOptions options;
   private final Transport transport;
   private final Outbox outbox;
+  private final OutboxCursor cursor;
   private final Counters counters;
   private final RateLimitedLog foreignAcks = new RateLimitedLog(LOG, 60_000);
   private final ScheduledExecutorService exec;
@@ -83,6 +85,7 @@ public final class Delivery {
 
   /**
    * @param name the northbound's name: its thread, its counters' prefix and its cursor in the outbox
+   *     (which must have been started with it)
    */
   public Delivery(String name, String gatewayId, DeliveryOptions options, Transport transport, Outbox outbox,
       Counters counters) {
@@ -91,6 +94,7 @@ public final class Delivery {
     this.options = options;
     this.transport = transport;
     this.outbox = outbox;
+    this.cursor = outbox.cursor(name);
     this.counters = counters;
     this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, name);
@@ -107,7 +111,7 @@ public final class Delivery {
   public void start() {
     // Batch sequences keep rising across restarts without being stored: start from the clock.
     nextBatchSequence = System.currentTimeMillis() * 1000;
-    outbox.setCommitListener(priority -> onDeliveryThread(() -> onCommitted(priority)));
+    cursor.setCommitListener(priority -> onDeliveryThread(() -> onCommitted(priority)));
     onDeliveryThread(() -> {
       running = true;
       connect();
@@ -278,7 +282,7 @@ public final class Delivery {
     int batches = urgentOnly ? 1 : (int) (options.inFlightBatches() - normal);
     int max = options.batchMaxAlerts();
     fetching = true;
-    outbox.nextBatch(max * batches).whenCompleteAsync((rows, error) -> {
+    cursor.nextBatch(max * batches).whenCompleteAsync((rows, error) -> {
       fetching = false;
       if (error != null) {
         LOG.log(Level.ERROR, "Northbound cannot read the outbox. name={0} reason={1}", name, error.getMessage());
@@ -301,7 +305,7 @@ public final class Delivery {
     }
     List<Long> sequences = rows.stream().map(OutboxRow::sequence).toList();
     if (!connected || (urgentOnly && rows.get(0).priority() != 1)) {
-      outbox.release(sequences);
+      cursor.release(sequences);
       return false;
     }
     long batchSequence = nextBatchSequence++;
@@ -344,7 +348,7 @@ public final class Delivery {
   private void onPublishFailed(Session s, InFlight batch, Throwable error) {
     if (inFlight.remove(batch.batchSequence()) != null) {
       forgetBatch(batch);
-      outbox.release(batch.sequences());
+      cursor.release(batch.sequences());
     }
     counters.increment(name + "_publish_failed");
     LOG.log(Level.DEBUG, "Northbound publish failed; batch goes back to the outbox. name={0} batchSequence={1}"
@@ -413,7 +417,7 @@ public final class Delivery {
       reportTransmissionFault(AlertState.CLEARED);
     }
     counters.add(name + "_alerts_acked", known.size());
-    outbox.markDelivered(known).whenCompleteAsync((ok, error) -> {
+    cursor.markDelivered(known).whenCompleteAsync((ok, error) -> {
       if (error != null) {
         LOG.log(Level.ERROR, "Northbound cannot mark alerts delivered; they will be resent. name={0} reason={1}", name,
             error.getMessage());
@@ -430,7 +434,7 @@ public final class Delivery {
       if (now - batch.deadlineNanos() >= 0) {
         it.remove();
         forgetBatch(batch);
-        outbox.release(batch.sequences());
+        cursor.release(batch.sequences());
         counters.increment(name + "_ack_timeouts");
         mostUrgentExpired = mostUrgentExpired == 0 ? batch.level() : Math.min(mostUrgentExpired, batch.level());
       }
@@ -487,7 +491,7 @@ public final class Delivery {
     inFlight.clear();
     batchOfSequence.clear();
     sequencesOfAlertId.clear();
-    outbox.releaseAll();
+    cursor.releaseAll();
   }
 
   private void forgetBatch(InFlight batch) {

@@ -5,9 +5,11 @@ import java.sql.Statement;
 
 /**
  * The tables of {@code outbox.db}: {@code meta} (last sequence, import marker), {@code outbox}
- * (undelivered alerts with their encoded payload), {@code history} (delivered alerts without
- * payload) and the rule state's tables ({@link RuleStateTables}). Created if missing; every change
- * is additive, so a file of an earlier release opens as it is.
+ * (alerts some northbound has still to deliver, with their encoded payload), {@code consumer} and
+ * {@code pending} (the northbounds and what each owes, {@link Consumers}), {@code history}
+ * (delivered alerts without payload) and the rule state's tables ({@link RuleStateTables}).
+ * Created if missing; every change is additive, so a file of an earlier release opens as it is
+ * (its undelivered alerts are handed to the northbounds by {@link Consumers#reconcile}).
  */
 final class OutboxSchema {
   private OutboxSchema() {}
@@ -25,6 +27,10 @@ final class OutboxSchema {
         + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
         + " created_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL)");
     st.execute("CREATE INDEX IF NOT EXISTS history_delivered ON history(delivered_ms)");
+    st.execute("CREATE TABLE IF NOT EXISTS consumer(name TEXT PRIMARY KEY, added_ms INTEGER NOT NULL)");
+    st.execute("CREATE TABLE IF NOT EXISTS pending(sequence INTEGER NOT NULL, consumer TEXT NOT NULL,"
+        + " priority INTEGER NOT NULL, PRIMARY KEY(sequence, consumer)) WITHOUT ROWID");
+    st.execute("CREATE INDEX IF NOT EXISTS pending_send ON pending(consumer, priority, sequence)");
     RuleStateTables.create(st);
   }
 }

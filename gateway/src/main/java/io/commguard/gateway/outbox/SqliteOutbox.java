@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,9 +49,8 @@ import org.sqlite.SQLiteException;
  * checks {@link #hasRoom} before deciding and refuses events while it is false (the source
  * withholds its QoS 1 PUBACK and the device retransmits); a decision once queued is never refused,
  * it waits while storage is full. {@link #append} (the gateway's own alerts) fails at once with
- * {@link OverloadedException} when the queue is full. Uplink calls ({@link #nextBatch}, {@link
- * #markDelivered}, {@link #release}) are few (bounded by the uplink's in-flight window) and are
- * never refused.
+ * {@link OverloadedException} when the queue is full. Northbound calls (through each one's {@link
+ * #cursor}) are few (bounded by each delivery's in-flight window) and are never refused.
  *
  * <p>Durability: WAL with {@code synchronous=FULL} by default, so a decision's future completes
  * only after its transaction (its alerts, rule state and receipt together) is fsynced; decisions
@@ -75,8 +75,11 @@ public final class SqliteOutbox implements AlertStore, Outbox {
 
   private static final String INSERT = "INSERT INTO outbox(sequence, alert_id, device_id, type, level, state,"
       + " priority, evictable, created_ms, bytes, payload) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String INSERT_PENDING = "INSERT INTO pending(sequence, consumer, priority) VALUES (?,?,?)";
   private static final String PROMOTE =
       "UPDATE outbox SET priority = ? WHERE device_id = ? AND priority > ? AND sequence < ?";
+  private static final String PROMOTE_PENDING = "UPDATE pending SET priority = ? WHERE sequence IN"
+      + " (SELECT sequence FROM outbox WHERE device_id = ? AND priority > ? AND sequence < ?)";
 
   /** A queued decision; {@code weight} is what it counts against {@code queueCapacity}. */
   private record Append(Decision decision, CompletableFuture<Void> done, int weight) {
@@ -94,7 +97,8 @@ public final class SqliteOutbox implements AlertStore, Outbox {
   private final LinkedBlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
   private final AtomicInteger queuedAlerts = new AtomicInteger();
   private volatile boolean running;
-  private volatile IntConsumer commitListener = priority -> {};
+  private List<String> consumers = List.of();
+  private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
   private Thread writer;
 
   // Writer-thread state.
@@ -102,7 +106,6 @@ public final class SqliteOutbox implements AlertStore, Outbox {
   private long lastSequence;
   private long pendingRows;
   private long pendingBytes;
-  private final Set<Long> inFlight = new HashSet<>();
   /** Decisions waiting for storage, oldest first; every later decision waits behind them. */
   private final ArrayDeque<Append> blocked = new ArrayDeque<>();
   private final RuleStateTables ruleTables = new RuleStateTables();
@@ -134,9 +137,18 @@ public final class SqliteOutbox implements AlertStore, Outbox {
    * or fails its integrity check is moved aside (never deleted), a new one is created and a level-2
    * gateway fault alert is queued. Blocking: call it at boot, not on an event loop.
    *
+   * @param consumers the names of the northbounds to deliver to (at least one): each gets a {@link
+   *     #cursor}; a row leaves the outbox when all of them have delivered it
    * @throws UncheckedIOException when not even a new database can be created
    */
-  public void start() {
+  public void start(List<String> consumers) {
+    if (consumers.isEmpty() || Set.copyOf(consumers).size() != consumers.size()) {
+      throw new IllegalArgumentException("The outbox needs at least one northbound, each named once: " + consumers);
+    }
+    this.consumers = List.copyOf(consumers);
+    for (String name : consumers) {
+      cursors.put(name, new Cursor(name));
+    }
     try {
       Files.createDirectories(dataDir);
       open();
@@ -167,10 +179,14 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     }
   }
 
-  /** Called on the writer thread after each commit with the most urgent priority (1..4) committed. */
   @Override
-  public void setCommitListener(IntConsumer listener) {
-    this.commitListener = listener;
+  public OutboxCursor cursor(String consumer) {
+    Cursor c = cursors.get(consumer);
+    if (c == null) {
+      throw new IllegalArgumentException("The outbox was not started for northbound " + consumer + "; it serves "
+          + consumers);
+    }
+    return c;
   }
 
   /**
@@ -216,40 +232,51 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     return loadedReceipts;
   }
 
-  /**
-   * The next undelivered rows not already in flight, most urgent priority first, then oldest; they
-   * become in flight until {@link #markDelivered} or {@link #release}.
-   */
-  @Override
-  public CompletionStage<List<OutboxRow>> nextBatch(int maxRows) {
-    return call(() -> fetch(maxRows));
-  }
+  /** One northbound's cursor; its in-flight set is writer-thread state. */
+  private final class Cursor implements OutboxCursor {
+    private final String name;
+    private final Set<Long> inFlight = new HashSet<>();
+    private volatile IntConsumer commitListener = priority -> {};
 
-  /** Acknowledged rows: moved from the outbox to the history. Unknown sequences are ignored. */
-  @Override
-  public CompletionStage<Void> markDelivered(Collection<Long> sequences) {
-    List<Long> copy = List.copyOf(sequences);
-    return call(() -> {
-      deliver(copy);
-      return null;
-    });
-  }
+    Cursor(String name) {
+      this.name = name;
+    }
 
-  /** In-flight rows that were not acknowledged: they become eligible for {@link #nextBatch} again. */
-  @Override
-  public void release(Collection<Long> sequences) {
-    List<Long> copy = List.copyOf(sequences);
-    tasks.add((Runnable) () -> copy.forEach(inFlight::remove));
-  }
+    @Override
+    public CompletionStage<List<OutboxRow>> nextBatch(int maxRows) {
+      return call(() -> fetch(this, maxRows));
+    }
 
-  /** Every in-flight row becomes eligible again (used when the uplink connection is lost). */
-  @Override
-  public void releaseAll() {
-    tasks.add((Runnable) inFlight::clear);
+    @Override
+    public CompletionStage<Void> markDelivered(Collection<Long> sequences) {
+      List<Long> copy = List.copyOf(sequences);
+      return call(() -> {
+        deliver(this, copy);
+        return null;
+      });
+    }
+
+    @Override
+    public void release(Collection<Long> sequences) {
+      List<Long> copy = List.copyOf(sequences);
+      tasks.add((Runnable) () -> copy.forEach(inFlight::remove));
+    }
+
+    @Override
+    public void releaseAll() {
+      tasks.add((Runnable) inFlight::clear);
+    }
+
+    /** Called on the writer thread after each commit with the most urgent priority (1..4) committed. */
+    @Override
+    public void setCommitListener(IntConsumer listener) {
+      this.commitListener = listener;
+    }
   }
 
   public CompletionStage<OutboxStats> stats() {
-    return call(() -> new OutboxStats(pendingRows, pendingBytes, inFlight.size(), count("history"),
+    return call(() -> new OutboxStats(pendingRows, pendingBytes,
+        cursors.values().stream().mapToInt(c -> c.inFlight.size()).sum(), count("history"),
         lastSequence, storageFull || diskFull));
   }
 
@@ -405,16 +432,16 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     long seq = lastSequence;
     long bytes = 0;
     int count = 0;
-    try (PreparedStatement ins = conn.prepareStatement(INSERT); PreparedStatement promote = conn.prepareStatement(PROMOTE)) {
+    try (Inserts ins = new Inserts(conn)) {
       for (AlertDraft d : own) {
-        bytes += insert(ins, promote, d, ++seq);
+        bytes += insert(ins, d, ++seq);
         committedPriority = Math.min(committedPriority, d.level());
         count++;
       }
       if (!shed) {
         for (Append a : ready) {
           for (AlertDraft d : a.drafts()) {
-            bytes += insert(ins, promote, d, ++seq);
+            bytes += insert(ins, d, ++seq);
             committedPriority = Math.min(committedPriority, d.level());
             count++;
           }
@@ -462,7 +489,9 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     }
     enforceByteBound();
     if (count > 0) {
-      commitListener.accept(committedPriority);
+      for (Cursor c : cursors.values()) {
+        c.commitListener.accept(committedPriority);
+      }
     }
   }
 
@@ -470,28 +499,60 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     return a.drafts().stream().anyMatch(d -> d.level() <= 2 && !d.evictable());
   }
 
-  private int insert(PreparedStatement ins, PreparedStatement promote, AlertDraft d, long seq) throws SQLException {
+  /** The statements of one commit: a row, what each northbound owes of it, and the promotion of earlier rows. */
+  private static final class Inserts implements AutoCloseable {
+    final PreparedStatement row;
+    final PreparedStatement pending;
+    final PreparedStatement promote;
+    final PreparedStatement promotePending;
+
+    Inserts(Connection conn) throws SQLException {
+      row = conn.prepareStatement(INSERT);
+      pending = conn.prepareStatement(INSERT_PENDING);
+      promote = conn.prepareStatement(PROMOTE);
+      promotePending = conn.prepareStatement(PROMOTE_PENDING);
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (row; pending; promote; promotePending) {
+        // closes all four
+      }
+    }
+  }
+
+  private int insert(Inserts ins, AlertDraft d, long seq) throws SQLException {
     byte[] payload = AlertEncoder.encode(d, seq, gatewayId).toByteArray();
     String device = d.device().deviceId();
-    ins.setLong(1, seq);
-    ins.setString(2, d.alertId());
-    ins.setString(3, device);
-    ins.setInt(4, d.type().protoNumber());
-    ins.setInt(5, d.level());
-    ins.setInt(6, d.state().protoNumber());
-    ins.setInt(7, d.level());
-    ins.setInt(8, evictClass(d));
-    ins.setLong(9, clock.millis());
-    ins.setInt(10, payload.length);
-    ins.setBytes(11, payload);
-    ins.executeUpdate();
+    PreparedStatement row = ins.row;
+    row.setLong(1, seq);
+    row.setString(2, d.alertId());
+    row.setString(3, device);
+    row.setInt(4, d.type().protoNumber());
+    row.setInt(5, d.level());
+    row.setInt(6, d.state().protoNumber());
+    row.setInt(7, d.level());
+    row.setInt(8, evictClass(d));
+    row.setLong(9, clock.millis());
+    row.setInt(10, payload.length);
+    row.setBytes(11, payload);
+    row.executeUpdate();
+    for (String consumer : consumers) {
+      ins.pending.setLong(1, seq);
+      ins.pending.setString(2, consumer);
+      ins.pending.setInt(3, d.level());
+      ins.pending.executeUpdate();
+    }
     if (d.level() < 4) {
-      // Earlier alerts of this device must not be overtaken: raise them to this priority.
-      promote.setInt(1, d.level());
-      promote.setString(2, device);
-      promote.setInt(3, d.level());
-      promote.setLong(4, seq);
-      promote.executeUpdate();
+      // Earlier alerts of this device must not be overtaken: raise them to this priority, in every
+      // northbound's queue first (the rows to raise are found by their old priority).
+      for (PreparedStatement promote : List.of(ins.promotePending, ins.promote)) {
+        promote.setInt(1, d.level());
+        promote.setString(2, device);
+        promote.setInt(3, d.level());
+        promote.setLong(4, seq);
+        promote.executeUpdate();
+      }
     }
     return payload.length;
   }
@@ -507,11 +568,15 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     return d.evictable() ? 1 : 0;
   }
 
-  private List<OutboxRow> fetch(int maxRows) throws SQLException {
-    // First the keys alone (a covering index scan), skipping rows in flight; then their payloads.
+  private List<OutboxRow> fetch(Cursor cursor, int maxRows) throws SQLException {
+    // First the keys alone (a covering index scan of this northbound's queue), skipping rows in
+    // flight; then their payloads.
+    Set<Long> inFlight = cursor.inFlight;
     List<Long> chosen = new ArrayList<>(maxRows);
-    try (PreparedStatement ps = conn.prepareStatement("SELECT sequence FROM outbox ORDER BY priority, sequence LIMIT ?")) {
-      ps.setInt(1, maxRows + inFlight.size());
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT sequence FROM pending WHERE consumer = ? ORDER BY priority, sequence LIMIT ?")) {
+      ps.setString(1, cursor.name);
+      ps.setInt(2, maxRows + inFlight.size());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next() && chosen.size() < maxRows) {
           long seq = rs.getLong(1);
@@ -540,24 +605,31 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     return out;
   }
 
-  private void deliver(List<Long> sequences) throws SQLException {
+  /** This northbound's acknowledged rows; those no other northbound still owes move to the history. */
+  private void deliver(Cursor cursor, List<Long> sequences) throws SQLException {
     long now = clock.millis();
     long rows = 0;
     long bytes = 0;
     try {
       for (int from = 0; from < sequences.size(); from += IN_CHUNK) {
         List<Long> chunk = sequences.subList(from, Math.min(sequences.size(), from + IN_CHUNK));
-        String in = " WHERE sequence IN (" + "?,".repeat(chunk.size() - 1) + "?)";
-        try (PreparedStatement size = conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0) FROM outbox" + in);
+        String in = "sequence IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+        String owedByNone = " FROM outbox WHERE " + in
+            + " AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.sequence = outbox.sequence)";
+        try (PreparedStatement owed = conn.prepareStatement("DELETE FROM pending WHERE consumer = ? AND " + in);
+            PreparedStatement size = conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0)" + owedByNone);
             PreparedStatement hist = conn.prepareStatement("INSERT OR IGNORE INTO history(sequence, alert_id, device_id,"
                 + " type, level, state, created_ms, delivered_ms) SELECT sequence, alert_id, device_id, type, level,"
-                + " state, created_ms, " + now + " FROM outbox" + in);
-            PreparedStatement del = conn.prepareStatement("DELETE FROM outbox" + in)) {
+                + " state, created_ms, " + now + owedByNone);
+            PreparedStatement del = conn.prepareStatement("DELETE" + owedByNone)) {
+          owed.setString(1, cursor.name);
           for (int k = 0; k < chunk.size(); k++) {
+            owed.setLong(k + 2, chunk.get(k));
             size.setLong(k + 1, chunk.get(k));
             hist.setLong(k + 1, chunk.get(k));
             del.setLong(k + 1, chunk.get(k));
           }
+          owed.executeUpdate();
           try (ResultSet rs = size.executeQuery()) {
             rs.next();
             rows += rs.getLong(1);
@@ -569,7 +641,7 @@ public final class SqliteOutbox implements AlertStore, Outbox {
       }
       conn.commit();
     } finally {
-      sequences.forEach(inFlight::remove);
+      sequences.forEach(cursor.inFlight::remove);
     }
     pendingRows -= rows;
     pendingBytes -= bytes;
@@ -625,17 +697,20 @@ public final class SqliteOutbox implements AlertStore, Outbox {
       }
       long freed = 0;
       int i = 0;
-      try (PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?")) {
+      try (PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?");
+          PreparedStatement owed = conn.prepareStatement("DELETE FROM pending WHERE sequence = ?")) {
         while (i < victims.size() && (byAge || pendingBytes - freed > config.maxBytes())) {
           del.setLong(1, victims.get(i)[0]);
           del.executeUpdate();
+          owed.setLong(1, victims.get(i)[0]);
+          owed.executeUpdate();
           freed += victims.get(i)[1];
           i++;
         }
       }
       conn.commit();
       for (int k = 0; k < i; k++) {
-        inFlight.remove(victims.get(k)[0]);
+        forgetInFlight(victims.get(k)[0]);
         evictions.count(devices.get(k), reason);
       }
       pendingRows -= i;
@@ -650,7 +725,8 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     long freed = 0;
     try (PreparedStatement ps = conn.prepareStatement("SELECT sequence, device_id, bytes FROM outbox"
             + " WHERE evictable = 1 ORDER BY sequence LIMIT " + EVICT_CHUNK);
-        PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?")) {
+        PreparedStatement del = conn.prepareStatement("DELETE FROM outbox WHERE sequence = ?");
+        PreparedStatement owed = conn.prepareStatement("DELETE FROM pending WHERE sequence = ?")) {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           seqs.add(rs.getLong(1));
@@ -661,6 +737,8 @@ public final class SqliteOutbox implements AlertStore, Outbox {
       for (long s : seqs) {
         del.setLong(1, s);
         del.executeUpdate();
+        owed.setLong(1, s);
+        owed.executeUpdate();
       }
       conn.commit();
     } catch (SQLException e) {
@@ -668,13 +746,20 @@ public final class SqliteOutbox implements AlertStore, Outbox {
       return;
     }
     for (int k = 0; k < seqs.size(); k++) {
-      inFlight.remove(seqs.get(k));
+      forgetInFlight(seqs.get(k));
       evictions.count(devices.get(k), "disk_full");
     }
     pendingRows -= seqs.size();
     pendingBytes -= freed;
     if (!seqs.isEmpty()) {
       LOG.log(Level.WARNING, "Outbox evicted telemetry to free disk space. rows={0} bytes={1}", seqs.size(), freed);
+    }
+  }
+
+  /** An evicted row is in flight nowhere any more. */
+  private void forgetInFlight(long sequence) {
+    for (Cursor c : cursors.values()) {
+      c.inFlight.remove(sequence);
     }
   }
 
@@ -779,6 +864,7 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     conn = SqliteFiles.openWal(dbFile, config.synchronous().name());
     try (Statement st = conn.createStatement()) {
       OutboxSchema.create(st);
+      Consumers.reconcile(conn, consumers, clock.millis());
       try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'last_sequence'")) {
         lastSequence = rs.next() ? rs.getLong(1) : 0;
       }

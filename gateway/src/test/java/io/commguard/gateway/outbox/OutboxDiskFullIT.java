@@ -36,7 +36,7 @@ class OutboxDiskFullIT {
     Counters counters = new Counters();
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, tmpfs.path(), "gw-disk", counters);
     try (tmpfs) {
-      outbox.start();
+      outbox.start(List.of("uplink"));
       List<String> alarms = new ArrayList<>();
       List<CompletableFuture<Void>> appends = new ArrayList<>();
       Path filler = tmpfs.path().resolve("filler");
@@ -64,7 +64,7 @@ class OutboxDiskFullIT {
       assertThat(appends).noneMatch(CompletableFuture::isCompletedExceptionally);
       List<Alert> rows = new ArrayList<>();
       await().atMost(Duration.ofSeconds(10)).until(() -> {
-        for (OutboxRow r : outbox.nextBatch(100_000).toCompletableFuture().join()) {
+        for (OutboxRow r : outbox.cursor("uplink").nextBatch(100_000).toCompletableFuture().join()) {
           rows.add(Alert.parseFrom(r.payload()));
         }
         return rows.stream().anyMatch(a -> a.getType() == AlertType.GATEWAY_FAULT && a.getState() == AlertState.CLEARED);
@@ -83,7 +83,7 @@ class OutboxDiskFullIT {
     Counters counters = new Counters();
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, tmpfs.path(), "gw-disk", counters);
     try (tmpfs) {
-      outbox.start();
+      outbox.start(List.of("uplink"));
       java.util.Set<String> appended = java.util.concurrent.ConcurrentHashMap.newKeySet();
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 10; t++) {
@@ -109,7 +109,7 @@ class OutboxDiskFullIT {
       assertThat(threads).noneMatch(Thread::isAlive);
       assertThat(appended).hasSize(3000);
       List<String> stored = new ArrayList<>();
-      for (OutboxRow r : outbox.nextBatch(100_000).toCompletableFuture().join()) {
+      for (OutboxRow r : outbox.cursor("uplink").nextBatch(100_000).toCompletableFuture().join()) {
         stored.add(Alert.parseFrom(r.payload()).getAlertId());
       }
       assertThat(stored).containsAll(appended);

@@ -30,7 +30,7 @@ class SqliteOutboxTest {
 
   private SqliteOutbox open(OutboxConfig config) {
     SqliteOutbox outbox = new SqliteOutbox(config, dir, "gw-test", counters);
-    outbox.start();
+    outbox.start(List.of("uplink"));
     opened.add(outbox);
     return outbox;
   }
@@ -58,7 +58,7 @@ class SqliteOutboxTest {
     AlertDraft gas = alarm("gas-1", CanonicalType.GAS_LEAK, 1);
     join(outbox.append(List.of(gas, alarm("gas-1", CanonicalType.GAS_LEAK, 1))));
 
-    List<OutboxRow> rows = join(outbox.nextBatch(10));
+    List<OutboxRow> rows = join(outbox.cursor("uplink").nextBatch(10));
 
     assertThat(rows).extracting(OutboxRow::sequence).containsExactly(1L, 2L);
     Alert first = decode(rows.get(0));
@@ -94,7 +94,7 @@ class SqliteOutboxTest {
     join(outbox.append(List.of(alarm("cam-b", CanonicalType.PERIMETER_INTRUSION, 2)))); // 4 promotes 2
     join(outbox.append(List.of(telemetry("cam-d"))));                            // 5
 
-    List<OutboxRow> rows = join(outbox.nextBatch(10));
+    List<OutboxRow> rows = join(outbox.cursor("uplink").nextBatch(10));
 
     assertThat(rows).extracting(OutboxRow::sequence).containsExactly(3L, 2L, 4L, 1L, 5L);
   }
@@ -104,40 +104,40 @@ class SqliteOutboxTest {
     SqliteOutbox outbox = open(OutboxConfig.DEFAULTS);
     join(outbox.append(List.of(telemetry("a"), telemetry("a"), telemetry("a"))));
 
-    assertThat(join(outbox.nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(1L, 2L);
-    assertThat(join(outbox.nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(3L);
-    outbox.release(List.of(1L));
-    assertThat(join(outbox.nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(1L);
+    assertThat(join(outbox.cursor("uplink").nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(1L, 2L);
+    assertThat(join(outbox.cursor("uplink").nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(3L);
+    outbox.cursor("uplink").release(List.of(1L));
+    assertThat(join(outbox.cursor("uplink").nextBatch(2))).extracting(OutboxRow::sequence).containsExactly(1L);
   }
 
   @Test
   void markDelivered_movesRowsToHistory() {
     SqliteOutbox outbox = open(OutboxConfig.DEFAULTS);
     join(outbox.append(List.of(telemetry("a"), telemetry("a"))));
-    join(outbox.nextBatch(10));
+    join(outbox.cursor("uplink").nextBatch(10));
 
-    join(outbox.markDelivered(List.of(1L, 99L)));
+    join(outbox.cursor("uplink").markDelivered(List.of(1L, 99L)));
 
     OutboxStats stats = join(outbox.stats());
     assertThat(stats.pendingRows()).isEqualTo(1);
     assertThat(stats.historyRows()).isEqualTo(1);
     assertThat(stats.inFlightRows()).isEqualTo(1);
-    outbox.releaseAll();
-    assertThat(join(outbox.nextBatch(10))).extracting(OutboxRow::sequence).containsExactly(2L);
+    outbox.cursor("uplink").releaseAll();
+    assertThat(join(outbox.cursor("uplink").nextBatch(10))).extracting(OutboxRow::sequence).containsExactly(2L);
   }
 
   @Test
   void restart_resumesUnsentRowsAndSequence() {
     SqliteOutbox first = open(OutboxConfig.DEFAULTS);
     join(first.append(List.of(alarm("g", CanonicalType.GAS_LEAK, 1), telemetry("g"), telemetry("g"))));
-    join(first.nextBatch(1));
-    join(first.markDelivered(List.of(1L)));
+    join(first.cursor("uplink").nextBatch(1));
+    join(first.cursor("uplink").markDelivered(List.of(1L)));
     first.close();
 
     SqliteOutbox second = open(OutboxConfig.DEFAULTS);
     join(second.append(List.of(telemetry("g"))));
 
-    assertThat(join(second.nextBatch(10))).extracting(OutboxRow::sequence).containsExactly(2L, 3L, 4L);
+    assertThat(join(second.cursor("uplink").nextBatch(10))).extracting(OutboxRow::sequence).containsExactly(2L, 3L, 4L);
   }
 
   @Test
@@ -152,7 +152,7 @@ class SqliteOutboxTest {
         join(outbox.append(List.of(a)));
       }
     }
-    List<String> ids = join(outbox.nextBatch(1000)).stream().map(r -> decode(r).getAlertId()).toList();
+    List<String> ids = join(outbox.cursor("uplink").nextBatch(1000)).stream().map(r -> decode(r).getAlertId()).toList();
 
     assertThat(ids).containsAll(alarms.stream().map(AlertDraft::alertId).toList());
     assertThat(counters.total("outbox_evicted")).isPositive();
@@ -177,18 +177,18 @@ class SqliteOutboxTest {
     assertThat(alarm).as("an alarm waits for room; it is never refused or shed").isNotDone();
     assertThat(behind).as("and nothing overtakes it").isNotDone();
 
-    List<OutboxRow> pending = join(outbox.nextBatch(1000));
+    List<OutboxRow> pending = join(outbox.cursor("uplink").nextBatch(1000));
     assertThat(pending).anyMatch(r -> decode(r).getType() == io.commguard.alert.v1.AlertType.GATEWAY_FAULT
         && decode(r).getState() == io.commguard.alert.v1.AlertState.RAISED);
-    join(outbox.markDelivered(pending.stream().map(OutboxRow::sequence).toList()));
+    join(outbox.cursor("uplink").markDelivered(pending.stream().map(OutboxRow::sequence).toList()));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> alarm.isDone() && behind.isDone());
-    List<OutboxRow> after = join(outbox.nextBatch(100));
+    List<OutboxRow> after = join(outbox.cursor("uplink").nextBatch(100));
     List<String> order = after.stream().sorted(java.util.Comparator.comparingLong(OutboxRow::sequence))
         .map(OutboxRow::alertId).filter(id -> id.equals(fire.alertId()) || id.equals(reading.alertId())).toList();
     assertThat(order).containsExactly(fire.alertId(), reading.alertId());
-    outbox.releaseAll();
-    await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.nextBatch(100)).stream()
+    outbox.cursor("uplink").releaseAll();
+    await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.cursor("uplink").nextBatch(100)).stream()
         .anyMatch(r -> decode(r).getState() == io.commguard.alert.v1.AlertState.CLEARED));
   }
 
@@ -198,7 +198,7 @@ class SqliteOutboxTest {
     for (int i = 0; i < 20; i++) {
       join(outbox.append(List.of(telemetry("t"))));
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.nextBatch(100)).stream()
+    await().atMost(Duration.ofSeconds(5)).until(() -> join(outbox.cursor("uplink").nextBatch(100)).stream()
         .anyMatch(r -> decode(r).getType() == io.commguard.alert.v1.AlertType.GATEWAY_SUMMARY));
   }
 
@@ -211,9 +211,9 @@ class SqliteOutboxTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("outbox.db.corrupt-"));
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> !join(outbox.nextBatch(10)).isEmpty());
-    outbox.releaseAll();
-    Alert fault = decode(join(outbox.nextBatch(10)).get(0));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !join(outbox.cursor("uplink").nextBatch(10)).isEmpty());
+    outbox.cursor("uplink").releaseAll();
+    Alert fault = decode(join(outbox.cursor("uplink").nextBatch(10)).get(0));
     assertThat(fault.getType()).isEqualTo(io.commguard.alert.v1.AlertType.GATEWAY_FAULT);
     assertThat(fault.getLevel()).isEqualTo(2);
     assertThat(fault.getSequence()).isGreaterThan(1_000_000_000L);
@@ -250,11 +250,11 @@ class SqliteOutboxTest {
     ManualClock clock = new ManualClock();
     SqliteOutbox outbox = new SqliteOutbox(new OutboxConfig(null, null, null, null, 24, 30, null, null), dir,
         "gw-test", counters, clock);
-    outbox.start();
+    outbox.start(List.of("uplink"));
     opened.add(outbox);
     join(outbox.append(List.of(telemetry("t"), alarm("g", CanonicalType.GAS_LEAK, 1), alarm("c", CanonicalType.LOITERING, 4))));
-    join(outbox.nextBatch(1));
-    join(outbox.markDelivered(List.of(2L)));
+    join(outbox.cursor("uplink").nextBatch(1));
+    join(outbox.cursor("uplink").markDelivered(List.of(2L)));
 
     clock.advance(Duration.ofHours(25));
     await().atMost(Duration.ofSeconds(5)).until(() -> counters.get("outbox_evicted", "t", "age") == 1

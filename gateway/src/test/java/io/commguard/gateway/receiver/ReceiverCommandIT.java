@@ -39,7 +39,7 @@ class ReceiverCommandIT {
           null, null, null), "gw-cmd").delivery("gw-cmd", outbox, counters);
       try {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("Receiving $share/"));
-        outbox.start();
+        outbox.start(List.of("uplink"));
         uplink.start();
         for (int i = 0; i < 10; i++) {
           outbox.append(List.of(Drafts.alarm("gas-" + i, CanonicalType.GAS_LEAK, 1))).toCompletableFuture().join();

@@ -39,7 +39,7 @@ class ConcurrentPipelineOrderTest {
     RuleKit kit = new RuleKit();
     String[] devices = {"cam-1", "cam-2", "cam-3", "cam-4"};
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-order", counters);
-    outbox.start();
+    outbox.start(List.of("uplink"));
     kit.engine = kit.engine("rateLimit: {eventsPerSecond: 100000, burst: 100000}", GatewayRules.NONE,
         new RuleStateStore(outbox.ruleState()), devices);
     Pipeline pipeline = new Pipeline(kit.engine, outbox, counters);
@@ -58,7 +58,7 @@ class ConcurrentPipelineOrderTest {
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
           .until(() -> counters.get("outbox_appended") >= devices.length * 200);
 
-      List<OutboxRow> rows = new ArrayList<>(outbox.nextBatch(100_000).toCompletableFuture().get(10, TimeUnit.SECONDS));
+      List<OutboxRow> rows = new ArrayList<>(outbox.cursor("uplink").nextBatch(100_000).toCompletableFuture().get(10, TimeUnit.SECONDS));
       rows.sort(Comparator.comparingLong(OutboxRow::sequence));
       Map<String, List<String>> byEpisode = new LinkedHashMap<>();
       for (OutboxRow r : rows) {
@@ -72,7 +72,7 @@ class ConcurrentPipelineOrderTest {
       outbox.close();
     }
     SqliteOutbox reopened = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-order", new Counters());
-    reopened.start();
+    reopened.start(List.of("uplink"));
     try {
       assertThat(reopened.ruleState().keySet()).noneMatch(k -> k.startsWith("episode/"));
     } finally {

@@ -46,7 +46,7 @@ class RuleStatePersistenceTest {
   /** Opens the outbox of {@code dir} and an engine over the state committed in it, as the gateway boots. */
   private RuleKit boot(RuleKit kit, GatewayRules gatewayRules, String... devices) {
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-test", new Counters());
-    outbox.start();
+    outbox.start(List.of("uplink"));
     open.add(outbox);
     kit.store = outbox;
     kit.engine = kit.engine(RULES, gatewayRules, new RuleStateStore(outbox.ruleState()), devices);

@@ -77,7 +77,7 @@ class ShippedProfilesEndToEndTest {
       }
     });
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dataDir, "gw-e2e", counters);
-    outbox.start();
+    outbox.start(List.of("uplink"));
     engine = RuleEngine.open(config, GatewayRules.NONE, rules, outbox.ruleState(), clock, counters);
     pipeline = new Pipeline(engine, outbox, counters);
   }
@@ -177,8 +177,8 @@ class ShippedProfilesEndToEndTest {
   }
 
   private List<Alert> alertsOf(String deviceId) throws Exception {
-    List<OutboxRow> rows = outbox.nextBatch(10_000).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    outbox.release(rows.stream().map(OutboxRow::sequence).toList());
+    List<OutboxRow> rows = outbox.cursor("uplink").nextBatch(10_000).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    outbox.cursor("uplink").release(rows.stream().map(OutboxRow::sequence).toList());
     return rows.stream().filter(r -> r.deviceId().equals(deviceId)).sorted(Comparator.comparingLong(OutboxRow::sequence))
         .map(r -> {
           try {

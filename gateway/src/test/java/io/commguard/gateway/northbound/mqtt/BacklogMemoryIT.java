@@ -53,7 +53,7 @@ class BacklogMemoryIT {
     MosquittoBroker broker = MosquittoBroker.start(dir);
     broker.stop();
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-backlog", counters);
-    outbox.start();
+    outbox.start(List.of("uplink"));
     Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.PLATFORM,
         500, 20, 10_000, 8, null), "gw-backlog").delivery("gw-backlog", outbox, counters);
     uplink.start();

@@ -72,7 +72,7 @@ class MqttUplinkIT {
 
   private void startGateway(String brokerUrl, AckMode mode, int ackTimeoutMs) {
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
-    outbox.start();
+    outbox.start(List.of("uplink"));
     UplinkConfig config = new UplinkConfig(brokerUrl, null, null, null, null, null, mode, 50, 5, ackTimeoutMs, 4, null);
     uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, config, "gw-it").delivery("gw-it", outbox, counters);
     uplink.start();
@@ -111,7 +111,7 @@ class MqttUplinkIT {
         new io.commguard.gateway.testsupport.MqttProbe(broker.url(), "deadline-probe").subscribe("city/+/alerts");
     try {
       outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
-      outbox.start();
+      outbox.start(List.of("uplink"));
       // No receiver: nothing is acknowledged, so each batch is resent when its own deadline passes.
       uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null,
           AckMode.PLATFORM, 50, 5, null,

@@ -75,7 +75,7 @@ class MqttUplinkTlsIT {
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> accepting(plainPort) && accepting(tlsPort));
       receiver.start();
-      outbox.start();
+      outbox.start(List.of("uplink"));
       uplink.start();
       AlertDraft fire = Drafts.alarm("smoke-1", CanonicalType.FIRE_SMOKE, 1);
       outbox.append(List.of(fire)).toCompletableFuture().join();

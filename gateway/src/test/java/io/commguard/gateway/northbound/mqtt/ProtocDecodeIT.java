@@ -52,7 +52,7 @@ class ProtocDecodeIT {
 
       Counters counters = new Counters();
       SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-310115-0042", counters);
-      outbox.start();
+      outbox.start(List.of("uplink"));
       Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
           null, null, null, null, null), "gw-310115-0042").delivery("gw-310115-0042", outbox, counters);
       uplink.start();
@@ -112,7 +112,7 @@ class ProtocDecodeIT {
           List.of(new DeviceConfig("gas-b3-101", "generic-reading-decimals-sensor", null, null, site, "Kitchen 101")),
           null, null, null, null, null);
       SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-zero", counters);
-      outbox.start();
+      outbox.start(List.of("uplink"));
       RuleEngine engine = RuleEngine.open(config, GatewayRules.NONE, Map.of(), outbox.ruleState(), Clock.systemUTC(),
           counters);
       Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,

@@ -82,7 +82,7 @@ class ModbusGasEpisodeIT {
     });
     Counters counters = new Counters();
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-modbus-gas", counters);
-    outbox.start();
+    outbox.start(List.of("uplink"));
     engine = RuleEngine.open(config, GatewayRules.NONE, rules, outbox.ruleState(), Clock.systemUTC(), counters);
     Pipeline pipeline = new Pipeline(engine, outbox, counters);
     source = ModbusSource.fromConfig(config, profiles, pipeline, counters);
@@ -121,7 +121,7 @@ class ModbusGasEpisodeIT {
   private void awaitAlert(Pipeline pipeline, Predicate<Alert> wanted) {
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
       pipeline.tick(java.time.Instant.now()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-      List<OutboxRow> rows = outbox.nextBatch(1000).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      List<OutboxRow> rows = outbox.cursor("uplink").nextBatch(1000).toCompletableFuture().get(10, TimeUnit.SECONDS);
       rows.stream().sorted(Comparator.comparingLong(OutboxRow::sequence)).forEach(r -> {
         try {
           delivered.add(Alert.parseFrom(r.payload()));
@@ -129,7 +129,7 @@ class ModbusGasEpisodeIT {
           throw new IllegalStateException(e);
         }
       });
-      outbox.markDelivered(rows.stream().map(OutboxRow::sequence).toList()).toCompletableFuture()
+      outbox.cursor("uplink").markDelivered(rows.stream().map(OutboxRow::sequence).toList()).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       return delivered.stream().filter(a -> a.getType() == AlertType.GAS_LEAK).anyMatch(wanted);
     });

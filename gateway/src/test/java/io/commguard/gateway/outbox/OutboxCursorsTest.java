@@ -1,0 +1,225 @@
+package io.commguard.gateway.outbox;
+
+import static io.commguard.gateway.outbox.Drafts.alarm;
+import static io.commguard.gateway.outbox.Drafts.telemetry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.commguard.alert.v1.Alert;
+import io.commguard.gateway.config.OutboxConfig;
+import io.commguard.gateway.metrics.Counters;
+import io.commguard.gateway.model.AlertDraft;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.wire.AlertEncoder;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One cursor per northbound: each delivers on its own; a row leaves when all have it delivered. */
+class OutboxCursorsTest {
+  @TempDir Path dir;
+  private final Counters counters = new Counters();
+  private final List<SqliteOutbox> opened = new ArrayList<>();
+
+  private SqliteOutbox open(String... northbounds) {
+    return open(OutboxConfig.DEFAULTS, northbounds);
+  }
+
+  private SqliteOutbox open(OutboxConfig config, String... northbounds) {
+    SqliteOutbox outbox = new SqliteOutbox(config, dir, "gw-test", counters);
+    outbox.start(List.of(northbounds));
+    opened.add(outbox);
+    return outbox;
+  }
+
+  @AfterEach
+  void closeAll() {
+    opened.forEach(SqliteOutbox::close);
+  }
+
+  private static <T> T join(CompletionStage<T> stage) {
+    return stage.toCompletableFuture().join();
+  }
+
+  private static List<Long> sequences(List<OutboxRow> rows) {
+    return rows.stream().map(OutboxRow::sequence).toList();
+  }
+
+  @Test
+  void twoNorthbounds_eachDeliversOnItsOwn_aRowLeavesOnlyWhenBothHaveIt() {
+    SqliteOutbox outbox = open("city", "backup");
+    join(outbox.append(List.of(telemetry("a"), telemetry("a"), telemetry("a"))));
+    OutboxCursor city = outbox.cursor("city");
+    OutboxCursor backup = outbox.cursor("backup");
+
+    assertThat(sequences(join(city.nextBatch(10)))).containsExactly(1L, 2L, 3L);
+    assertThat(sequences(join(backup.nextBatch(2)))).as("city's in-flight rows are not backup's")
+        .containsExactly(1L, 2L);
+    join(city.markDelivered(List.of(1L, 2L, 3L)));
+
+    assertThat(join(city.nextBatch(10))).isEmpty();
+    assertThat(join(outbox.stats()).pendingRows()).as("backup still owes them").isEqualTo(3);
+    assertThat(join(outbox.stats()).historyRows()).isZero();
+    assertThat(sequences(join(backup.nextBatch(10)))).containsExactly(3L);
+    backup.releaseAll();
+    assertThat(sequences(join(backup.nextBatch(10)))).containsExactly(1L, 2L, 3L);
+
+    join(backup.markDelivered(List.of(1L, 3L)));
+    assertThat(join(outbox.stats()).pendingRows()).isEqualTo(1);
+    assertThat(join(outbox.stats()).historyRows()).isEqualTo(2);
+    join(backup.markDelivered(List.of(2L)));
+    assertThat(join(outbox.stats()).pendingRows()).isZero();
+    assertThat(counters.get("outbox_delivered")).isEqualTo(3);
+  }
+
+  @Test
+  void priorityOrder_andPromotion_holdInEveryNorthboundsQueue() {
+    SqliteOutbox outbox = open("city", "backup");
+    join(outbox.append(List.of(telemetry("cam-a"))));                                  // 1
+    join(outbox.append(List.of(alarm("cam-b", CanonicalType.LOITERING, 4))));          // 2
+    join(outbox.append(List.of(alarm("cam-c", CanonicalType.FIRE_SMOKE, 1))));         // 3
+    join(outbox.append(List.of(alarm("cam-b", CanonicalType.PERIMETER_INTRUSION, 2)))); // 4 promotes 2
+
+    for (String northbound : List.of("city", "backup")) {
+      List<OutboxRow> rows = join(outbox.cursor(northbound).nextBatch(10));
+      assertThat(sequences(rows)).as(northbound).containsExactly(3L, 2L, 4L, 1L);
+      assertThat(rows.get(1).priority()).as(northbound).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void evictedRows_leaveEveryNorthboundsQueue() {
+    SqliteOutbox outbox = open(new OutboxConfig(null, null, null, 1000L, null, null, null, null), "city", "backup");
+    List<AlertDraft> readings = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      readings.add(telemetry("t-" + i));
+    }
+    AlertDraft fire = alarm("smoke-1", CanonicalType.FIRE_SMOKE, 1);
+    join(outbox.append(readings));
+    join(outbox.append(List.of(fire)));
+
+    for (String northbound : List.of("city", "backup")) {
+      List<OutboxRow> rows = join(outbox.cursor(northbound).nextBatch(100));
+      assertThat(rows).as(northbound).extracting(OutboxRow::alertId).contains(fire.alertId());
+      assertThat(rows.size()).as(northbound).isLessThan(21);
+    }
+    assertThat(counters.total("outbox_evicted")).isPositive();
+  }
+
+  @Test
+  void cursorOfANorthboundTheOutboxWasNotStartedFor_isRefused() {
+    SqliteOutbox outbox = open("city");
+    assertThatThrownBy(() -> outbox.cursor("kafka")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kafka").hasMessageContaining("city");
+  }
+
+  @Test
+  void northboundAddedLater_owesWhatIsStillInTheOutbox_notWhatWasDelivered() {
+    SqliteOutbox first = open("city");
+    join(first.append(List.of(telemetry("a"), telemetry("a"))));
+    join(first.cursor("city").markDelivered(List.of(1L)));
+    first.close();
+
+    SqliteOutbox second = open("city", "backup");
+
+    assertThat(sequences(join(second.cursor("backup").nextBatch(10)))).containsExactly(2L);
+    assertThat(sequences(join(second.cursor("city").nextBatch(10)))).containsExactly(2L);
+  }
+
+  @Test
+  void northboundRemovedFromTheConfig_isForgotten_andAlertsNoOneElseOwesGoToHistory() {
+    SqliteOutbox first = open("city", "backup");
+    join(first.append(List.of(telemetry("a"), telemetry("a"))));
+    join(first.cursor("city").markDelivered(List.of(1L)));
+    first.close();
+
+    SqliteOutbox second = open("city");
+
+    OutboxStats stats = join(second.stats());
+    assertThat(stats.pendingRows()).isEqualTo(1);
+    assertThat(stats.historyRows()).isEqualTo(1);
+    assertThat(sequences(join(second.cursor("city").nextBatch(10)))).containsExactly(2L);
+  }
+
+  /**
+   * An {@code outbox.db} as releases before per-northbound delivery wrote it (its tables exactly as
+   * they created them): its undelivered alerts are kept, in their order, for every northbound.
+   */
+  @Test
+  void fileOfTheSchemaBeforeCursors_isUpgradedInPlace_keepingItsUndeliveredAlerts() throws Exception {
+    AlertDraft reading = telemetry("gas-1");
+    AlertDraft leak = alarm("gas-2", CanonicalType.GAS_LEAK, 1);
+    AlertDraft delivered = telemetry("gas-3");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("outbox.db"));
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      st.execute("CREATE TABLE outbox(sequence INTEGER PRIMARY KEY, alert_id TEXT NOT NULL,"
+          + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
+          + " priority INTEGER NOT NULL, evictable INTEGER NOT NULL, created_ms INTEGER NOT NULL,"
+          + " bytes INTEGER NOT NULL, payload BLOB NOT NULL)");
+      st.execute("CREATE INDEX outbox_send ON outbox(priority, sequence)");
+      st.execute("CREATE INDEX outbox_device ON outbox(device_id, priority)");
+      st.execute("CREATE INDEX outbox_evict ON outbox(evictable DESC, level DESC, sequence)");
+      st.execute("CREATE TABLE history(sequence INTEGER PRIMARY KEY, alert_id TEXT NOT NULL,"
+          + " device_id TEXT NOT NULL, type INTEGER NOT NULL, level INTEGER NOT NULL, state INTEGER NOT NULL,"
+          + " created_ms INTEGER NOT NULL, delivered_ms INTEGER NOT NULL)");
+      long now = System.currentTimeMillis();
+      st.execute("INSERT INTO history VALUES (1, '" + delivered.alertId() + "', 'gas-3', 1, 4, 1, " + now + ", " + now
+          + ")");
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO outbox VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+        insertOld(ins, 2, reading, 1);
+        insertOld(ins, 3, leak, 0);
+      }
+      st.execute("INSERT INTO meta VALUES ('last_sequence', 3)");
+    }
+
+    SqliteOutbox outbox = open("uplink", "backup");
+
+    for (String northbound : List.of("uplink", "backup")) {
+      List<OutboxRow> rows = join(outbox.cursor(northbound).nextBatch(10));
+      assertThat(sequences(rows)).as(northbound).containsExactly(3L, 2L);
+      assertThat(decode(rows.get(0)).getAlertId()).isEqualTo(leak.alertId());
+      assertThat(decode(rows.get(1)).getAlertId()).isEqualTo(reading.alertId());
+    }
+    join(outbox.append(List.of(telemetry("gas-1"))));
+    assertThat(join(outbox.stats()).lastSequence()).as("numbering continues").isEqualTo(4);
+    join(outbox.cursor("uplink").markDelivered(List.of(2L, 3L, 4L)));
+    join(outbox.cursor("backup").markDelivered(List.of(2L, 3L, 4L)));
+    OutboxStats stats = join(outbox.stats());
+    assertThat(stats.pendingRows()).isZero();
+    assertThat(stats.historyRows()).isEqualTo(4);
+  }
+
+  private static void insertOld(PreparedStatement ins, long seq, AlertDraft d, int evictable) throws Exception {
+    byte[] payload = AlertEncoder.encode(d, seq, "gw-test").toByteArray();
+    ins.setLong(1, seq);
+    ins.setString(2, d.alertId());
+    ins.setString(3, d.device().deviceId());
+    ins.setInt(4, d.type().protoNumber());
+    ins.setInt(5, d.level());
+    ins.setInt(6, d.state().protoNumber());
+    ins.setInt(7, d.level());
+    ins.setInt(8, evictable);
+    ins.setLong(9, System.currentTimeMillis());
+    ins.setInt(10, payload.length);
+    ins.setBytes(11, payload);
+    ins.executeUpdate();
+  }
+
+  private static Alert decode(OutboxRow row) {
+    try {
+      return Alert.parseFrom(row.payload());
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
