@@ -62,7 +62,7 @@ public final class Delivery {
   private final DeliveryOptions options;
   private final Transport transport;
   private final Outbox outbox;
-  private final OutboxCursor cursor;
+  private OutboxCursor cursor;
   private final Counters counters;
   private final RateLimitedLog foreignAcks = new RateLimitedLog(LOG, 60_000);
   private final ScheduledExecutorService exec;
@@ -94,7 +94,6 @@ public final class Delivery {
     this.options = options;
     this.transport = transport;
     this.outbox = outbox;
-    this.cursor = outbox.cursor(name);
     this.counters = counters;
     this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, name);
@@ -107,8 +106,9 @@ public final class Delivery {
     return name;
   }
 
-  /** Starts connecting in the background; returns at once. */
+  /** Starts connecting in the background; returns at once. The outbox must have been started with this name. */
   public void start() {
+    cursor = outbox.cursor(name);
     // Batch sequences keep rising across restarts without being stored: start from the clock.
     nextBatchSequence = System.currentTimeMillis() * 1000;
     cursor.setCommitListener(priority -> onDeliveryThread(() -> onCommitted(priority)));
@@ -491,7 +491,9 @@ public final class Delivery {
     inFlight.clear();
     batchOfSequence.clear();
     sequencesOfAlertId.clear();
-    cursor.releaseAll();
+    if (cursor != null) {
+      cursor.releaseAll();
+    }
   }
 
   private void forgetBatch(InFlight batch) {

@@ -7,27 +7,48 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The northbounds an outbox serves (table {@code consumer}) and what each has still to deliver
- * (table {@code pending}: one row per alert and northbound). At start the configured set is
- * reconciled with the stored one, in the caller's transaction:
+ * The northbounds an outbox serves (table {@code consumer}) and what each has still to deliver: a
+ * northbound's next rows in send order, and its acknowledgements, which move the rows no
+ * northbound owes any more to the history.
  *
- * <ul>
- *   <li>a northbound new to this file owes every alert still in the outbox (this is also how a file
- *       of a release before per-northbound delivery is upgraded: its undelivered alerts become the
- *       first northbound's);
- *   <li>a northbound no longer configured is forgotten, and alerts no other northbound owes move
- *       to the history.
- * </ul>
- * Writer thread only.
+ * <p>With one northbound the {@code outbox} table itself is its queue, as it always was: it owes
+ * every row there, and a delivered row leaves at once. With several, table {@code pending} holds
+ * one row per alert and northbound that still owes it (with the alert's send priority), and a row
+ * leaves when no northbound owes it. So the common single-northbound gateway writes nothing more
+ * per alert than before cursors existed.
+ *
+ * <p>At start the configured set is reconciled with the stored one, in the caller's transaction: a
+ * northbound new to the file owes every alert still in the outbox (this is also how a file of a
+ * release before cursors is upgraded: its undelivered alerts are owed to every northbound); a
+ * northbound no longer configured is forgotten, and alerts no other northbound owes move to the
+ * history. Writer thread only.
  */
 final class Consumers {
   private static final System.Logger LOG = System.getLogger(Consumers.class.getName());
+  /** Most keys in one {@code IN (...)} list (SQLite allows 32766 parameters). */
+  private static final int IN_CHUNK = 500;
+  private static final String OWED_BY_NONE =
+      " FROM outbox WHERE NOT EXISTS (SELECT 1 FROM pending p WHERE p.sequence = outbox.sequence)";
 
-  private Consumers() {}
+  private final List<String> configured;
 
-  static void reconcile(Connection conn, List<String> configured, long nowMs) throws SQLException {
+  Consumers(List<String> configured) {
+    this.configured = List.copyOf(configured);
+  }
+
+  List<String> names() {
+    return configured;
+  }
+
+  /** True with more than one northbound: table {@code pending} says who owes what. */
+  boolean shared() {
+    return configured.size() > 1;
+  }
+
+  void reconcile(Connection conn, long nowMs) throws SQLException {
     List<String> stored = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement("SELECT name FROM consumer");
         ResultSet rs = ps.executeQuery()) {
@@ -35,27 +56,125 @@ final class Consumers {
         stored.add(rs.getString(1));
       }
     }
+    boolean wasShared = stored.size() > 1;
     for (String name : configured) {
       if (!stored.contains(name)) {
-        int owed = exec(conn, "INSERT OR IGNORE INTO pending(sequence, consumer, priority)"
-            + " SELECT sequence, ?, priority FROM outbox", name);
         exec(conn, "INSERT INTO consumer(name, added_ms) VALUES (?, " + nowMs + ")", name);
-        LOG.log(Level.INFO, "Outbox serves a new northbound; it owes every undelivered alert. northbound={0} alerts={1}",
-            name, owed);
+        LOG.log(Level.INFO, "Outbox serves a new northbound; it owes every undelivered alert. northbound={0}", name);
+      }
+      if (shared() && (!wasShared || !stored.contains(name))) {
+        // Unshared, the one northbound owed every row; a new northbound owes every row too.
+        exec(conn, "INSERT OR IGNORE INTO pending(sequence, consumer, priority) SELECT sequence, ?, priority FROM outbox",
+            name);
       }
     }
     for (String name : stored) {
       if (!configured.contains(name)) {
-        int dropped = exec(conn, "DELETE FROM pending WHERE consumer = ?", name);
         exec(conn, "DELETE FROM consumer WHERE name = ?", name);
         LOG.log(Level.WARNING, "Outbox forgets a northbound no longer configured; what it had not delivered is not"
-            + " kept for it. northbound={0} alerts={1}", name, dropped);
+            + " kept for it. northbound={0}", name);
       }
     }
-    String owedByNone = " FROM outbox WHERE NOT EXISTS (SELECT 1 FROM pending p WHERE p.sequence = outbox.sequence)";
-    exec(conn, "INSERT OR IGNORE INTO history(sequence, alert_id, device_id, type, level, state, created_ms,"
-        + " delivered_ms) SELECT sequence, alert_id, device_id, type, level, state, created_ms, " + nowMs + owedByNone);
-    exec(conn, "DELETE" + owedByNone);
+    if (wasShared) {
+      exec(conn, "DELETE FROM pending WHERE consumer NOT IN (SELECT name FROM consumer)");
+      moveToHistory(conn, OWED_BY_NONE, List.of(), nowMs);
+      if (!shared()) {
+        exec(conn, "DELETE FROM pending");
+      }
+    }
+  }
+
+  /**
+   * The next rows {@code consumer} owes and has not in flight, most urgent priority first, then
+   * oldest: first the keys alone (a covering index scan), then their payloads.
+   */
+  List<OutboxRow> next(Connection conn, String consumer, Set<Long> inFlight, int maxRows) throws SQLException {
+    List<Long> chosen = new ArrayList<>(maxRows);
+    try (PreparedStatement ps = conn.prepareStatement(shared()
+        ? "SELECT sequence FROM pending WHERE consumer = ? ORDER BY priority, sequence LIMIT ?"
+        : "SELECT sequence FROM outbox ORDER BY priority, sequence LIMIT ?")) {
+      int limit = 1;
+      if (shared()) {
+        ps.setString(limit++, consumer);
+      }
+      ps.setInt(limit, maxRows + inFlight.size());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && chosen.size() < maxRows) {
+          long seq = rs.getLong(1);
+          if (!inFlight.contains(seq)) {
+            chosen.add(seq);
+          }
+        }
+      }
+    }
+    List<OutboxRow> out = new ArrayList<>(chosen.size());
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT sequence, alert_id, device_id, level, priority, payload FROM outbox WHERE sequence = ?")) {
+      for (long seq : chosen) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            out.add(new OutboxRow(seq, rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getBytes(6)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code consumer} delivered {@code sequences}: it owes them no more, and those no other
+   * northbound owes move to the history. Not committed here.
+   *
+   * @return the rows and bytes that left the outbox
+   */
+  long[] delivered(Connection conn, String consumer, List<Long> sequences, long nowMs) throws SQLException {
+    long rows = 0;
+    long bytes = 0;
+    for (int from = 0; from < sequences.size(); from += IN_CHUNK) {
+      List<Long> chunk = sequences.subList(from, Math.min(sequences.size(), from + IN_CHUNK));
+      String in = "sequence IN (" + "?,".repeat(chunk.size() - 1) + "?)";
+      if (shared()) {
+        try (PreparedStatement owed = conn.prepareStatement("DELETE FROM pending WHERE consumer = ? AND " + in)) {
+          owed.setString(1, consumer);
+          for (int k = 0; k < chunk.size(); k++) {
+            owed.setLong(k + 2, chunk.get(k));
+          }
+          owed.executeUpdate();
+        }
+      }
+      String leaving = shared() ? OWED_BY_NONE + " AND outbox." + in : " FROM outbox WHERE " + in;
+      try (PreparedStatement size = conn.prepareStatement("SELECT count(*), coalesce(sum(bytes), 0)" + leaving)) {
+        bind(size, chunk);
+        try (ResultSet rs = size.executeQuery()) {
+          rs.next();
+          rows += rs.getLong(1);
+          bytes += rs.getLong(2);
+        }
+      }
+      moveToHistory(conn, leaving, chunk, nowMs);
+    }
+    return new long[] {rows, bytes};
+  }
+
+  /** Moves the rows {@code leaving} selects (its parameters: {@code sequences}) to the history. */
+  private static void moveToHistory(Connection conn, String leaving, List<Long> sequences, long nowMs)
+      throws SQLException {
+    try (PreparedStatement hist = conn.prepareStatement("INSERT OR IGNORE INTO history(sequence, alert_id, device_id,"
+            + " type, level, state, created_ms, delivered_ms) SELECT sequence, alert_id, device_id, type, level,"
+            + " state, created_ms, " + nowMs + leaving);
+        PreparedStatement del = conn.prepareStatement("DELETE" + leaving)) {
+      bind(hist, sequences);
+      bind(del, sequences);
+      hist.executeUpdate();
+      del.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement ps, List<Long> sequences) throws SQLException {
+    for (int k = 0; k < sequences.size(); k++) {
+      ps.setLong(k + 1, sequences.get(k));
+    }
   }
 
   private static int exec(Connection conn, String sql, String... params) throws SQLException {

@@ -6,7 +6,8 @@ import java.sql.Statement;
 /**
  * The tables of {@code outbox.db}: {@code meta} (last sequence, import marker), {@code outbox}
  * (alerts some northbound has still to deliver, with their encoded payload), {@code consumer} and
- * {@code pending} (the northbounds and what each owes, {@link Consumers}), {@code history}
+ * {@code pending} (the northbounds, and with several of them what each owes: {@link Consumers}),
+ * {@code history}
  * (delivered alerts without payload) and the rule state's tables ({@link RuleStateTables}).
  * Created if missing; every change is additive, so a file of an earlier release opens as it is
  * (its undelivered alerts are handed to the northbounds by {@link Consumers#reconcile}).
