@@ -152,10 +152,9 @@ class OutboxCursorsTest {
 
   /**
    * An {@code outbox.db} as releases before per-northbound delivery wrote it (its tables exactly as
-   * they created them): its undelivered alerts are kept, in their order, for every northbound.
+   * they created them): one delivered alert in the history, a reading and a gas leak undelivered.
    */
-  @Test
-  void fileOfTheSchemaBeforeCursors_isUpgradedInPlace_keepingItsUndeliveredAlerts() throws Exception {
+  private List<AlertDraft> oldFile() throws Exception {
     AlertDraft reading = telemetry("gas-1");
     AlertDraft leak = alarm("gas-2", CanonicalType.GAS_LEAK, 1);
     AlertDraft delivered = telemetry("gas-3");
@@ -181,18 +180,43 @@ class OutboxCursorsTest {
       }
       st.execute("INSERT INTO meta VALUES ('last_sequence', 3)");
     }
+    return List.of(leak, reading);
+  }
+
+  /** The common upgrade: a data dir of an earlier release, the one MQTT uplink. */
+  @Test
+  void fileOfTheSchemaBeforeCursors_withOneNorthbound_keepsItsUndeliveredAlertsInOrder() throws Exception {
+    List<AlertDraft> undelivered = oldFile();
+
+    SqliteOutbox outbox = open("uplink");
+
+    List<OutboxRow> rows = join(outbox.cursor("uplink").nextBatch(10));
+    assertThat(sequences(rows)).containsExactly(3L, 2L);
+    assertThat(rows.stream().map(r -> decode(r).getAlertId()))
+        .containsExactly(undelivered.get(0).alertId(), undelivered.get(1).alertId());
+    join(outbox.append(List.of(telemetry("gas-1"))));
+    assertThat(join(outbox.stats()).lastSequence()).as("numbering continues").isEqualTo(4);
+    join(outbox.cursor("uplink").markDelivered(List.of(2L, 3L, 4L)));
+    OutboxStats stats = join(outbox.stats());
+    assertThat(stats.pendingRows()).isZero();
+    assertThat(stats.historyRows()).isEqualTo(4);
+  }
+
+  @Test
+  void fileOfTheSchemaBeforeCursors_withTwoNorthbounds_owesItsUndeliveredAlertsToBoth() throws Exception {
+    List<AlertDraft> undelivered = oldFile();
 
     SqliteOutbox outbox = open("uplink", "backup");
 
     for (String northbound : List.of("uplink", "backup")) {
       List<OutboxRow> rows = join(outbox.cursor(northbound).nextBatch(10));
       assertThat(sequences(rows)).as(northbound).containsExactly(3L, 2L);
-      assertThat(decode(rows.get(0)).getAlertId()).isEqualTo(leak.alertId());
-      assertThat(decode(rows.get(1)).getAlertId()).isEqualTo(reading.alertId());
+      assertThat(rows.stream().map(r -> decode(r).getAlertId())).as(northbound)
+          .containsExactly(undelivered.get(0).alertId(), undelivered.get(1).alertId());
     }
     join(outbox.append(List.of(telemetry("gas-1"))));
-    assertThat(join(outbox.stats()).lastSequence()).as("numbering continues").isEqualTo(4);
     join(outbox.cursor("uplink").markDelivered(List.of(2L, 3L, 4L)));
+    assertThat(join(outbox.stats()).pendingRows()).as("the backup still owes them").isEqualTo(3);
     join(outbox.cursor("backup").markDelivered(List.of(2L, 3L, 4L)));
     OutboxStats stats = join(outbox.stats());
     assertThat(stats.pendingRows()).isZero();
