@@ -92,7 +92,7 @@ class ConfigSchemaTest {
 
   private static void assertValid(Validator validator, String where, String yaml) throws Exception {
     OutputUnit result = validator.validate(json(yaml));
-    assertThat(result.getValid()).as("%s: %s", where, result.getErrors()).isTrue();
+    assertThat(result.getValid()).as("%s: %s", where, result.toJson().encode()).isTrue();
   }
 
   private OutputUnit validate(String yaml) throws Exception {
