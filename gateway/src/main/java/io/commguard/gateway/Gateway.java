@@ -2,45 +2,34 @@ package io.commguard.gateway;
 
 import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.config.DeviceConfig;
-import io.commguard.gateway.config.DeviceEndpointConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.metrics.RateLimitedLog;
-import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.northbound.Delivery;
 import io.commguard.gateway.northbound.Northbound;
 import io.commguard.gateway.northbound.mqtt.MqttNorthbound;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.pipeline.Pipeline;
 import io.commguard.gateway.privacy.HashKey;
-import io.commguard.gateway.profile.DeviceProfile;
-import io.commguard.gateway.profile.PayloadDecoder;
-import io.commguard.gateway.profile.codec.ProfilePayloadDecoder;
+import io.commguard.gateway.registry.DeviceChanges;
+import io.commguard.gateway.registry.DeviceRegistry;
+import io.commguard.gateway.registry.RegisteredDevice;
 import io.commguard.gateway.rule.RuleEngine;
-import io.commguard.gateway.security.DeviceAuthenticator;
 import io.commguard.gateway.security.PrivateFiles;
-import io.commguard.gateway.security.VerifiedPasswords;
-import io.commguard.gateway.source.modbus.ModbusSource;
-import io.commguard.gateway.source.mqtt.ConnectionLimits;
-import io.commguard.gateway.source.mqtt.DeviceBinding;
-import io.commguard.gateway.source.mqtt.DeviceEndpoint;
-import io.commguard.gateway.source.mqtt.MqttIngest;
-import io.commguard.gateway.source.mqtt.SiteBrokerSource;
-import io.commguard.gateway.topic.TopicFilter;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
+import io.commguard.gateway.source.Ingest;
+import io.commguard.gateway.source.Source;
+import io.commguard.gateway.source.SourceContext;
+import io.commguard.gateway.source.SourceType;
+import io.commguard.gateway.validation.InvalidInputException;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +43,7 @@ public final class Gateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
   private static final int TICK_MS = 1000;
   /** The SQLite files of the data dir, created 0600 before SQLite opens them (it copies the mode to its journals). */
-  private static final List<String> DATABASES = List.of("outbox.db");
+  private static final List<String> DATABASES = List.of("outbox.db", "devices.db");
   private static final RateLimitedLog TICK_FAILURES = new RateLimitedLog(LOG, 60_000);
 
   private final Counters counters = new Counters();
@@ -63,6 +52,7 @@ public final class Gateway implements AutoCloseable {
   private RuleEngine rules;
   private SqliteOutbox outbox;
   private List<Delivery> northbounds = List.of();
+  private DeviceRegistry registry;
   private DataDirLock dataDirLock;
   private GatewayMonitoring monitoring;
 
@@ -103,7 +93,14 @@ public final class Gateway implements AutoCloseable {
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
     outbox.start(configured.stream().map(Northbound::name).toList());
     monitoring.watchOutbox(outbox);
-    rules = RuleEngine.open(config, plan.rules(), plan.rulesByProfile(), outbox.ruleState(), clock, counters);
+    registry = DeviceRegistry.open(dataDir, plan.deviceCheck());
+    importDevices(config);
+    List<DeviceConfig> active = registry.devices().values().stream().filter(RegisteredDevice::active)
+        .map(RegisteredDevice::config).toList();
+    rules = RuleEngine.open(config, active, plan.rules(), plan.rulesByProfile(), outbox.ruleState(), clock, counters);
+    registry.listen(changes -> rules.devicesChanged(
+        concat(changes.added(), changes.updated()).stream().map(RegisteredDevice::config).toList(),
+        changes.removed().stream().map(RegisteredDevice::id).toList()));
     monitoring.watchRules(rules);
     Pipeline pipeline = new Pipeline(rules, outbox, counters, outbox.receipts(), monitoring.ingestToCommit());
     // The first tick before any source: deconfigured episodes are cleared (and state imported from
@@ -115,10 +112,12 @@ public final class Gateway implements AutoCloseable {
     ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ingest-retry"));
     stopOrder.add(retryTimer::shutdownNow);
 
-    Map<String, DeviceBinding> bindings = mqttBindings(plan, hashKey);
-    MqttIngest ingest = new MqttIngest(pipeline, counters, clock, config.deviceEndpoint().maxPayloadBytes(), retryTimer);
-    startSources(plan, bindings, ingest, pipeline, loops);
-    monitoring.sourcesStarted(config);
+    Ingest ingest = new Ingest(pipeline, counters, retryTimer);
+    for (SourceType type : plan.sources()) {
+      startSource(type, plan, ingest, loops, hashKey, clock);
+    }
+    DeviceRegistry devices = registry;
+    monitoring.sourcesStarted(plan.sources().stream().map(SourceType::name).toList(), () -> devices.devices().size());
 
     northbounds = configured.stream().map(n -> n.delivery(config.gatewayId(), outbox, counters)).toList();
     northbounds.forEach(Delivery::start);
@@ -134,56 +133,47 @@ public final class Gateway implements AutoCloseable {
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rule-tick"));
     ticker.scheduleAtFixedRate(() -> tick(pipeline, clock), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     stopOrder.add(0, ticker::shutdownNow);
-    LOG.log(Level.INFO, "Gateway ready gateway=" + config.gatewayId() + " devices=" + config.devices().size()
+    LOG.log(Level.INFO, "Gateway ready gateway=" + config.gatewayId() + " devices=" + registry.devices().size()
         + " profiles=" + plan.profiles().size() + " startup_ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
 
-  private void startSources(GatewayPlan plan, Map<String, DeviceBinding> bindings, MqttIngest ingest,
-      Pipeline pipeline, int loops) throws Exception {
-    GatewayConfig config = plan.config();
-    if (config.deviceEndpoint().enabled()) {
-      DeviceEndpointConfig endpoint = config.deviceEndpoint();
-      VerifiedPasswords verified = endpoint.auth().rememberLogins()
-          ? VerifiedPasswords.durable(Path.of(config.dataDir())) : new VerifiedPasswords();
-      stopOrder.add(0, verified);
-      List<String> hashes = bindings.values().stream().map(DeviceBinding::passwordHash).filter(Objects::nonNull).toList();
-      DeviceAuthenticator authenticator = new DeviceAuthenticator(endpoint.auth().policy(), verified, System::nanoTime, hashes);
-      stopOrder.add(0, authenticator);
-      ConnectionLimits limits = new ConnectionLimits(endpoint.limits().maxConnections(), endpoint.limits().maxConnectionsPerAddress());
-      String deployment = vertx.deployVerticle(() -> new DeviceEndpoint(endpoint, bindings, ingest, authenticator, limits, counters),
-          new DeploymentOptions().setInstances(loops)).await();
-      stopOrder.add(0, () -> vertx.undeploy(deployment).await());
-      if (endpoint.plaintextOffLoopback()) {
-        LOG.log(Level.WARNING, "Device endpoint is plaintext on a network address (deviceEndpoint.allowPlaintext): "
-            + "device passwords and alarms cross the LAN unencrypted; configure deviceEndpoint.tls host=" + endpoint.host());
+  /** The config's devices become the registry's config devices; a clash with devices added at run time refuses the start. */
+  private void importDevices(GatewayConfig config) throws InterruptedException {
+    try {
+      registry.importConfig(config.devices()).toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof InvalidInputException invalid) {
+        throw new StartRefusedException("The config's devices clash with devices added at run time: " + invalid.getMessage());
       }
-      LOG.log(Level.INFO, "Device endpoint listening host=" + config.deviceEndpoint().host() + " port=" + config.deviceEndpoint().port());
-    }
-    if (config.externalBroker() != null) {
-      SiteBrokerSource site = new SiteBrokerSource(config.externalBroker(), config.gatewayId() + "-site", bindings, ingest, counters);
-      stopOrder.add(0, site);
-      site.start();
-    }
-    if (config.devices().stream().anyMatch(d -> d.modbus() != null)) {
-      ModbusSource modbus = ModbusSource.fromConfig(config, plan.profiles(), pipeline, counters);
-      stopOrder.add(0, modbus);
-      modbus.start();
+      throw new IllegalStateException("Device registry import failed: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
-  private Map<String, DeviceBinding> mqttBindings(GatewayPlan plan, HashKey hashKey) {
-    Map<String, PayloadDecoder> decoders = new HashMap<>();
-    Map<String, DeviceBinding> bindings = new HashMap<>();
-    for (DeviceConfig d : plan.config().devices()) {
-      if (d.modbus() != null) {
-        continue;
+  /** Starts one source with its devices in service and subscribes it to the registry's changes. */
+  private void startSource(SourceType type, GatewayPlan plan, Ingest ingest, int loops, HashKey hashKey, Clock clock)
+      throws Exception {
+    List<RegisteredDevice> mine = registry.devices().values().stream()
+        .filter(d -> d.active() && d.source().equals(type.name())).toList();
+    Source source = type.start(new SourceContext(plan.config(), mine, plan.profiles(), ingest, vertx, loops, hashKey,
+        counters, clock));
+    stopOrder.add(0, source);
+    registry.listen(changes -> {
+      DeviceChanges own = changes.ofSource(type.name());
+      if (!own.isEmpty()) {
+        source.apply(own);
       }
-      DeviceProfile profile = plan.profiles().get(d.profile());
-      PayloadDecoder decoder = decoders.computeIfAbsent(d.profile(), id -> ProfilePayloadDecoder.create(profile, hashKey, counters));
-      DeviceRef ref = new DeviceRef(d.id(), d.profile(), profile.vendor() + " " + profile.model(), d.site(), d.location());
-      bindings.put(d.id(), new DeviceBinding(ref, decoder, new TopicFilter(d.topicFilter()), d.passwordHash()));
-    }
-    return Map.copyOf(bindings);
+    });
+  }
+
+  private static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** The live device registry: add, change, disable or remove devices without a restart. */
+  public DeviceRegistry registry() {
+    return registry;
   }
 
   /** A tick whose alerts could not be decided or stored: never silent, and the next tick still runs. */
@@ -231,6 +221,10 @@ public final class Gateway implements AutoCloseable {
       closeQuietly(northbound::stop);
     }
     northbounds = List.of();
+    if (registry != null) {
+      closeQuietly(registry);
+      registry = null;
+    }
     if (outbox != null) {
       closeQuietly(outbox::close);
       outbox = null;

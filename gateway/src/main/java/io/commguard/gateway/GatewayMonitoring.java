@@ -14,6 +14,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,19 +91,9 @@ final class GatewayMonitoring implements AutoCloseable {
   }
 
   /** The sources started at boot; a source that failed to start stopped the boot, so they are all running. */
-  void sourcesStarted(GatewayConfig config) {
-    List<String> sources = new ArrayList<>();
-    if (config.deviceEndpoint().enabled()) {
-      sources.add("deviceEndpoint");
-    }
-    if (config.externalBroker() != null) {
-      sources.add("externalBroker");
-    }
-    if (config.devices().stream().anyMatch(d -> d.modbus() != null)) {
-      sources.add("modbus");
-    }
-    String detail = sources.isEmpty() ? "no source configured" : "started: " + String.join(", ", sources);
-    metrics.gauge("devices_configured", "Devices declared in the config", () -> config.devices().size());
+  void sourcesStarted(List<String> sources, IntSupplier devices) {
+    String detail = "started: " + String.join(", ", sources);
+    metrics.gauge("devices_configured", "Devices in the registry, in service or not", devices::getAsInt);
     readiness.register("sources", () -> CompletableFuture.completedFuture(Result.up(detail)));
   }
 

@@ -1,17 +1,16 @@
 package io.commguard.gateway;
 
 import io.commguard.gateway.config.ConfigLoader;
-import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileCatalog;
-import io.commguard.gateway.profile.ProfileLoader;
-import io.commguard.gateway.profile.codec.DecodeSection;
 import io.commguard.gateway.rule.spec.GatewayRules;
 import io.commguard.gateway.rule.spec.GatewayRulesParser;
 import io.commguard.gateway.rule.spec.RulesSection;
 import io.commguard.gateway.rule.spec.RulesSectionParser;
-import io.commguard.gateway.source.modbus.map.ModbusProfile;
+import io.commguard.gateway.registry.DeviceCheck;
+import io.commguard.gateway.source.SourceType;
+import io.commguard.gateway.validation.Names;
 import io.commguard.gateway.validation.InvalidInputException;
 import io.commguard.gateway.validation.Problem;
 import io.commguard.gateway.validation.ProblemCollector;
@@ -20,37 +19,65 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything the gateway needs to start, checked together before anything opens a file or a port:
  * the config (already validated on its own by {@link ConfigLoader}), every profile (built in and
- * from the profiles directory, see {@link ProfileCatalog}), and the references between them (a
- * device's profile exists and has the section its protocol needs). All problems of all files are
- * reported at once.
+ * from the profiles directory, see {@link ProfileCatalog}), the sections each source owns, and
+ * the references between them ({@link DeviceChecks}: a device's profile exists and has the section
+ * its source needs). All problems of all files are reported at once.
  */
-public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles, GatewayRules rules) {
+public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles, GatewayRules rules,
+    List<SourceType> sources) {
   private static final String LEGACY_PROFILES_DIR = "device-profiles";
+  private static final Set<String> CORE_KEYS = Set.of("gatewayId", "dataDir", "profilesDir", "devices", "uplink",
+      "outbox", "rules", "admin");
 
   public static GatewayPlan load(Path configFile) {
     return of(ConfigLoader.load(configFile), configFile.toString());
   }
 
   public static GatewayPlan of(GatewayConfig config, String configFileName) {
+    return of(config, configFileName, SourceTypes.builtIn());
+  }
+
+  public static GatewayPlan of(GatewayConfig config, String configFileName, List<SourceType> sources) {
     List<Problem> problems = new ArrayList<>();
     Map<String, DeviceProfile> profiles = Map.of();
     try {
-      profiles = ProfileCatalog.load(new ProfileLoader(ProfileSections.all()), profilesDir(config)).profiles();
+      profiles = ProfileCatalog.load(ProfileSections.loader(sources), profilesDir(config)).profiles();
     } catch (InvalidInputException e) {
       problems.addAll(e.problems());
     }
     ProblemCollector configProblems = new ProblemCollector(configFileName);
-    checkDeviceProfiles(config, profiles, configProblems, problems.isEmpty());
+    checkSections(config, sources, configProblems);
+    if (problems.isEmpty()) {
+      new DeviceChecks(config, profiles, sources).check(config.devices(), configProblems);
+    }
     GatewayRules rules = new GatewayRulesParser().parse(config, configProblems);
     problems.addAll(configProblems.problems());
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems);
     }
-    return new GatewayPlan(config, profiles, rules);
+    return new GatewayPlan(config, profiles, rules, List.copyOf(sources));
+  }
+
+  /** The checks every device of the registry passes, against this plan's config and profiles. */
+  public DeviceCheck deviceCheck() {
+    return new DeviceChecks(config, profiles, sources);
+  }
+
+  /** Every top-level key that is not the core's must belong to a source. */
+  private static void checkSections(GatewayConfig config, List<SourceType> sources, ProblemCollector problems) {
+    Set<String> known = new TreeSet<>(CORE_KEYS);
+    sources.forEach(s -> known.addAll(s.configKeys()));
+    for (String key : config.sourceSections().keySet()) {
+      if (!known.contains(key)) {
+        problems.add(key, "unknown key '" + key + "'" + Names.didYouMean(key, known) + "; allowed: " + String.join(", ", known));
+      }
+    }
   }
 
   /**
@@ -63,26 +90,6 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
     }
     Path legacyDefault = Path.of(LEGACY_PROFILES_DIR);
     return Files.isDirectory(legacyDefault) ? legacyDefault : null;
-  }
-
-  private static void checkDeviceProfiles(GatewayConfig config, Map<String, DeviceProfile> profiles,
-      ProblemCollector problems, boolean profilesLoaded) {
-    if (!profilesLoaded) {
-      return;
-    }
-    for (int i = 0; i < config.devices().size(); i++) {
-      DeviceConfig d = config.devices().get(i);
-      DeviceProfile p = profiles.get(d.profile());
-      String at = "devices[" + i + "]";
-      if (p == null) {
-        problems.add(at + ".profile", "no profile with id '" + d.profile() + "' among the built-in profiles"
-            + (config.profilesDir() == null ? "" : " or in " + config.profilesDir()));
-      } else if (d.modbus() != null && p.section("modbus", ModbusProfile.class) == null) {
-        problems.add(at + ".modbus", "profile '" + d.profile() + "' has no modbus section; it cannot be polled");
-      } else if (d.modbus() == null && p.section(DecodeSection.KEY, DecodeSection.class) == null) {
-        problems.add(at + ".profile", "profile '" + d.profile() + "' has no decode section; an MQTT device needs one");
-      }
-    }
   }
 
   /** The {@code rules} section of every profile that has one, by profile id. */

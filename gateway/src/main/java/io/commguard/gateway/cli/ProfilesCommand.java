@@ -32,7 +32,7 @@ final class ProfilesCommand implements Runnable {
     public Integer call() {
       ProfileCatalog catalog;
       try {
-        catalog = ProfileCatalog.load(new ProfileLoader(ProfileSections.all()), dir);
+        catalog = ProfileCatalog.load(ProfileSections.loader(), dir);
       } catch (InvalidInputException e) {
         e.problems().forEach(System.err::println);
         return 2;
@@ -57,9 +57,9 @@ final class ProfilesCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<Problem> problems = ProfileLoader.validateDirectory(dir, ProfileSections.all());
+      List<Problem> problems = ProfileSections.loader().validateDirectory(dir);
       if (problems.isEmpty()) {
-        int count = new ProfileLoader(ProfileSections.all()).loadDirectory(dir).size();
+        int count = ProfileSections.loader().loadDirectory(dir).size();
         System.out.println(dir + ": " + count + " profiles valid");
         return 0;
       }

@@ -1,18 +1,9 @@
 package io.commguard.gateway.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commguard.gateway.security.PasswordHash;
-import io.commguard.gateway.topic.TopicTemplate;
 import io.commguard.gateway.validation.InvalidInputException;
-import io.commguard.gateway.validation.Names;
 import io.commguard.gateway.validation.Problem;
 import io.commguard.gateway.validation.ProblemCollector;
 import java.io.IOException;
@@ -38,13 +29,6 @@ public final class ConfigLoader {
    */
   static final String PLACEHOLDER_MARK = "REPLACE";
 
-  private static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-      .addModule(new SimpleModule().setDeserializerModifier(new LenientEnums()))
-      .build();
-
   private ConfigLoader() {}
 
   public static GatewayConfig load(Path file) {
@@ -58,11 +42,11 @@ public final class ConfigLoader {
   public static GatewayConfig parse(InputStream in, String fileName) throws IOException {
     GatewayConfig config;
     try {
-      config = YAML.readValue(in, GatewayConfig.class);
+      config = ConfigSections.YAML.readValue(in, GatewayConfig.class);
     } catch (JsonMappingException e) {
-      throw new InvalidInputException(List.of(new Problem(fileName, pathOf(e), reasonOf(e))));
+      throw new InvalidInputException(List.of(new Problem(fileName, ConfigSections.pathOf(e), ConfigSections.reasonOf(e))));
     } catch (JsonProcessingException e) {
-      throw new InvalidInputException(List.of(new Problem(fileName, "", "not valid YAML" + at(e.getLocation()) + ": " + e.getOriginalMessage())));
+      throw new InvalidInputException(List.of(new Problem(fileName, "", "not valid YAML" + ConfigSections.at(e.getLocation()) + ": " + e.getOriginalMessage())));
     }
     if (config == null) {
       throw new InvalidInputException(List.of(new Problem(fileName, "", "file is empty")));
@@ -77,12 +61,7 @@ public final class ConfigLoader {
     if (c.gatewayId() == null || !ID.matcher(c.gatewayId()).matches()) {
       problems.add("gatewayId", "required: 1-64 letters, digits, '.', '_' or '-'");
     }
-    validateEndpoint(c.deviceEndpoint(), problems);
     validateDevices(c, problems);
-    ModbusLinkConfig.validateAll(c.modbusLinks(), c.devices(), problems);
-    if (c.externalBroker() != null) {
-      validateBroker(c.externalBroker(), problems);
-    }
     if (c.uplink() == null) {
       problems.add("uplink", "required: the city platform broker alerts are sent to");
     } else {
@@ -101,36 +80,6 @@ public final class ConfigLoader {
       problems.add("admin.maxMaintenanceHours",
           "must be 1 to " + AdminConfig.MAX_MAINTENANCE_HOURS_LIMIT + " (hours), was " + maxHours);
     }
-  }
-
-  private static void validateEndpoint(DeviceEndpointConfig e, ProblemCollector problems) {
-    if (e.port() < 0 || e.port() > 65535) {
-      problems.add("deviceEndpoint.port", "must be 0-65535, was " + e.port());
-    }
-    if (e.maxPayloadBytes() < 256 || e.maxPayloadBytes() > 16 * 1024 * 1024) {
-      problems.add("deviceEndpoint.maxPayloadBytes", "must be 256 to 16777216, was " + e.maxPayloadBytes());
-    }
-    if (e.plaintextOffLoopback() && !e.allowPlaintext()) {
-      problems.add("deviceEndpoint.tls", "devices would send passwords and alarms unencrypted to " + e.host()
-          + ": give tls.certFile and tls.keyFile (and tls.caFile to require device certificates), "
-          + "or set deviceEndpoint.allowPlaintext: true to accept that risk on this LAN");
-    }
-    if (e.tls() != null && (e.tls().certFile() == null || e.tls().keyFile() == null)) {
-      problems.add("deviceEndpoint.tls", "a server needs both certFile and keyFile");
-    }
-    ConnectionLimitsConfig l = e.limits();
-    positive(l.maxConnections(), "deviceEndpoint.limits.maxConnections", problems, 1);
-    positive(l.maxConnectionsPerAddress(), "deviceEndpoint.limits.maxConnectionsPerAddress", problems, 1);
-    if (l.maxConnectBytes() < 128 || l.maxConnectBytes() > 65536) {
-      problems.add("deviceEndpoint.limits.maxConnectBytes", "must be 128 to 65536, was " + l.maxConnectBytes());
-    }
-    positive(l.connectTimeoutSeconds(), "deviceEndpoint.limits.connectTimeoutSeconds", problems, 1);
-    DeviceAuthConfig a = e.auth();
-    positive(a.verifyThreads(), "deviceEndpoint.auth.verifyThreads", problems, 1);
-    positive(a.verifyQueue(), "deviceEndpoint.auth.verifyQueue", problems, 1);
-    positive(a.freeFailuresPerAddress(), "deviceEndpoint.auth.freeFailuresPerAddress", problems, 0);
-    positive(a.freeFailuresPerDevice(), "deviceEndpoint.auth.freeFailuresPerDevice", problems, 0);
-    positive(a.maxLockoutSeconds(), "deviceEndpoint.auth.maxLockoutSeconds", problems, 1);
   }
 
   private static void validateDevices(GatewayConfig c, ProblemCollector problems) {
@@ -154,22 +103,6 @@ public final class ConfigLoader {
         problems.add(at + ".passwordHash", d.passwordHash().contains(PLACEHOLDER_MARK)
             ? "placeholder: replace with the output of `gateway hash-password`"
             : "not a hash made by 'gateway hash-password' (plaintext passwords are not accepted)");
-      }
-      if (d.topic() != null && (d.topic().isBlank() || d.topic().startsWith("$"))) {
-        problems.add(at + ".topic", "must be a topic filter such as devices/" + d.id() + "/#");
-      }
-    }
-  }
-
-  private static void validateBroker(ExternalBrokerConfig b, ProblemCollector problems) {
-    if (b.url() == null || !(b.url().startsWith("tcp://") || b.url().startsWith("ssl://"))) {
-      problems.add("externalBroker.url", "required: tcp://host:port or ssl://host:port");
-    }
-    for (int i = 0; i < b.topics().size(); i++) {
-      try {
-        new TopicTemplate(b.topics().get(i));
-      } catch (IllegalArgumentException e) {
-        problems.add("externalBroker.topics[" + i + "]", e.getMessage());
       }
     }
   }
@@ -195,35 +128,5 @@ public final class ConfigLoader {
     if (value < min) {
       problems.add(path, "must be at least " + min + ", was " + value);
     }
-  }
-
-  private static String pathOf(JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        if (path.length() > 0) {
-          path.append('.');
-        }
-        path.append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
-  }
-
-  private static String reasonOf(JsonMappingException e) {
-    if (e instanceof UnrecognizedPropertyException u) {
-      List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
-      return "unknown key '" + u.getPropertyName() + "'" + at(e.getLocation()) + Names.didYouMean(u.getPropertyName(), known)
-          + "; allowed: " + String.join(", ", known);
-    }
-    String message = e.getOriginalMessage();
-    int cut = message.indexOf(" (through reference chain");
-    return (cut > 0 ? message.substring(0, cut) : message) + at(e.getLocation());
-  }
-
-  private static String at(JsonLocation location) {
-    return location == null || location.getLineNr() < 0 ? "" : " (line " + location.getLineNr() + ")";
   }
 }

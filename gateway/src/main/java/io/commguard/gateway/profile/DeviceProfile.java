@@ -12,12 +12,13 @@ import java.util.Set;
  * One validated device profile (a device model): the common header and the typed sections its
  * registered {@link ProfileSectionParser}s produced. Immutable; shared read-only by every thread.
  *
+ * @param protocol the lower-case name of the source its devices use by default (e.g. {@code mqtt})
  * @param source where it was loaded from, as problems name it: the {@code profile.yaml} path, or
  *     {@code builtin:<vendor>/<model>/profile.yaml} for a profile packaged with the gateway
  * @param sections parsed sections by top-level key (only keys present in the file)
  */
 public record DeviceProfile(
-    String id, String vendor, String model, Protocol protocol, String description, String source, Map<String, Object> sections) {
+    String id, String vendor, String model, String protocol, String description, String source, Map<String, Object> sections) {
 
   public DeviceProfile {
     Objects.requireNonNull(id, "id");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commguard.gateway.validation.InvalidInputException;
+import io.commguard.gateway.validation.Names;
 import io.commguard.gateway.validation.Problem;
 import io.commguard.gateway.validation.ProblemCollector;
 import io.commguard.gateway.validation.YamlReader;
@@ -49,10 +50,15 @@ public final class ProfileLoader {
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
   private final Map<String, ProfileSectionParser<?>> parsers;
+  private final Map<String, String> sectionByProtocol;
   private final ObjectMapper yaml;
 
-  /** @param parsers one parser per top-level section key; keys must be distinct and not header keys */
-  public ProfileLoader(List<ProfileSectionParser<?>> parsers) {
+  /**
+   * @param parsers one parser per top-level section key; keys must be distinct and not header keys
+   * @param sectionByProtocol the known protocols (lower case), each with the section its profiles need
+   */
+  public ProfileLoader(List<ProfileSectionParser<?>> parsers, Map<String, String> sectionByProtocol) {
+    this.sectionByProtocol = Map.copyOf(sectionByProtocol);
     Map<String, ProfileSectionParser<?>> byKey = new LinkedHashMap<>();
     for (ProfileSectionParser<?> p : parsers) {
       if (HEADER_KEYS.contains(p.key()) || byKey.putIfAbsent(p.key(), p) != null) {
@@ -84,9 +90,9 @@ public final class ProfileLoader {
    *
    * @return every problem found, empty when all profiles are valid
    */
-  public static List<Problem> validateDirectory(Path dir, List<ProfileSectionParser<?>> parsers) {
+  public List<Problem> validateDirectory(Path dir) {
     List<Problem> problems = new ArrayList<>();
-    new ProfileLoader(parsers).load(dir, problems);
+    load(dir, problems);
     return List.copyOf(problems);
   }
 
@@ -226,16 +232,19 @@ public final class ProfileLoader {
     String vendor = reader.requiredString(root, "vendor", "");
     String model = reader.requiredString(root, "model", "");
     String description = reader.requiredString(root, "description", "");
-    Protocol protocol = null;
-    if (root.get("protocol") == null) {
+    String protocol = null;
+    JsonNode declared = root.get("protocol");
+    if (declared == null) {
       problems.add("protocol", "required");
     } else {
-      protocol = reader.enumOf(root.get("protocol"), "protocol", Protocol.class);
-    }
-    if (protocol == Protocol.MQTT && !root.has("decode")) {
-      problems.add("decode", "required for MQTT profiles");
-    } else if (protocol != null && protocol != Protocol.MQTT && root.has("decode")) {
-      problems.add("decode", "only for MQTT profiles");
+      List<String> known = new TreeSet<>(sectionByProtocol.keySet()).stream().toList();
+      protocol = declared.isTextual() ? Names.oneOf(known, declared.asText()) : null;
+      if (protocol == null) {
+        problems.add("protocol", "must be one of " + String.join(", ", known) + ", was " + declared
+            + (declared.isTextual() ? Names.didYouMean(declared.asText(), known) : ""));
+      } else if (!root.has(sectionByProtocol.get(protocol))) {
+        problems.add(sectionByProtocol.get(protocol), "required for " + protocol + " profiles");
+      }
     }
     Map<String, Object> sections = new LinkedHashMap<>();
     for (ProfileSectionParser<?> parser : parsers.values()) {

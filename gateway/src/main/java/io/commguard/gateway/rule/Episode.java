@@ -41,6 +41,8 @@ final class Episode {
   boolean rateLimited;
   /** Restored from disk for a device or household the config no longer has. */
   boolean orphan;
+  /** Loaded from disk at start (not opened by this run). */
+  boolean restoredFromDisk;
   /**
    * Imported from a rule-state file of a release that committed rule state and alerts separately,
    * and not yet re-announced (its RAISED or UPDATED may have been lost in that release's crash gap).

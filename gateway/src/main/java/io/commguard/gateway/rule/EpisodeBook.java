@@ -123,7 +123,8 @@ final class EpisodeBook {
     sendImportedClears(out);
     for (Episode ep : new ArrayList<>(episodes.values())) {
       if (ep.orphan) {
-        clear(ep, now, out, Map.of("clearedBy", "deconfigured", "restored", "true"));
+        clear(ep, now, out, ep.restoredFromDisk
+            ? Map.of("clearedBy", "deconfigured", "restored", "true") : Map.of("clearedBy", "deconfigured"));
         continue;
       }
       if (ep.managed) {
@@ -215,6 +216,11 @@ final class EpisodeBook {
     }
   }
 
+  /** The open episodes of a device removed at run time are CLEARED on the next tick ({@code clearedBy=deconfigured}). */
+  void deconfigure(String deviceId) {
+    episodes.values().stream().filter(ep -> ep.key.deviceId().equals(deviceId)).forEach(ep -> ep.orphan = true);
+  }
+
   Collection<Episode> all() {
     return episodes.values();
   }
@@ -236,6 +242,7 @@ final class EpisodeBook {
       return;
     }
     ep.restored = imported;
+    ep.restoredFromDisk = true;
     ep.orphan = !stillConfigured;
     add(ep);
   }

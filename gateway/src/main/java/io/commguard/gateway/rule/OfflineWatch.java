@@ -33,6 +33,16 @@ final class OfflineWatch {
     devices.keySet().forEach(id -> lastSeen.put(id, start));
   }
 
+  /** Starts watching a device added at run time: silent from now on counts. */
+  void watch(String deviceId, Instant now) {
+    lastSeen.putIfAbsent(deviceId, now);
+  }
+
+  /** Stops watching a device removed at run time. */
+  void forget(String deviceId) {
+    lastSeen.remove(deviceId);
+  }
+
   void seen(String deviceId, Output out) {
     lastSeen.put(deviceId, out.now());
     EpisodeKey key = key(deviceId);

@@ -62,7 +62,10 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
   private final GatewayRules gatewayRules;
   private final Map<String, RulesSection> rulesByProfile;
   private final Map<String, DeviceRef> devices = new HashMap<>();
-  private final Set<String> configuredIds;
+  /** Read by the admin API's threads; changed only on the engine's thread. */
+  private final Set<String> configuredIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Registry changes waiting for the next engine call; as rare as operators' edits, so unbounded. */
+  private final java.util.Queue<DeviceCommand> deviceCommands = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<String, RulesSection> resolved = new HashMap<>();
   /**
    * Maintenance commands waiting for the next engine call. Overload policy: bounded at {@value
@@ -85,18 +88,21 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
 
   private record Command(MaintenanceScope scope, Instant until) {}
 
+  private record DeviceCommand(DeviceRef added, String removed) {}
+
   /**
    * The engine of a gateway, resuming from the rule state committed before a restart.
    *
+   * @param devices the devices in service at start (the registry's)
    * @param gatewayRules the validated rule parts of {@code config} ({@link GatewayRulesParser})
    * @param rulesByProfile each profile id's parsed {@code rules} section; profiles without one may
    *     be absent
    * @param committedState the rule state as loaded from the outbox database
    */
-  public static RuleEngine open(GatewayConfig config, GatewayRules gatewayRules,
+  public static RuleEngine open(GatewayConfig config, List<DeviceConfig> devices, GatewayRules gatewayRules,
       Map<String, RulesSection> rulesByProfile, Map<String, String> committedState, Clock clock, Counters counters) {
     RuleStateStore store = new RuleStateStore(committedState);
-    return new RuleEngine(config.gatewayId(), config.devices(), gatewayRules, rulesByProfile, store, clock, counters,
+    return new RuleEngine(config.gatewayId(), devices, gatewayRules, rulesByProfile, store, clock, counters,
         () -> UUID.randomUUID().toString(), Duration.ofHours(config.admin().maxMaintenanceHours()));
   }
 
@@ -129,7 +135,7 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
     for (DeviceConfig d : deviceConfigs) {
       devices.put(d.id(), new DeviceRef(d.id(), d.profile(), "", d.site(), d.location()));
     }
-    this.configuredIds = Set.copyOf(devices.keySet());
+    this.configuredIds.addAll(devices.keySet());
     Instant start = clock.instant();
     this.limiter = new RateLimiter(counters);
     this.episodes = new EpisodeBook(this::rulesOf, ids, counters, store);
@@ -324,7 +330,34 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
     return r;
   }
 
+  /**
+   * Devices added to or removed from the registry while running; applied at the next engine call.
+   * A new device is watched for silence from then on; a removed one's open episodes are CLEARED
+   * ({@code clearedBy=deconfigured}) on the next tick, as after a restart without it.
+   */
+  public void devicesChanged(List<DeviceConfig> added, List<String> removed) {
+    removed.forEach(id -> deviceCommands.add(new DeviceCommand(null, id)));
+    added.forEach(d -> deviceCommands.add(new DeviceCommand(new DeviceRef(d.id(), d.profile(), "", d.site(), d.location()), null)));
+  }
+
+  private void applyDeviceCommands(Instant now) {
+    DeviceCommand c;
+    while ((c = deviceCommands.poll()) != null) {
+      if (c.removed() != null) {
+        devices.remove(c.removed());
+        configuredIds.remove(c.removed());
+        offline.forget(c.removed());
+        episodes.deconfigure(c.removed());
+      } else {
+        devices.put(c.added().deviceId(), c.added());
+        configuredIds.add(c.added().deviceId());
+        offline.watch(c.added().deviceId(), now);
+      }
+    }
+  }
+
   private void applyCommands(Output out) {
+    applyDeviceCommands(out.now());
     Command c;
     boolean any = false;
     while ((c = commands.poll()) != null) {

@@ -25,6 +25,12 @@ public final class Names {
     return null;
   }
 
+  /** The one of {@code names} that {@code text} spells under the same rule, or null. */
+  public static String oneOf(Collection<String> names, String text) {
+    String wanted = normalize(text);
+    return names.stream().filter(n -> normalize(n).equals(wanted)).findFirst().orElse(null);
+  }
+
   /** The names of {@code type}'s constants, in declaration order. */
   public static <E extends Enum<E>> List<String> constants(Class<E> type) {
     List<String> out = new ArrayList<>();

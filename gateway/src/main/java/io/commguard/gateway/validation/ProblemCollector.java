@@ -20,6 +20,13 @@ public final class ProblemCollector {
     problems.add(new Problem(file, path, reason));
   }
 
+  /** Adds a problem when {@code value} is below {@code min}. */
+  public void atLeast(String path, int value, int min) {
+    if (value < min) {
+      add(path, "must be at least " + min + ", was " + value);
+    }
+  }
+
   public boolean isEmpty() {
     return problems.isEmpty();
   }

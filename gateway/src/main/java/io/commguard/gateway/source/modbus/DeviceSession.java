@@ -56,6 +56,8 @@ final class DeviceSession {
 
   int failures;
   long backoffUntilNanos;
+  /** Set on the poller thread when the device left the registry: late answers for it are ignored. */
+  boolean removed;
   boolean offline;
   String lastFailure = "";
 

@@ -11,7 +11,6 @@ import com.digitalpetri.modbus.pdu.ReadHoldingRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadHoldingRegistersResponse;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersRequest;
 import com.digitalpetri.modbus.pdu.ReadInputRegistersResponse;
-import io.commguard.gateway.config.ModbusLinkConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.Phase;
@@ -60,7 +59,7 @@ final class LinkPoller {
     this.client = client;
     this.io = config.transport() == ModbusLinkConfig.Transport.RTU ? LinkIo.dedicated(config.id(), config.timeoutMs()) : LinkIo.inline();
     this.poller = poller;
-    this.sessions = List.copyOf(sessions);
+    this.sessions = new ArrayList<>(sessions);
     this.events = events;
     this.counters = counters;
     this.rateLimited = rateLimited;
@@ -82,6 +81,39 @@ final class LinkPoller {
         }
       }
       pump();
+    });
+  }
+
+  /** Starts polling a device added to the running link: its first poll is due at once. */
+  void add(DeviceSession s) {
+    poller.execute(() -> {
+      if (stopped) {
+        return;
+      }
+      sessions.add(s);
+      long now = System.nanoTime();
+      for (int g = 0; g < s.device.profile().groups().size(); g++) {
+        due.add(new Due(now, s, g));
+      }
+      pump();
+    });
+  }
+
+  /**
+   * Stops polling one device; its queued reads are dropped and a read already on the wire is
+   * ignored when it answers. The other devices' schedules are untouched.
+   */
+  void remove(String deviceId) {
+    poller.execute(() -> {
+      sessions.removeIf(s -> {
+        if (!s.id().equals(deviceId)) {
+          return false;
+        }
+        s.removed = true;
+        due.removeIf(d -> d.session == s);
+        queue.removeIf(q -> q.cycle.session == s);
+        return true;
+      });
     });
   }
 
@@ -223,7 +255,8 @@ final class LinkPoller {
     if (config.interFrameDelayMs() > 0) {
       sendNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.interFrameDelayMs());
     }
-    if (stopped) {
+    if (stopped || p.cycle.session.removed) {
+      pump();
       return;
     }
     Cycle c = p.cycle;

@@ -9,7 +9,6 @@ import com.digitalpetri.modbus.serial.client.SerialPortClientTransport;
 import com.digitalpetri.modbus.tcp.client.NettyRtuClientTransport;
 import com.digitalpetri.modbus.tcp.client.NettyTcpClientTransport;
 import com.fazecast.jSerialComm.SerialPort;
-import io.commguard.gateway.config.ModbusLinkConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;

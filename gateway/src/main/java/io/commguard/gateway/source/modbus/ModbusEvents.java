@@ -1,46 +1,41 @@
 package io.commguard.gateway.source.modbus;
 
-import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.model.Phase;
-import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;
+import io.commguard.gateway.source.Ingest;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * Hands a device's events to the pipeline. When the sink refuses one (overload), the device's
+ * Hands a device's events to the pipeline through the shared {@link Ingest}. When the sink refuses one (overload), the device's
  * condition is put back so the next poll sends it again: Modbus is polled state, so nothing is
  * lost, only delayed by one poll interval.
  */
 final class ModbusEvents {
-  private final EventSink sink;
-  private final Counters counters;
+  private final Ingest ingest;
   private final PollerThread poller;
   private final RateLimitedLog rateLimited;
 
-  ModbusEvents(EventSink sink, Counters counters, PollerThread poller, RateLimitedLog rateLimited) {
-    this.sink = sink;
-    this.counters = counters;
+  ModbusEvents(Ingest ingest, PollerThread poller, RateLimitedLog rateLimited) {
+    this.ingest = ingest;
     this.poller = poller;
     this.rateLimited = rateLimited;
   }
 
   void emit(DeviceSession s, List<DeviceSession.Emission> emissions) {
     for (DeviceSession.Emission e : emissions) {
-      counters.increment("modbus_events", s.id(), e.event().kind().name().toLowerCase(java.util.Locale.ROOT));
       accept(s, e.event(), () -> s.undo(e));
     }
   }
 
   void emitOffline(DeviceSession s, Phase phase, Instant now) {
-    counters.increment("modbus_events", s.id(), "offline_" + phase.name().toLowerCase(java.util.Locale.ROOT));
     accept(s, s.offlineEvent(phase, now), () -> s.offlineNotDelivered(phase == Phase.ACTIVE));
   }
 
   private void accept(DeviceSession s, io.commguard.gateway.model.DeviceEvent event, Runnable undo) {
     try {
-      sink.accept(event).whenCompleteAsync((v, ex) -> {
+      ingest.deliver(s.id(), List.of(event)).whenCompleteAsync((v, ex) -> {
         if (ex != null) {
           refused(s, ex, undo);
         }
@@ -53,7 +48,6 @@ final class ModbusEvents {
   private void refused(DeviceSession s, Throwable ex, Runnable undo) {
     Throwable cause = ErrorReason.unwrap(ex);
     String reason = cause instanceof OverloadedException ? "overloaded" : "sink_error";
-    counters.increment("modbus_events_refused", s.id(), reason);
     rateLimited.log(reason.equals("overloaded") ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
         s.id() + "/refused/" + reason,
         "Pipeline refused a Modbus event; it is sent again on the next poll device=" + s.id()

@@ -1,6 +1,5 @@
 package io.commguard.gateway.source.mqtt;
 
-import io.commguard.gateway.config.DeviceEndpointConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.metrics.Untrusted;
@@ -8,6 +7,7 @@ import io.commguard.gateway.pipeline.Receipt;
 import io.commguard.gateway.security.DeviceAuthenticator;
 import io.commguard.gateway.security.DeviceAuthenticator.Decision;
 import io.commguard.gateway.security.DeviceAuthenticator.Outcome;
+import io.commguard.gateway.source.Ingest;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttDecoder;
@@ -37,8 +37,11 @@ import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttPubRecReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -59,7 +62,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Acknowledgement: a QoS 1 PUBACK (QoS 2 PUBREC) is sent only once the pipeline has accepted the
  * publish — every alert it produced is committed. Under overload the acknowledgement is delayed
- * (see {@link MqttIngest}); if even that gives up, the connection is closed unacknowledged, so the
+ * (see {@link Ingest}); if even that gives up, the connection is closed unacknowledged, so the
  * device retransmits after reconnecting.
  */
 public final class DeviceEndpoint extends VerticleBase {
@@ -71,8 +74,11 @@ public final class DeviceEndpoint extends VerticleBase {
   private static final int MAX_DEVICE_ID_CHARS = 64;
 
   private final DeviceEndpointConfig config;
-  private final Map<String, DeviceBinding> devices;
-  private final MqttIngest ingest;
+  private final MqttDevices devices;
+  private final Ingest ingest;
+  private final Clock clock;
+  /** The logged-in device sessions of this event loop, so a removed or changed device can be disconnected. */
+  private final Map<String, MqttEndpoint> sessions = new HashMap<>();
   private final Counters counters;
   private final DeviceAuthenticator authenticator;
   private final ConnectionLimits limits;
@@ -80,11 +86,12 @@ public final class DeviceEndpoint extends VerticleBase {
   private MqttServerOptions options;
   private NetServer server;
 
-  public DeviceEndpoint(DeviceEndpointConfig config, Map<String, DeviceBinding> devices, MqttIngest ingest,
-      DeviceAuthenticator authenticator, ConnectionLimits limits, Counters counters) {
+  public DeviceEndpoint(DeviceEndpointConfig config, MqttDevices devices, Ingest ingest,
+      DeviceAuthenticator authenticator, ConnectionLimits limits, Counters counters, Clock clock) {
     this.config = config;
     this.devices = devices;
     this.ingest = ingest;
+    this.clock = clock;
     this.authenticator = authenticator;
     this.limits = limits;
     this.counters = counters;
@@ -109,7 +116,19 @@ public final class DeviceEndpoint extends VerticleBase {
       }
     }
     server = vertx.createNetServer(options).connectHandler(this::onSocket);
+    devices.onDisconnect(ids -> context.runOnContext(v -> disconnect(ids)));
     return server.listen();
+  }
+
+  /** Closes the sessions of devices removed, disabled or changed in the registry; they log in again if still allowed. */
+  private void disconnect(Set<String> ids) {
+    for (String id : ids) {
+      MqttEndpoint session = sessions.remove(id);
+      if (session != null && session.isConnected()) {
+        counters.increment("sessions_closed", id, "device_changed");
+        session.close();
+      }
+    }
   }
 
   @Override
@@ -162,10 +181,15 @@ public final class DeviceEndpoint extends VerticleBase {
 
   private void onConnect(MqttEndpoint endpoint, NetSocketInternal so) {
     AtomicBoolean gone = new AtomicBoolean();
-    endpoint.closeHandler(v -> gone.set(true));
     String address = endpoint.remoteAddress().hostAddress();
     String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
     DeviceBinding binding = Untrusted.fits(username, MAX_DEVICE_ID_CHARS) ? devices.get(username) : null;
+    endpoint.closeHandler(v -> {
+      gone.set(true);
+      if (binding != null) {
+        sessions.remove(username, endpoint);
+      }
+    });
     String storedHash = binding == null ? null : binding.passwordHash();
     char[] password = endpoint.auth() == null || endpoint.auth().getPassword() == null
         ? null : endpoint.auth().getPassword().toCharArray();
@@ -187,6 +211,12 @@ public final class DeviceEndpoint extends VerticleBase {
     }
     if (gone.get() || decision.outcome() == Outcome.ABANDONED) {
       counters.increment("logins_abandoned");
+      return;
+    }
+    if (decision.outcome() == Outcome.ACCEPTED && devices.get(username) != binding) {
+      // Removed, disabled or changed while its password was being checked: it logs in again against the new entry.
+      refuse(endpoint, address, username, binding, "device_changed",
+          MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
       return;
     }
     switch (decision.outcome()) {
@@ -233,6 +263,10 @@ public final class DeviceEndpoint extends VerticleBase {
           options.getMaxMessageSize()));
     }
     endpoint.accept(false, connack);
+    MqttEndpoint previous = sessions.put(binding.device().deviceId(), endpoint);
+    if (previous != null && previous.isConnected()) {
+      previous.close(); // the same device logged in again: its newer session wins
+    }
     counters.increment("connections_accepted");
   }
 
@@ -253,7 +287,8 @@ public final class DeviceEndpoint extends VerticleBase {
     byte[] payload = message.payload().getBytes();
     Receipt receipt = message.qosLevel() == MqttQoS.AT_MOST_ONCE ? null
         : Receipt.of(deviceId, message.messageId(), message.isDup(), message.topicName(), payload);
-    CompletableFuture<Void> accepted = ingest.ingest(binding, message.topicName(), payload, receipt).toCompletableFuture();
+    CompletableFuture<Void> accepted = ingest.receive(deviceId, payload.length, config.maxPayloadBytes(),
+        binding.decoding(message.topicName(), payload, clock), receipt).toCompletableFuture();
     if (accepted.isDone() && !accepted.isCompletedExceptionally()) {
       // Most publishes produce no alert and are accepted at once: acknowledging here, inside the
       // read, lets Vert.x flush all the PUBACKs of one socket read with a single write.
@@ -263,13 +298,11 @@ public final class DeviceEndpoint extends VerticleBase {
     accepted.whenComplete((ok, error) -> context.runOnContext(v -> {
       if (error == null) {
         acknowledge(endpoint, message, MqttPubAckReasonCode.SUCCESS);
-      } else if (message.qosLevel() != MqttQoS.AT_MOST_ONCE) {
+      } else {
         counters.increment("publishes_not_acknowledged", deviceId, "overloaded");
         if (endpoint.isConnected()) {
           endpoint.close();
         }
-      } else {
-        counters.increment("dropped", deviceId, "overloaded_qos0");
       }
     }));
   }
@@ -300,7 +333,7 @@ public final class DeviceEndpoint extends VerticleBase {
 
   /**
    * A publish above {@code maxPayloadBytes}, read or swallowed unread by {@link PublishSizeGuard}:
-   * counted and logged (by {@link MqttIngest#oversized}), and acknowledged, so that a device with a
+   * counted and logged (by {@link Ingest#oversized}), and acknowledged, so that a device with a
    * persistent session does not send it again and again ahead of its later alarms. MQTT 5 hears why:
    * reason 0x97 (an administratively imposed limit was exceeded; 0x95 "packet too large" exists only
    * for CONNACK and DISCONNECT, and clients refuse it in a PUBACK) with a reason string. MQTT 3.1.1
@@ -309,7 +342,7 @@ public final class DeviceEndpoint extends VerticleBase {
    */
   private void oversized(MqttEndpoint endpoint, NetSocketInternal so, DeviceBinding binding, int qos, int packetId,
       long bytes) {
-    ingest.oversized(binding, bytes);
+    ingest.oversized(binding.device().deviceId(), bytes, config.maxPayloadBytes());
     if (qos == 0 || packetId <= 0 || !endpoint.isConnected()) {
       return;
     }

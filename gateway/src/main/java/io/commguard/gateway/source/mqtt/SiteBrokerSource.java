@@ -1,14 +1,14 @@
 package io.commguard.gateway.source.mqtt;
 
-import io.commguard.gateway.config.ExternalBrokerConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.net.NoDelaySockets;
 import io.commguard.gateway.net.PemTls;
 import io.commguard.gateway.pipeline.Receipt;
+import io.commguard.gateway.source.Ingest;
 import io.commguard.gateway.topic.TopicTemplate;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -34,14 +34,18 @@ public final class SiteBrokerSource implements MqttCallback, AutoCloseable {
   private static final long SESSION_EXPIRY_SECONDS = 86_400;
 
   private final ExternalBrokerConfig config;
-  private final Map<String, DeviceBinding> devices;
+  private final MqttDevices devices;
   private final List<TopicTemplate> templates;
-  private final MqttIngest ingest;
+  private final Ingest ingest;
+  private final Clock clock;
   private final Counters counters;
   private final MqttAsyncClient client;
+  private final int maxPayloadBytes;
 
-  public SiteBrokerSource(ExternalBrokerConfig config, String defaultClientId, Map<String, DeviceBinding> devices,
-      MqttIngest ingest, Counters counters) throws MqttException {
+  public SiteBrokerSource(ExternalBrokerConfig config, String defaultClientId, MqttDevices devices,
+      Ingest ingest, Counters counters, Clock clock, int maxPayloadBytes) throws MqttException {
+    this.clock = clock;
+    this.maxPayloadBytes = maxPayloadBytes;
     this.config = config;
     this.devices = devices;
     this.templates = config.topics().stream().map(TopicTemplate::new).toList();
@@ -119,7 +123,9 @@ public final class SiteBrokerSource implements MqttCallback, AutoCloseable {
     // they still identify a publish the broker redelivers.
     Receipt receipt = message.getQos() == 0 ? null : Receipt.of(binding.device().deviceId(), message.getId(),
         message.isDuplicate(), topic, message.getPayload());
-    ingest.ingest(binding, topic, message.getPayload(), receipt).whenComplete((ok, error) -> {
+    byte[] payload = message.getPayload();
+    ingest.receive(binding.device().deviceId(), payload.length, maxPayloadBytes, binding.decoding(topic, payload, clock), receipt)
+        .whenComplete((ok, error) -> {
       if (error == null) {
         acknowledge(message);
       } else {

@@ -31,6 +31,8 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
     MODICON
   }
 
+  /** The profile's top-level key for the register map. */
+  public static final String KEY = "modbus";
   private static final Set<String> SECTION_KEYS =
       Set.of("addressBase", "byteOrder", "maxFill", "telemetryIntervalMs", "groups", "conditions");
   private static final Set<String> GROUP_KEYS = Set.of("name", "pollIntervalMs", "points");
@@ -44,13 +46,13 @@ public final class ModbusProfileParser implements ProfileSectionParser<ModbusPro
 
   @Override
   public String key() {
-    return "modbus";
+    return KEY;
   }
 
   @Override
   public ModbusProfile parse(JsonNode node, ProblemCollector problems) {
     int before = problems.problems().size();
-    YamlReader.Mapping f = new YamlReader(problems).mapping(node, "modbus", SECTION_KEYS);
+    YamlReader.Mapping f = new YamlReader(problems).mapping(node, KEY, SECTION_KEYS);
     if (!node.isObject()) {
       return null;
     }

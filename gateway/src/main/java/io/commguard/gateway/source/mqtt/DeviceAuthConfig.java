@@ -1,4 +1,4 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.source.mqtt;
 
 import io.commguard.gateway.security.DeviceAuthenticator;
 

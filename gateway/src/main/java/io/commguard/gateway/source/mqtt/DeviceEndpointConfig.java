@@ -1,4 +1,7 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.source.mqtt;
+
+import io.commguard.gateway.config.Hosts;
+import io.commguard.gateway.config.TlsConfig;
 
 /**
  * The embedded MQTT server devices connect to. Off unless configured; binds to loopback unless a

@@ -1,4 +1,4 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.source.modbus;
 
 import io.commguard.gateway.validation.ProblemCollector;
 import java.util.HashMap;
@@ -116,33 +116,31 @@ public record ModbusLinkConfig(
    * Checks every link and the Modbus part of every device: unique link ids, devices pointing at an
    * existing link, no two devices with the same unit id on one link.
    */
-  public static void validateAll(List<ModbusLinkConfig> links, List<DeviceConfig> devices, ProblemCollector problems) {
+  public static void validateAll(List<ModbusLinkConfig> links, List<Placed> devices, ProblemCollector problems) {
     Map<String, ModbusLinkConfig> byId = new HashMap<>();
     for (int i = 0; i < links.size(); i++) {
       ModbusLinkConfig link = links.get(i);
       if (link == null) {
-        problems.add("modbusLinks[" + i + "]", "empty entry");
+        problems.add(ModbusSourceType.LINKS_KEY + "[" + i + "]", "empty entry");
         continue;
       }
-      link.validate("modbusLinks[" + i + "]", problems);
+      link.validate(ModbusSourceType.LINKS_KEY + "[" + i + "]", problems);
       if (link.id() != null && byId.putIfAbsent(link.id(), link) != null) {
-        problems.add("modbusLinks[" + i + "].id", "duplicate link id '" + link.id() + "'");
+        problems.add(ModbusSourceType.LINKS_KEY + "[" + i + "].id", "duplicate link id '" + link.id() + "'");
       }
     }
     Set<String> unitsInUse = new HashSet<>();
-    for (int i = 0; i < devices.size(); i++) {
-      DeviceConfig device = devices.get(i);
-      DeviceModbusConfig m = device == null ? null : device.modbus();
-      if (m == null) {
-        continue;
-      }
-      String path = "devices[" + i + "].modbus";
-      m.validate(path, byId.get(m.link()), problems);
+    for (Placed device : devices) {
+      DeviceModbusConfig m = device.modbus();
+      m.validate(device.path(), byId.get(m.link()), problems);
       if (m.link() != null && !unitsInUse.add(m.link() + "/" + m.unitId())) {
-        problems.add(path + ".unitId", "unit id " + m.unitId() + " is already used by another device on link '" + m.link() + "'");
+        problems.add(device.path() + ".unitId", "unit id " + m.unitId() + " is already used by another device on link '" + m.link() + "'");
       }
     }
   }
+
+  /** A device's {@code modbus} entry and its path in the file, e.g. {@code devices[3].modbus}. */
+  public record Placed(String path, DeviceModbusConfig modbus) {}
 
   private static void range(String path, Integer value, int min, int max, ProblemCollector problems) {
     if (value != null && (value < min || value > max)) {

@@ -1,5 +1,6 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.source.mqtt;
 
+import io.commguard.gateway.config.TlsConfig;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.source.modbus;
 
 import io.commguard.gateway.validation.ProblemCollector;
 

@@ -1,4 +1,4 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.source.mqtt;
 
 /**
  * Limits on device sockets, applied before a peer has proved anything.
