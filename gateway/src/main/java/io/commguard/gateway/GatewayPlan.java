@@ -36,7 +36,7 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
       "outbox", "rules", "admin");
 
   public static GatewayPlan load(Path configFile) {
-    return of(ConfigLoader.load(configFile), configFile.toString());
+    return of(ConfigLoader.read(configFile), configFile.toString());
   }
 
   public static GatewayPlan of(GatewayConfig config, String configFileName) {
@@ -52,6 +52,7 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
       problems.addAll(e.problems());
     }
     ProblemCollector configProblems = new ProblemCollector(configFileName);
+    ConfigLoader.validate(config, configProblems);
     checkSections(config, sources, configProblems);
     if (problems.isEmpty()) {
       new DeviceChecks(config, profiles, sources).check(config.devices(), configProblems);

@@ -43,7 +43,7 @@ final class ProfilesCommand implements Runnable {
         String source = p.builtIn() ? "built-in"
             : catalog.overridden().contains(p.id()) ? "dir (replaces built-in)" : "dir";
         String types = p.eventTypes().stream().map(Enum::name).collect(Collectors.joining(", "));
-        System.out.printf(row, p.id(), p.protocol(), source, types.isEmpty() ? "-" : types);
+        System.out.printf(row, p.id(), ProfileLoader.shown(p.protocol()), source, types.isEmpty() ? "-" : types);
       }
       return 0;
     }

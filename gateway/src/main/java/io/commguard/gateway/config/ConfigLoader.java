@@ -31,15 +31,33 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** Reads and checks the core of the file (not the sources' sections: see {@code GatewayPlan}). */
   public static GatewayConfig load(Path file) {
+    GatewayConfig config = read(file);
+    ProblemCollector problems = new ProblemCollector(file.toString());
+    validate(config, problems);
+    problems.throwIfAny();
+    return config;
+  }
+
+  /** Reads the file without checking more than its syntax and types, for a check that reports everything at once. */
+  public static GatewayConfig read(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return parse(in, file.toString());
+      return read(in, file.toString());
     } catch (IOException e) {
       throw new InvalidInputException(List.of(new Problem(file.toString(), "", "cannot read: " + e.getMessage())));
     }
   }
 
   public static GatewayConfig parse(InputStream in, String fileName) throws IOException {
+    GatewayConfig config = read(in, fileName);
+    ProblemCollector problems = new ProblemCollector(fileName);
+    validate(config, problems);
+    problems.throwIfAny();
+    return config;
+  }
+
+  private static GatewayConfig read(InputStream in, String fileName) throws IOException {
     GatewayConfig config;
     try {
       config = ConfigSections.YAML.readValue(in, GatewayConfig.class);
@@ -51,13 +69,11 @@ public final class ConfigLoader {
     if (config == null) {
       throw new InvalidInputException(List.of(new Problem(fileName, "", "file is empty")));
     }
-    ProblemCollector problems = new ProblemCollector(fileName);
-    validate(config, problems);
-    problems.throwIfAny();
     return config;
   }
 
-  static void validate(GatewayConfig c, ProblemCollector problems) {
+  /** The core's checks: ids, the uplink, the outbox, the admin API, every device's common keys. */
+  public static void validate(GatewayConfig c, ProblemCollector problems) {
     if (c.gatewayId() == null || !ID.matcher(c.gatewayId()).matches()) {
       problems.add("gatewayId", "required: 1-64 letters, digits, '.', '_' or '-'");
     }

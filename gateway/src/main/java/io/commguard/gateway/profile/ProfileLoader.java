@@ -58,7 +58,7 @@ public final class ProfileLoader {
    * @param sectionByProtocol the known protocols (lower case), each with the section its profiles need
    */
   public ProfileLoader(List<ProfileSectionParser<?>> parsers, Map<String, String> sectionByProtocol) {
-    this.sectionByProtocol = Map.copyOf(sectionByProtocol);
+    this.sectionByProtocol = Collections.unmodifiableMap(new LinkedHashMap<>(sectionByProtocol));
     Map<String, ProfileSectionParser<?>> byKey = new LinkedHashMap<>();
     for (ProfileSectionParser<?> p : parsers) {
       if (HEADER_KEYS.contains(p.key()) || byKey.putIfAbsent(p.key(), p) != null) {
@@ -67,6 +67,29 @@ public final class ProfileLoader {
     }
     this.parsers = Collections.unmodifiableMap(byKey);
     this.yaml = new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+  }
+
+  /**
+   * A profile needs the section its protocol's source reads, and may not carry a section that only
+   * other protocols read (it would never be used).
+   */
+  private void checkProtocolSections(JsonNode root, String protocol, ProblemCollector problems) {
+    String needed = sectionByProtocol.get(protocol);
+    if (!root.has(needed)) {
+      problems.add(needed, "required for " + shown(protocol) + " profiles");
+    }
+    for (String other : new TreeSet<>(sectionByProtocol.values())) {
+      if (!other.equals(needed) && root.has(other)) {
+        List<String> users = sectionByProtocol.entrySet().stream().filter(e -> e.getValue().equals(other))
+            .map(e -> shown(e.getKey())).toList();
+        problems.add(other, "only for " + String.join(", ", users) + " profiles");
+      }
+    }
+  }
+
+  /** A protocol as profiles write it: {@code MQTT}. */
+  public static String shown(String protocol) {
+    return protocol.toUpperCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -237,13 +260,13 @@ public final class ProfileLoader {
     if (declared == null) {
       problems.add("protocol", "required");
     } else {
-      List<String> known = new TreeSet<>(sectionByProtocol.keySet()).stream().toList();
-      protocol = declared.isTextual() ? Names.oneOf(known, declared.asText()) : null;
+      protocol = declared.isTextual() ? Names.oneOf(sectionByProtocol.keySet(), declared.asText()) : null;
+      List<String> shown = sectionByProtocol.keySet().stream().map(ProfileLoader::shown).toList();
       if (protocol == null) {
-        problems.add("protocol", "must be one of " + String.join(", ", known) + ", was " + declared
-            + (declared.isTextual() ? Names.didYouMean(declared.asText(), known) : ""));
-      } else if (!root.has(sectionByProtocol.get(protocol))) {
-        problems.add(sectionByProtocol.get(protocol), "required for " + protocol + " profiles");
+        problems.add("protocol", "must be one of " + String.join(", ", shown) + ", was "
+            + (declared.isTextual() ? "'" + declared.asText() + "'" + Names.didYouMean(declared.asText(), shown) : declared));
+      } else {
+        checkProtocolSections(root, protocol, problems);
       }
     }
     Map<String, Object> sections = new LinkedHashMap<>();

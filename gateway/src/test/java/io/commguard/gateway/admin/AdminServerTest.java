@@ -53,7 +53,7 @@ class AdminServerTest {
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
-    engine = new RuleEngine("gw-1", List.of(new DeviceConfig("gas-1", "p1", null, null, null, null)),
+    engine = new RuleEngine("gw-1", List.of(new DeviceConfig("gas-1", "p1", null, null, null)),
         GatewayRules.NONE, Map.of(), RuleStateStore.IN_MEMORY, clock, counters, () -> "id-1");
     counters.increment("events_in");
     readiness.register("uplink", () -> CompletableFuture.completedFuture(uplink.get()));

@@ -98,7 +98,7 @@ class GatewayCliTest {
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(code).isZero();
     assertThat(printed.lines().findFirst()).hasValueSatisfying(h -> assertThat(h).contains("ID", "SOURCE", "EVENT TYPES"));
-    assertThat(printed.lines().skip(1)).hasSize(new ProfileLoader(ProfileSections.all()).loadDirectory(PROFILES).size());
+    assertThat(printed.lines().skip(1)).hasSize(ProfileSections.loader().loadDirectory(PROFILES).size());
     assertThat(printed).containsPattern("hikvision-isapi-camera +MQTT +built-in +.*PERIMETER_INTRUSION")
         .containsPattern("generic-rs485-gas-0x6000 +MODBUS +built-in +.*GAS_LEAK");
   }

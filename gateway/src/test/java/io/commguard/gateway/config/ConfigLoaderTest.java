@@ -1,5 +1,13 @@
 package io.commguard.gateway.config;
 
+import io.commguard.gateway.GatewayPlan;
+import io.commguard.gateway.validation.Problem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import io.commguard.gateway.source.mqtt.DeviceEndpointConfig;
+import io.commguard.gateway.source.mqtt.MqttSourceType;
+import io.commguard.gateway.validation.ProblemCollector;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,8 +42,8 @@ class ConfigLoaderTest {
     GatewayConfig c = parse(VALID);
 
     assertThat(c.gatewayId()).isEqualTo("gw-310115-0042");
-    assertThat(c.deviceEndpoint().host()).isEqualTo("127.0.0.1");
-    assertThat(c.devices().get(0).topicFilter()).isEqualTo("devices/cam-01/#");
+    assertThat(c.section("deviceEndpoint").get("port").asInt()).isEqualTo(18830);
+    assertThat(c.devices().get(0).bindings()).isEmpty();
     assertThat(c.devices().get(0).site().building()).isEqualTo("3");
     assertThat(c.uplink().ackMode()).isEqualTo(UplinkConfig.AckMode.PLATFORM);
     assertThat(c.outbox().groupCommitMaxWaitMs()).isEqualTo(3);
@@ -61,12 +69,12 @@ class ConfigLoaderTest {
   @Test
   void plaintextDeviceEndpoint_offLoopback_loadsOnlyWithTheOptIn_orWithTls() throws Exception {
     String lan = VALID.replace("port: 18830", "port: 18830\n  host: 192.0.2.1");
-    assertThat(parse(lan.replace("host: 192.0.2.1", "host: 192.0.2.1\n  allowPlaintext: true")).deviceEndpoint()
+    assertThat(endpoint(parse(lan.replace("host: 192.0.2.1", "host: 192.0.2.1\n  allowPlaintext: true")))
         .plaintextOffLoopback()).isTrue();
     GatewayConfig tls = parse(lan.replace("host: 192.0.2.1",
         "host: 192.0.2.1\n  tls: {certFile: e.pem, keyFile: e.key, caFile: ca.pem}"));
-    assertThat(tls.deviceEndpoint().plaintextOffLoopback()).isFalse();
-    assertThat(parse(VALID.replace("port: 18830", "port: 18830\n  host: localhost")).deviceEndpoint()
+    assertThat(endpoint(tls).plaintextOffLoopback()).isFalse();
+    assertThat(endpoint(parse(VALID.replace("port: 18830", "port: 18830\n  host: localhost")))
         .plaintextOffLoopback()).isFalse();
   }
 
@@ -114,7 +122,20 @@ class ConfigLoaderTest {
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problems()).hasSize(2));
   }
 
+  /** The file as the gateway checks it: the core here, the sources' sections and the devices in the plan. */
   private static GatewayConfig parse(String yaml) throws Exception {
-    return ConfigLoader.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "gateway.yaml");
+    Path file = Files.createTempFile("gateway", ".yaml");
+    try {
+      Files.writeString(file, yaml);
+      return GatewayPlan.load(file).config();
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(e.problems().stream().map(p -> new Problem("gateway.yaml", p.path(), p.reason())).toList());
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  private static DeviceEndpointConfig endpoint(GatewayConfig config) {
+    return MqttSourceType.endpoint(config, new ProblemCollector("gateway.yaml"));
   }
 }

@@ -38,7 +38,7 @@ class BuiltInProfilesTest {
       """;
 
   @TempDir Path dir;
-  private final ProfileLoader loader = new ProfileLoader(ProfileSections.all());
+  private final ProfileLoader loader = ProfileSections.loader();
 
   @Test
   void loadBuiltIn_isEveryShippedProfile_namedByClasspathPath() {

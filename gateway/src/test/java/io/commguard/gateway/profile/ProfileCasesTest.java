@@ -64,16 +64,16 @@ class ProfileCasesTest {
 
   @BeforeAll
   static void loadProfiles() {
-    profiles = new ProfileLoader(ProfileSections.all()).loadDirectory(profilesDir());
+    profiles = ProfileSections.loader().loadDirectory(profilesDir());
   }
 
   @Test
   void shippedProfiles_allValid() {
-    assertThat(ProfileLoader.validateDirectory(profilesDir(), ProfileSections.all())).isEmpty();
+    assertThat(ProfileSections.loader().validateDirectory(profilesDir())).isEmpty();
   }
 
   static Stream<Arguments> cases() throws IOException {
-    Map<String, DeviceProfile> all = new ProfileLoader(ProfileSections.all()).loadDirectory(profilesDir());
+    Map<String, DeviceProfile> all = ProfileSections.loader().loadDirectory(profilesDir());
     List<Arguments> out = new ArrayList<>();
     for (DeviceProfile p : all.values()) {
       Path casesDir = p.folder().resolve("cases");
@@ -99,7 +99,7 @@ class ProfileCasesTest {
   @MethodSource("cases")
   void caseDecodesToExpected(String name, String profileId, Path caseDir) throws Exception {
     DeviceProfile profile = profiles.get(profileId);
-    if (profile.protocol() == Protocol.MODBUS) {
+    if (profile.protocol() == "modbus") {
       replayRegisterImages(profile, caseDir);
       return;
     }

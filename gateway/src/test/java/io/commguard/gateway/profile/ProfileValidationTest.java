@@ -40,7 +40,7 @@ class ProfileValidationTest {
   private List<Problem> validate(String yaml) throws IOException {
     Path folder = Files.createDirectories(dir.resolve("test/t-1"));
     Files.writeString(folder.resolve("profile.yaml"), yaml);
-    return ProfileLoader.validateDirectory(dir, ProfileSections.all());
+    return ProfileSections.loader().validateDirectory(dir);
   }
 
   static Stream<Arguments> badProfiles() {
@@ -197,7 +197,7 @@ class ProfileValidationTest {
     Path b = Files.createDirectories(dir.resolve("b/two"));
     Files.writeString(a.resolve("profile.yaml"), HEADER + DECODE);
     Files.writeString(b.resolve("profile.yaml"), HEADER + DECODE);
-    List<Problem> problems = ProfileLoader.validateDirectory(dir, ProfileSections.all());
+    List<Problem> problems = ProfileSections.loader().validateDirectory(dir);
     assertThat(problems).singleElement().satisfies(p -> {
       assertThat(p.file()).endsWith("b/two/profile.yaml");
       assertThat(p.path()).isEqualTo("id");
@@ -210,21 +210,21 @@ class ProfileValidationTest {
     Files.writeString(Files.createDirectories(dir.resolve("a/one")).resolve("profile.yaml"), HEADER + DECODE);
     Files.writeString(Files.createDirectories(dir.resolve("b/two")).resolve("profile.yaml"),
         HEADER.replace("test-camera", "other") + "decode: {}\n");
-    ProfileLoader loader = new ProfileLoader(ProfileSections.all());
+    ProfileLoader loader = ProfileSections.loader();
     assertThatThrownBy(() -> loader.loadDirectory(dir))
         .isInstanceOf(InvalidInputException.class)
         .satisfies(e -> assertThat(((InvalidInputException) e).problems()).extracting(Problem::path)
             .containsExactlyInAnyOrder("decode.codec", "decode.code"));
     Files.delete(dir.resolve("b/two/profile.yaml"));
     DeviceProfile p = loader.loadDirectory(dir).get("test-camera");
-    assertThat(p.protocol()).isEqualTo(Protocol.MQTT);
+    assertThat(p.protocol()).isEqualTo("mqtt");
     assertThat(p.section("decode", io.commguard.gateway.profile.codec.DecodeSection.class)).isNotNull();
     assertThat(p.section("rules", Object.class)).isNull();
   }
 
   @Test
   void missingDirectory_isAProblem() {
-    assertThat(ProfileLoader.validateDirectory(dir.resolve("nope"), ProfileSections.all()))
+    assertThat(ProfileSections.loader().validateDirectory(dir.resolve("nope")))
         .extracting(Problem::reason).containsExactly("profiles directory does not exist");
   }
 }

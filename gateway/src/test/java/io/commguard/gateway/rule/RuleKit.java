@@ -69,7 +69,7 @@ final class RuleKit {
   }
 
   static DeviceConfig device(String id, Site site) {
-    return new DeviceConfig(id, "p1", null, null, site, "loc-" + id, null, null);
+    return new DeviceConfig(id, "p1", null, site, "loc-" + id);
   }
 
   static RulesSection rules(String yaml) {

@@ -135,8 +135,8 @@ class RulesParserTest {
           - {id: hh-1, devices: [door-1, ghost], noActivityFor: PT4H, from: '7am'}
           - {id: hh-1, devices: [door-1], noActivityFor: PT4H}
         """);
-    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null, null, null,
-        RuleKit.node("{offline: {expectedInterval: 30s}}")));
+    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null,
+        RuleKit.node("{offline: {expectedInterval: 30s}}"), null, null));
     ProblemCollector problems = new ProblemCollector("gateway.yaml");
     assertThat(new GatewayRulesParser().parse(config, problems)).isNull();
     assertThat(problems.problems()).extracting(Problem::path).containsExactlyInAnyOrder(
@@ -156,8 +156,8 @@ class RulesParserTest {
         households:
           - {id: hh-1, devices: [door-1], noActivityFor: PT4H, from: '07:00', to: '21:00', timeZone: Asia/Shanghai}
         """);
-    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null, null, null,
-        RuleKit.node("{zone: z1}")));
+    GatewayConfig config = config(top, new DeviceConfig("door-1", "p1", null, null, null,
+        RuleKit.node("{zone: z1}"), null, null));
     ProblemCollector problems = new ProblemCollector("gateway.yaml");
     GatewayRules rules = new GatewayRulesParser().parse(config, problems);
     assertThat(problems.problems()).isEmpty();
@@ -167,6 +167,6 @@ class RulesParserTest {
   }
 
   private static GatewayConfig config(JsonNode rules, DeviceConfig... devices) {
-    return new GatewayConfig("gw-1", null, null, null, null, List.of(devices), null, null, null, rules, null);
+    return new GatewayConfig("gw-1", null, null, List.of(devices), null, null, rules, null);
   }
 }

@@ -61,14 +61,14 @@ class ShippedProfilesEndToEndTest {
 
   @BeforeEach
   void start() {
-    profiles = new ProfileLoader(ProfileSections.all()).loadDirectory(PROFILES);
+    profiles = ProfileSections.loader().loadDirectory(PROFILES);
     List<DeviceConfig> devices = List.of(
-        new DeviceConfig("cam-1", "hikvision-isapi-camera", null, null, SITE, "North fence"),
-        new DeviceConfig("gas-1", "generic-nbiot-gas-detector", null, null, SITE, "Kitchen 101"),
-        new DeviceConfig("gas-2", "generic-reading-decimals-sensor", null, null, SITE, "Boiler room"),
-        new DeviceConfig("ac-1", "hikvision-access-controller", null, null, SITE, "Unit 2 door"));
-    GatewayConfig config = new GatewayConfig("gw-e2e", dataDir.toString(), PROFILES.toString(), null, null, devices,
-        null, null, null, null, null);
+        new DeviceConfig("cam-1", "hikvision-isapi-camera", null, SITE, "North fence"),
+        new DeviceConfig("gas-1", "generic-nbiot-gas-detector", null, SITE, "Kitchen 101"),
+        new DeviceConfig("gas-2", "generic-reading-decimals-sensor", null, SITE, "Boiler room"),
+        new DeviceConfig("ac-1", "hikvision-access-controller", null, SITE, "Unit 2 door"));
+    GatewayConfig config = new GatewayConfig("gw-e2e", dataDir.toString(), PROFILES.toString(), devices,
+        null, null, null, null);
     Map<String, RulesSection> rules = new HashMap<>();
     profiles.forEach((id, p) -> {
       RulesSection r = p.section(RulesSectionParser.KEY, RulesSection.class);
@@ -78,7 +78,7 @@ class ShippedProfilesEndToEndTest {
     });
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dataDir, "gw-e2e", counters);
     outbox.start(List.of("uplink"));
-    engine = RuleEngine.open(config, GatewayRules.NONE, rules, outbox.ruleState(), clock, counters);
+    engine = RuleEngine.open(config, devices, GatewayRules.NONE, rules, outbox.ruleState(), clock, counters);
     pipeline = new Pipeline(engine, outbox, counters);
   }
 

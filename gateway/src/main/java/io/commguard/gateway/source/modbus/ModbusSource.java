@@ -50,11 +50,15 @@ public final class ModbusSource implements Source {
     this.events = new ModbusEvents(ingest, poller, rateLimited);
   }
 
-  /** Starts polling {@code devices}; links with no device stay closed. */
+  /** Starts polling the registry's {@code devices}; links with no device stay closed. */
   void start(List<RegisteredDevice> devices) {
+    startDevices(devices.stream().map(d -> device(d.config())).toList());
+  }
+
+  /** Starts polling {@code devices}; links with no device stay closed. */
+  void startDevices(List<ModbusDevice> devices) {
     Map<String, List<DeviceSession>> byLink = new LinkedHashMap<>();
-    for (RegisteredDevice d : devices) {
-      ModbusDevice device = device(d.config());
+    for (ModbusDevice device : devices) {
       byLink.computeIfAbsent(device.link(), k -> new ArrayList<>()).add(new DeviceSession(device));
       deviceByUnit.computeIfAbsent(device.link(), k -> new ConcurrentHashMap<>()).put(device.unitId(), device.id());
     }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The MQTT devices in service, looked up by id on every login and publish: an immutable map
@@ -28,21 +29,29 @@ public final class MqttDevices {
   /** The device key that sets the topic filter a device may publish under. */
   public static final String TOPIC_KEY = "topic";
 
-  private final Map<String, DeviceProfile> profiles;
-  private final HashKey hashKey;
-  private final Counters counters;
-  private final Map<String, PayloadDecoder> decoders = new ConcurrentHashMap<>();
+  private final Function<DeviceConfig, DeviceBinding> binder;
   private final List<Consumer<Set<String>>> disconnectListeners = new CopyOnWriteArrayList<>();
   private volatile Map<String, DeviceBinding> bindings;
 
-  public MqttDevices(Collection<RegisteredDevice> devices, Map<String, DeviceProfile> profiles, HashKey hashKey,
-      Counters counters) {
-    this.profiles = profiles;
-    this.hashKey = hashKey;
-    this.counters = counters;
-    Map<String, DeviceBinding> initial = new HashMap<>();
-    devices.forEach(d -> initial.put(d.id(), bind(d.config())));
+  /** @param binder how a registry entry becomes a binding (decoder, topic filter) */
+  MqttDevices(Map<String, DeviceBinding> initial, Function<DeviceConfig, DeviceBinding> binder) {
+    this.binder = binder;
     this.bindings = Map.copyOf(initial);
+  }
+
+  /** The registry's MQTT devices, each decoded by its profile's {@code decode} section. */
+  static MqttDevices of(Collection<RegisteredDevice> devices, Map<String, DeviceProfile> profiles, HashKey hashKey,
+      Counters counters) {
+    Map<String, PayloadDecoder> decoders = new ConcurrentHashMap<>();
+    Function<DeviceConfig, DeviceBinding> binder = d -> {
+      DeviceProfile profile = profiles.get(d.profile());
+      PayloadDecoder decoder = decoders.computeIfAbsent(d.profile(), id -> ProfilePayloadDecoder.create(profile, hashKey, counters));
+      DeviceRef ref = new DeviceRef(d.id(), d.profile(), profile.vendor() + " " + profile.model(), d.site(), d.location());
+      return new DeviceBinding(ref, decoder, new TopicFilter(topicFilter(d)), d.passwordHash());
+    };
+    Map<String, DeviceBinding> initial = new HashMap<>();
+    devices.forEach(d -> initial.put(d.id(), binder.apply(d.config())));
+    return new MqttDevices(initial, binder);
   }
 
   /** The device {@code id} if it is an MQTT device in service, else null. */
@@ -64,8 +73,8 @@ public final class MqttDevices {
   void apply(DeviceChanges changes) {
     Map<String, DeviceBinding> next = new HashMap<>(bindings);
     changes.removed().forEach(d -> next.remove(d.id()));
-    changes.added().forEach(d -> next.put(d.id(), bind(d.config())));
-    changes.updated().forEach(d -> next.put(d.id(), bind(d.config())));
+    changes.added().forEach(d -> next.put(d.id(), binder.apply(d.config())));
+    changes.updated().forEach(d -> next.put(d.id(), binder.apply(d.config())));
     bindings = Map.copyOf(next);
     Set<String> disconnect = new java.util.HashSet<>();
     changes.removed().forEach(d -> disconnect.add(d.id()));
@@ -74,13 +83,6 @@ public final class MqttDevices {
     if (!disconnect.isEmpty()) {
       disconnectListeners.forEach(l -> l.accept(Set.copyOf(disconnect)));
     }
-  }
-
-  private DeviceBinding bind(DeviceConfig d) {
-    DeviceProfile profile = profiles.get(d.profile());
-    PayloadDecoder decoder = decoders.computeIfAbsent(d.profile(), id -> ProfilePayloadDecoder.create(profile, hashKey, counters));
-    DeviceRef ref = new DeviceRef(d.id(), d.profile(), profile.vendor() + " " + profile.model(), d.site(), d.location());
-    return new DeviceBinding(ref, decoder, new TopicFilter(topicFilter(d)), d.passwordHash());
   }
 
   /** The topic filter a device may publish under: its {@code topic} key, else {@code devices/<id>/#}. */

@@ -26,7 +26,7 @@ final class MqttSource implements Source {
   }
 
   static MqttSource start(SourceContext context) throws Exception {
-    MqttSource source = new MqttSource(new MqttDevices(context.devices(), context.profiles(), context.hashKey(), context.counters()));
+    MqttSource source = new MqttSource(MqttDevices.of(context.devices(), context.profiles(), context.hashKey(), context.counters()));
     try {
       source.startEndpoint(context);
       source.startSiteBroker(context);

@@ -108,12 +108,12 @@ class ProtocDecodeIT {
       MqttProbe raw = new MqttProbe(broker.url(), "raw-capture").subscribe("city/+/alerts");
       Counters counters = new Counters();
       Site site = new Site("310115001", "G-07", "B3", "2", "1", "101");
-      GatewayConfig config = new GatewayConfig("gw-zero", dir.toString(), null, null, null,
-          List.of(new DeviceConfig("gas-b3-101", "generic-reading-decimals-sensor", null, null, site, "Kitchen 101")),
-          null, null, null, null, null);
+      GatewayConfig config = new GatewayConfig("gw-zero", dir.toString(), null,
+          List.of(new DeviceConfig("gas-b3-101", "generic-reading-decimals-sensor", null, site, "Kitchen 101")),
+          null, null, null, null);
       SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-zero", counters);
       outbox.start(List.of("uplink"));
-      RuleEngine engine = RuleEngine.open(config, GatewayRules.NONE, Map.of(), outbox.ruleState(), Clock.systemUTC(),
+      RuleEngine engine = RuleEngine.open(config, config.devices(), GatewayRules.NONE, Map.of(), outbox.ruleState(), Clock.systemUTC(),
           counters);
       Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.BROKER,
           null, null, null, null, null), "gw-zero").delivery("gw-zero", outbox, counters);

@@ -33,7 +33,7 @@ class DecoderRobustnessTest {
   static Stream<Arguments> payloads() throws IOException {
     Path dir = Path.of(System.getProperty("profiles.dir", "../device-profiles"));
     List<Arguments> out = new ArrayList<>();
-    for (DeviceProfile p : new ProfileLoader(ProfileSections.all()).loadDirectory(dir).values()) {
+    for (DeviceProfile p : ProfileSections.loader().loadDirectory(dir).values()) {
       Path cases = p.folder().resolve("cases");
       if (p.section("decode", DecodeSection.class) == null || !Files.isDirectory(cases)) {
         continue;

@@ -24,7 +24,7 @@ class HikvisionEventTypesTest {
   @BeforeAll
   static void load() {
     Path dir = Path.of(System.getProperty("profiles.dir", "../device-profiles"));
-    DeviceProfile p = new ProfileLoader(ProfileSections.all()).loadDirectory(dir).get("hikvision-isapi-camera");
+    DeviceProfile p = ProfileSections.loader().loadDirectory(dir).get("hikvision-isapi-camera");
     decoder = ProfilePayloadDecoder.create(p, HashKey.of(new byte[32]), new Counters());
   }
 

@@ -14,7 +14,6 @@ import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.privacy.HashKey;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.DeviceProfile;
-import io.commguard.gateway.profile.Protocol;
 import io.commguard.gateway.validation.ProblemCollector;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -41,7 +40,7 @@ class ProfilePayloadDecoderTest {
     ProblemCollector problems = new ProblemCollector("test");
     DecodeSection section = new DecodeSectionParser().parse(node, problems);
     assertThat(problems.problems()).isEmpty();
-    DeviceProfile profile = new DeviceProfile("p", "v", "m", Protocol.MQTT, "d", null, Map.of("decode", section));
+    DeviceProfile profile = new DeviceProfile("p", "v", "m", "mqtt", "d", null, Map.of("decode", section));
     return ProfilePayloadDecoder.create(profile, KEY, counters);
   }
 

@@ -4,8 +4,8 @@ import static io.commguard.gateway.source.modbus.ModbusSourceIT.awaitEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.commguard.gateway.config.ModbusLinkConfig;
-import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig.Transport;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceRef;
@@ -51,7 +51,7 @@ class ModbusFaultIT {
   @AfterEach
   void tearDown() {
     if (source != null) {
-      source.stop();
+      source.close();
     }
     sims.forEach(PymodbusSimulator::close);
   }
@@ -81,8 +81,7 @@ class ModbusFaultIT {
   }
 
   private void start(List<ModbusLinkConfig> links, List<ModbusDevice> devices) {
-    source = new ModbusSource(links, devices, sink, counters);
-    source.start();
+    source = ModbusSourceKit.start(links, devices, sink, counters);
     for (ModbusDevice d : devices) {
       await().atMost(Duration.ofSeconds(10)).until(() -> ok(d.id()) >= 2);
     }
@@ -212,7 +211,7 @@ class ModbusFaultIT {
 
     sink.overloaded.set(true);
     s.setHolding(1, 0, 1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> counters.get("modbus_events_refused", "busy", "overloaded") >= 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> counters.get("held", "busy", "overloaded") >= 2);
     assertThat(sink.has("busy", "alarm", Phase.ACTIVE)).isFalse();
     sink.overloaded.set(false);
     awaitEvent(sink, "busy", "alarm", Phase.ACTIVE);

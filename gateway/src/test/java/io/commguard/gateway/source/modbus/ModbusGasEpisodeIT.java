@@ -8,7 +8,7 @@ import io.commguard.alert.v1.AlertState;
 import io.commguard.alert.v1.AlertType;
 import io.commguard.gateway.ProfileSections;
 import io.commguard.gateway.config.GatewayConfig;
-import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig.Transport;
 import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.outbox.OutboxRow;
@@ -56,7 +56,7 @@ class ModbusGasEpisodeIT {
   @AfterEach
   void tearDown() {
     if (source != null) {
-      source.stop();
+      source.close();
     }
     if (outbox != null) {
       outbox.close();
@@ -69,10 +69,10 @@ class ModbusGasEpisodeIT {
   @Test
   void lowHighLowNormal_onModbus_isOneAlertId_escalatedAndDeescalated_thenCleared() throws Exception {
     sim = PymodbusSimulator.tcp(dir, SPEC, Framing.TCP);
-    GatewayConfig config = new GatewayConfig("gw-modbus-gas", dir.toString(), null, null, null,
-        List.of(ModbusSourceIT.device("midas-1", "honeywell-midas", "tcp-a", 1)), null, null,
-        List.of(ModbusSourceIT.link("tcp-a", Transport.TCP, sim.port())), null, null);
-    Map<String, DeviceProfile> profiles = new ProfileLoader(ProfileSections.all()).loadDirectory(TestProfiles.dir());
+    GatewayConfig config = new GatewayConfig("gw-modbus-gas", dir.toString(), null,
+        List.of(ModbusSourceIT.device("midas-1", "honeywell-midas", "tcp-a", 1)), null, null, null, null)
+        .withSection("modbusLinks", List.of(ModbusSourceIT.link("tcp-a", Transport.TCP, sim.port())));
+    Map<String, DeviceProfile> profiles = ProfileSections.loader().loadDirectory(TestProfiles.dir());
     Map<String, RulesSection> rules = new HashMap<>();
     profiles.forEach((id, p) -> {
       RulesSection r = p.section(RulesSectionParser.KEY, RulesSection.class);
@@ -83,10 +83,9 @@ class ModbusGasEpisodeIT {
     Counters counters = new Counters();
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-modbus-gas", counters);
     outbox.start(List.of("uplink"));
-    engine = RuleEngine.open(config, GatewayRules.NONE, rules, outbox.ruleState(), Clock.systemUTC(), counters);
+    engine = RuleEngine.open(config, config.devices(), GatewayRules.NONE, rules, outbox.ruleState(), Clock.systemUTC(), counters);
     Pipeline pipeline = new Pipeline(engine, outbox, counters);
-    source = ModbusSource.fromConfig(config, profiles, pipeline, counters);
-    source.start();
+    source = ModbusSourceKit.fromConfig(config, profiles, pipeline, counters);
 
     // Low alarm (b6) at 30 %LEL: float32 low word first, 30.0 = 0x41F0 0000.
     sim.setHolding(1, 2, 0, 0x41F0);

@@ -7,8 +7,8 @@ import com.digitalpetri.modbus.server.ModbusTcpServer;
 import com.digitalpetri.modbus.server.ProcessImage;
 import com.digitalpetri.modbus.server.ReadOnlyModbusServices;
 import com.digitalpetri.modbus.tcp.server.NettyTcpServerTransport;
-import io.commguard.gateway.config.ModbusLinkConfig;
-import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig.Transport;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
@@ -72,9 +72,8 @@ class ModbusPollLoadIT {
     }
     RecordingSink sink = new RecordingSink();
     Counters counters = new Counters();
-    ModbusSource source = new ModbusSource(linkConfigs, devices, sink, counters);
+    ModbusSource source = ModbusSourceKit.start(linkConfigs, devices, sink, counters);
     try {
-      source.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> counters.total("modbus_polls") >= 4L * devices.size());
       Thread.sleep(5_000); // warm-up: JIT, connections settled
 
@@ -93,7 +92,7 @@ class ModbusPollLoadIT {
           counters.total("modbus_errors") - errors0, errorReasons(counters));
       assertThat(pollsPerSecond).isGreaterThan(devices.size() * 0.9);
     } finally {
-      source.stop();
+      source.close();
       server.stop();
       serverLoop.shutdownGracefully();
       serverExec.shutdownNow();

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.commguard.gateway.config.ModbusLinkConfig;
-import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig.Transport;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceRef;
@@ -42,7 +42,7 @@ class ModbusRtuSerialIT {
   @AfterEach
   void tearDown() {
     if (source != null) {
-      source.stop();
+      source.close();
     }
     if (slave != null) {
       slave.close();
@@ -64,11 +64,10 @@ class ModbusRtuSerialIT {
     var profile = TestProfiles.shipped("generic/rs485-gas-0x6000");
     RecordingSink sink = new RecordingSink();
     Counters counters = new Counters();
-    source = new ModbusSource(List.of(bus), List.of(
+    source = ModbusSourceKit.start(List.of(bus), List.of(
         new ModbusDevice(new DeviceRef("gas-1", "generic-rs485-gas-0x6000", "", null, "kitchen"), "bus-1", 1, profile),
         new ModbusDevice(new DeviceRef("gas-2", "generic-rs485-gas-0x6000", "", null, "boiler room"), "bus-1", 2, profile)),
         sink, counters);
-    source.start();
 
     awaitEvent(sink, "gas-1", "warm_up", Phase.ACTIVE);
     await().atMost(Duration.ofSeconds(15)).until(() -> !ModbusSourceIT.telemetry(sink, "gas-2").isEmpty());
@@ -103,10 +102,9 @@ class ModbusRtuSerialIT {
     var profile = TestProfiles.shipped("generic/rs485-gas-0x6000");
     RecordingSink sink = new RecordingSink();
     Counters counters = new Counters();
-    source = new ModbusSource(List.of(bus), List.of(
+    source = ModbusSourceKit.start(List.of(bus), List.of(
         new ModbusDevice(new DeviceRef("gas-2", "generic-rs485-gas-0x6000", "", null, ""), "bus-1", 2, profile)),
         sink, counters);
-    source.start();
     await().atMost(Duration.ofSeconds(15)).until(() -> counters.get("modbus_polls", "gas-2", "ok") >= 2);
 
     // The USB adapter is unplugged: both ends of the line disappear.

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.commguard.gateway.ProfileSections;
 import io.commguard.gateway.config.DeviceConfig;
-import io.commguard.gateway.config.DeviceModbusConfig;
+import io.commguard.gateway.source.modbus.DeviceModbusConfig;
 import io.commguard.gateway.config.GatewayConfig;
-import io.commguard.gateway.config.ModbusLinkConfig;
-import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig.Transport;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
@@ -54,7 +54,7 @@ class ModbusSourceIT {
   @AfterEach
   void tearDown() {
     if (source != null) {
-      source.stop();
+      source.close();
     }
     if (tcp != null) {
       tcp.close();
@@ -68,25 +68,20 @@ class ModbusSourceIT {
   void shippedProfiles_scriptedStatusChanges_becomeCanonicalEvents() {
     tcp = PymodbusSimulator.tcp(dir, TCP_SPEC, Framing.TCP);
     dtu = PymodbusSimulator.tcp(dir, DTU_SPEC, Framing.RTU_OVER_TCP);
-    GatewayConfig config = new GatewayConfig("gw-test", null, null, null, null,
+    GatewayConfig config = new GatewayConfig("gw-test", null, null,
         List.of(
             device("midas-1", "honeywell-midas", "tcp-a", 1),
             device("sensor-3", "generic-reading-decimals-sensor", "tcp-a", 3),
             device("module-2", "generic-rs485-gas-0x6000", "dtu-b", 2)),
-        null, null,
-        List.of(
+        null, null, null, null)
+        .withSection("modbusLinks", List.of(
             link("tcp-a", Transport.TCP, tcp.port()),
-            link("dtu-b", Transport.RTU_OVER_TCP, dtu.port())), null, null);
-    ProblemCollector problems = new ProblemCollector("gateway.yaml");
-    ModbusLinkConfig.validateAll(config.modbusLinks(), config.devices(), problems);
-    assertThat(problems.problems()).isEmpty();
+            link("dtu-b", Transport.RTU_OVER_TCP, dtu.port())));
     // The real profile loader with every registered section, over the shipped device-profiles folder.
-    Map<String, DeviceProfile> profiles = new ProfileLoader(ProfileSections.all()).loadDirectory(TestProfiles.dir());
+    Map<String, DeviceProfile> profiles = ProfileSections.loader().loadDirectory(TestProfiles.dir());
     RecordingSink sink = new RecordingSink();
     Counters counters = new Counters();
-    source = ModbusSource.fromConfig(config, profiles, sink, counters);
-    assertThat(source.hasDevices()).isTrue();
-    source.start();
+    source = ModbusSourceKit.fromConfig(config, profiles, sink, counters);
 
     // Warm-up on both detectors.
     awaitEvent(sink, "midas-1", "warm_up", Phase.ACTIVE);
@@ -170,8 +165,8 @@ class ModbusSourceIT {
   }
 
   static DeviceConfig device(String id, String profile, String link, int unit) {
-    return new DeviceConfig(id, profile, null, null, new Site("310115", "g1", "B3", "1", "2F", ""), "stairwell",
-        new DeviceModbusConfig(link, unit), null);
+    return new DeviceConfig(id, profile, null, new Site("310115", "g1", "B3", "1", "2F", ""), "stairwell")
+        .withBinding("modbus", new DeviceModbusConfig(link, unit));
   }
 
   static ModbusLinkConfig link(String id, Transport transport, int port) {

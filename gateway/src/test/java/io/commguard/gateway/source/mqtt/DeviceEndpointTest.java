@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.commguard.gateway.config.DeviceEndpointConfig;
+import io.commguard.gateway.source.mqtt.DeviceEndpointConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
@@ -12,6 +12,7 @@ import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.EventSink;
+import io.commguard.gateway.source.Ingest;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.security.DeviceAuthenticator;
@@ -79,12 +80,15 @@ class DeviceEndpointTest {
       pendingAccepts.add(accepted);
       return accepted;
     };
-    MqttIngest ingest = new MqttIngest(sink, counters, Clock.systemUTC(), 1024, retry);
+    Ingest ingest = new Ingest(sink, counters, retry);
     DeviceEndpointConfig config = new DeviceEndpointConfig(true, "127.0.0.1", port, 1024, null);
     authenticator = new DeviceAuthenticator(config.auth().policy(), new VerifiedPasswords(), System::nanoTime,
         List.of(binding.passwordHash()));
-    vertx.deployVerticle(new DeviceEndpoint(config, Map.of("cam-01", binding), ingest, authenticator,
-        new ConnectionLimits(100, 10), counters)).await();
+    MqttDevices devices = new MqttDevices(Map.of("cam-01", binding), d -> {
+      throw new IllegalStateException("no registry in this test");
+    });
+    vertx.deployVerticle(new DeviceEndpoint(config, devices, ingest, authenticator, new ConnectionLimits(100, 10), counters,
+        Clock.systemUTC())).await();
   }
 
   @AfterEach
@@ -181,7 +185,7 @@ class DeviceEndpointTest {
 
   @Test
   void oversizedFrame_mqtt311PersistentSession_acknowledged_laterAlarmsFlow_loggedOnce() throws Exception {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(MqttIngest.class.getName());
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(Ingest.class.getName());
     List<String> lines = new CopyOnWriteArrayList<>();
     java.util.logging.Handler capture = new java.util.logging.Handler() {
       @Override

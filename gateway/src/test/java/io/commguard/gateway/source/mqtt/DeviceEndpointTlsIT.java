@@ -3,7 +3,7 @@ package io.commguard.gateway.source.mqtt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.commguard.gateway.config.DeviceEndpointConfig;
+import io.commguard.gateway.source.mqtt.DeviceEndpointConfig;
 import io.commguard.gateway.config.TlsConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
@@ -12,6 +12,7 @@ import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.pipeline.EventSink;
+import io.commguard.gateway.source.Ingest;
 import io.commguard.gateway.profile.PayloadDecoder;
 import io.commguard.gateway.security.DeviceAuthenticator;
 import io.commguard.gateway.security.PasswordHash;
@@ -73,13 +74,16 @@ class DeviceEndpointTlsIT {
       received.addAll(events);
       return CompletableFuture.completedFuture(null);
     };
-    MqttIngest ingest = new MqttIngest(sink, counters, Clock.systemUTC(), 1024, retry);
+    Ingest ingest = new Ingest(sink, counters, retry);
     DeviceEndpointConfig config = new DeviceEndpointConfig(true, "127.0.0.1", port, 1024, new TlsConfig(
         file("ca.pem"), file("server.pem"), file("server.key")));
     authenticator = new DeviceAuthenticator(config.auth().policy(), new VerifiedPasswords(), System::nanoTime,
         List.of(binding.passwordHash()));
-    vertx.deployVerticle(new DeviceEndpoint(config, Map.of("cam-01", binding), ingest, authenticator,
-        new ConnectionLimits(100, 10), counters)).await();
+    MqttDevices devices = new MqttDevices(Map.of("cam-01", binding), d -> {
+      throw new IllegalStateException("no registry in this test");
+    });
+    vertx.deployVerticle(new DeviceEndpoint(config, devices, ingest, authenticator, new ConnectionLimits(100, 10), counters,
+        Clock.systemUTC())).await();
   }
 
   @AfterEach

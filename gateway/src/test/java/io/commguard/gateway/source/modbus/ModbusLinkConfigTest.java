@@ -1,8 +1,12 @@
-package io.commguard.gateway.config;
+package io.commguard.gateway.source.modbus;
+
+import io.commguard.gateway.GatewayPlan;
+import io.commguard.gateway.config.ConfigLoader;
+import io.commguard.gateway.config.GatewayConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.commguard.gateway.config.ModbusLinkConfig.Transport;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig.Transport;
 import io.commguard.gateway.validation.InvalidInputException;
 import io.commguard.gateway.validation.Problem;
 import io.commguard.gateway.validation.ProblemCollector;
@@ -46,25 +50,26 @@ class ModbusLinkConfigTest {
 
   @Test
   void configFile_withModbusLinksAndDevices_loads() throws Exception {
-    GatewayConfig c = ConfigLoader.parse(new java.io.ByteArrayInputStream(YAML.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml");
-    assertThat(c.modbusLinks()).extracting(ModbusLinkConfig::transport)
+    GatewayConfig c = plan(YAML).config();
+    assertThat(links(c)).extracting(ModbusLinkConfig::transport)
         .containsExactly(Transport.TCP, Transport.RTU_OVER_TCP, Transport.RTU);
-    assertThat(c.modbusLinks().get(1).interFrameDelayMs()).isEqualTo(50);
-    assertThat(c.modbusLinks().get(2).parity()).isEqualTo(ModbusLinkConfig.Parity.EVEN);
-    assertThat(c.devices().get(0).modbus()).isEqualTo(new DeviceModbusConfig("b3-bus", 7));
-    assertThat(c.devices().get(1).modbus().unitId()).isEqualTo(1);
+    assertThat(links(c).get(1).interFrameDelayMs()).isEqualTo(50);
+    assertThat(links(c).get(2).parity()).isEqualTo(ModbusLinkConfig.Parity.EVEN);
+    ProblemCollector problems = new ProblemCollector("t");
+    assertThat(ModbusSourceType.placement(c.devices().get(0), "d", problems)).isEqualTo(new DeviceModbusConfig("b3-bus", 7));
+    assertThat(ModbusSourceType.placement(c.devices().get(1), "d", problems).unitId()).isEqualTo(1);
   }
 
   @Test
   void configEnums_followTheSameSpellingRuleAsProfiles() throws Exception {
     String spelt = YAML.replace("transport: RTU_OVER_TCP", "transport: rtuOverTcp").replace("parity: EVEN", "parity: even");
-    GatewayConfig c = ConfigLoader.parse(new java.io.ByteArrayInputStream(spelt.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml");
-    assertThat(c.modbusLinks().get(1).transport()).isEqualTo(Transport.RTU_OVER_TCP);
-    assertThat(c.modbusLinks().get(2).parity()).isEqualTo(ModbusLinkConfig.Parity.EVEN);
+    GatewayConfig c = plan(spelt).config();
+    assertThat(links(c).get(1).transport()).isEqualTo(Transport.RTU_OVER_TCP);
+    assertThat(links(c).get(2).parity()).isEqualTo(ModbusLinkConfig.Parity.EVEN);
 
     String typo = YAML.replace("transport: RTU_OVER_TCP", "transport: rtuOvrTcp");
     var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
-        () -> ConfigLoader.parse(new java.io.ByteArrayInputStream(typo.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml"),
+        () -> plan(typo),
         InvalidInputException.class);
     assertThat(thrown.problems()).extracting(Problem::toString).singleElement().asString()
         .startsWith("gateway.yaml: modbusLinks[1].transport: must be one of TCP, RTU, RTU_OVER_TCP, was 'rtuOvrTcp'; did you mean 'RTU_OVER_TCP'?");
@@ -74,10 +79,10 @@ class ModbusLinkConfigTest {
   void misspeltConfigKey_getsASuggestion() {
     String typo = YAML.replace("timeoutMs: 800", "timeotMs: 800");
     var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
-        () -> ConfigLoader.parse(new java.io.ByteArrayInputStream(typo.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml"),
+        () -> plan(typo),
         InvalidInputException.class);
     assertThat(thrown.problems()).extracting(Problem::toString).singleElement().asString()
-        .startsWith("gateway.yaml: modbusLinks[1].timeotMs: unknown key 'timeotMs' (line ")
+        .startsWith("gateway.yaml: modbusLinks[1].timeotMs: unknown key 'timeotMs'")
         .contains("; did you mean 'timeoutMs'?; allowed: ");
   }
 
@@ -85,7 +90,7 @@ class ModbusLinkConfigTest {
   void configFile_withBadModbusPart_namesFileAndPath() {
     String bad = YAML.replace("unitId: 7", "unitId: 300").replace("port: 4001\n    ", "");
     var thrown = org.assertj.core.api.Assertions.catchThrowableOfType(
-        () -> ConfigLoader.parse(new java.io.ByteArrayInputStream(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8)), "gateway.yaml"),
+        () -> plan(bad),
         InvalidInputException.class);
     assertThat(thrown.problems()).extracting(Problem::toString).contains(
         "gateway.yaml: devices[0].modbus.unitId: must be 1..247 on a RTU_OVER_TCP link (0 is broadcast on RTU), was 300",
@@ -113,12 +118,11 @@ class ModbusLinkConfigTest {
         tcp("a", null, 70000),
         new ModbusLinkConfig("a", Transport.RTU, "host", null, null, 5, null, null, null, 10, null, 9, null, null, null, null),
         new ModbusLinkConfig("dtu", Transport.RTU_OVER_TCP, "10.0.0.9", null, null, null, null, null, null, null, null, null, null, null, null, null));
-    List<DeviceConfig> devices = List.of(
-        new DeviceConfig("g1", "p", null, null, null, null, new DeviceModbusConfig("a", 1), null),
-        new DeviceConfig("g2", "p", null, null, null, null, new DeviceModbusConfig("a", 1), null),
-        new DeviceConfig("g3", "p", null, null, null, null, new DeviceModbusConfig("nope", 1), null),
-        new DeviceConfig("g4", "p", null, null, null, null, new DeviceModbusConfig("dtu", 0), null),
-        new DeviceConfig("mqtt", "p", "hash", null, null, null));
+    List<ModbusLinkConfig.Placed> devices = List.of(
+        new ModbusLinkConfig.Placed("devices[0].modbus", new DeviceModbusConfig("a", 1)),
+        new ModbusLinkConfig.Placed("devices[1].modbus", new DeviceModbusConfig("a", 1)),
+        new ModbusLinkConfig.Placed("devices[2].modbus", new DeviceModbusConfig("nope", 1)),
+        new ModbusLinkConfig.Placed("devices[3].modbus", new DeviceModbusConfig("dtu", 0)));
     ProblemCollector problems = new ProblemCollector("gateway.yaml");
     ModbusLinkConfig.validateAll(links, devices, problems);
     assertThat(problems.problems()).extracting(Problem::path).containsExactlyInAnyOrder(
@@ -134,5 +138,15 @@ class ModbusLinkConfigTest {
         "devices[1].modbus.unitId",
         "devices[2].modbus.link",
         "devices[3].modbus.unitId");
+  }
+
+  private static GatewayPlan plan(String yaml) throws java.io.IOException {
+    GatewayConfig config = ConfigLoader.parse(new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        "gateway.yaml");
+    return GatewayPlan.of(config, "gateway.yaml");
+  }
+
+  private static List<ModbusLinkConfig> links(GatewayConfig c) {
+    return ModbusSourceType.links(c, new ProblemCollector("t"));
   }
 }
