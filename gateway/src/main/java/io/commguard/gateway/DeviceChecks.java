@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
  * Which source each device uses and whether it may: the device's binding keys name a source (at
@@ -32,13 +33,13 @@ final class DeviceChecks implements DeviceCheck {
   }
 
   @Override
-  public List<String> check(List<DeviceConfig> devices, ProblemCollector problems) {
+  public List<String> check(List<DeviceConfig> devices, IntFunction<String> pathOf, ProblemCollector problems) {
     List<String> names = new ArrayList<>();
     Map<SourceType, List<ConfiguredDevice>> bySource = new LinkedHashMap<>();
     sources.forEach(s -> bySource.put(s, new ArrayList<>()));
     for (int i = 0; i < devices.size(); i++) {
       DeviceConfig d = devices.get(i);
-      String at = "devices[" + i + "]";
+      String at = pathOf.apply(i);
       SourceType source = sourceOf(d, at, problems);
       names.add(source == null ? null : source.name());
       if (source != null) {

@@ -55,7 +55,7 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
     ConfigLoader.validate(config, configProblems);
     checkSections(config, sources, configProblems);
     if (problems.isEmpty()) {
-      new DeviceChecks(config, profiles, sources).check(config.devices(), configProblems);
+      new DeviceChecks(config, profiles, sources).check(config.devices(), i -> "devices[" + i + "]", configProblems);
     }
     GatewayRules rules = new GatewayRulesParser().parse(config, configProblems);
     problems.addAll(configProblems.problems());

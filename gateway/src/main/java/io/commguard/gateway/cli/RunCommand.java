@@ -56,7 +56,7 @@ final class RunCommand implements Callable<Integer> {
     }
     LOG.log(Level.INFO, "Gateway stopped signal=SIG" + signal
         + " uptime_s=" + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)
-        + " messages_in=" + counters.total("messages_in")
+        + " received=" + counters.total("received")
         + " outbox_appended=" + counters.total("outbox_appended")
         + " outbox_delivered=" + counters.total("outbox_delivered")
         + " rejected=" + counters.total("rejected"));

@@ -153,7 +153,7 @@ public final class DeviceRegistry implements AutoCloseable {
       Map<String, DeviceConfig> next = plan.apply(before);
       List<DeviceConfig> list = new ArrayList<>(next.values());
       ProblemCollector problems = new ProblemCollector("device registry");
-      List<String> sources = check.check(list, problems);
+      List<String> sources = check.check(list, i -> "device '" + list.get(i).id() + "'", problems);
       problems.throwIfAny();
       Map<String, RegisteredDevice> after = new LinkedHashMap<>();
       for (int i = 0; i < list.size(); i++) {

@@ -1,0 +1,217 @@
+package io.commguard.gateway.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.commguard.gateway.Gateway;
+import io.commguard.gateway.GatewayPlan;
+import io.commguard.gateway.config.ConfigLoader;
+import io.commguard.gateway.config.DeviceConfig;
+import io.commguard.gateway.model.DeviceState;
+import io.commguard.gateway.model.Site;
+import io.commguard.gateway.registry.Origin;
+import io.commguard.gateway.security.PasswordHash;
+import io.commguard.gateway.testsupport.FreePort;
+import io.commguard.gateway.testsupport.MosquittoBroker;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Devices added, changed, disabled and removed in the registry of a running gateway, with real MQTT
+ * clients on the embedded endpoint: each change applies at once to the device it names and to no
+ * other device's session.
+ */
+class LiveDevicesIT {
+  private static final String NEIGHBOUR_PASSWORD = "neighbour-secret-1";
+
+  @TempDir Path dir;
+  private MosquittoBroker city;
+  private Gateway gateway;
+  private final int endpointPort = FreePort.next();
+  private MqttClient neighbour;
+
+  @BeforeEach
+  void start() throws Exception {
+    city = MosquittoBroker.start(dir);
+    gateway = startGateway();
+    neighbour = connect("gas-config", NEIGHBOUR_PASSWORD, new AtomicBoolean());
+  }
+
+  private Gateway startGateway() throws Exception {
+    String yaml = """
+        gatewayId: gw-live
+        dataDir: '%s'
+        deviceEndpoint: {enabled: true, host: 127.0.0.1, port: %d}
+        devices:
+          - id: gas-config
+            profile: generic-nbiot-gas-detector
+            passwordHash: '%s'
+        uplink: {brokerUrl: %s, ackMode: broker}
+        """.formatted(dir.resolve("data"), endpointPort, PasswordHash.hash(NEIGHBOUR_PASSWORD.toCharArray()), city.url());
+    var config = ConfigLoader.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "live.yaml");
+    return Gateway.start(GatewayPlan.of(config, "live.yaml"), Clock.systemUTC());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (neighbour != null) {
+      neighbour.close(true);
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    city.stop();
+  }
+
+  private static DeviceConfig gas(String id, String password) {
+    return new DeviceConfig(id, "generic-nbiot-gas-detector", PasswordHash.hash(password.toCharArray()), Site.UNKNOWN, "Kitchen");
+  }
+
+  private MqttClient connect(String id, String password, AtomicBoolean lost) throws MqttException {
+    MqttClient client = new MqttClient("tcp://127.0.0.1:" + endpointPort, id, new MemoryPersistence());
+    client.setTimeToWait(5_000);
+    client.setCallback(new LostFlag(lost));
+    MqttConnectionOptions o = new MqttConnectionOptions();
+    o.setUserName(id);
+    o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+    o.setAutomaticReconnect(false);
+    client.connect(o);
+    return client;
+  }
+
+  private static void report(MqttClient client, String id, int lel) throws MqttException {
+    MqttMessage m = new MqttMessage(("{\"status\":\"normal\",\"concentration\":" + lel + "}").getBytes(StandardCharsets.UTF_8));
+    m.setQos(1);
+    client.publish("devices/" + id + "/report", m); // returns after the PUBACK
+  }
+
+  @Test
+  void deviceAddedAtRunTime_connectsWithinASecond_andItsReportsAreAcknowledged() throws Exception {
+    gateway.registry().put(gas("gas-new", "new-device-secret")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    long added = System.nanoTime();
+    MqttClient client = await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions().until(() -> connect("gas-new", "new-device-secret", new AtomicBoolean()), c -> c.isConnected());
+    assertThat(Duration.ofNanos(System.nanoTime() - added)).isLessThan(Duration.ofSeconds(1));
+    report(client, "gas-new", 3);
+    assertThat(gateway.counters().get("acknowledged", "gas-new", null)).isEqualTo(1);
+    assertThat(gateway.registry().get("gas-new").origin()).isEqualTo(Origin.RUNTIME);
+    client.close(true);
+  }
+
+  @Test
+  void removedDevice_sessionIsClosed_andRefused_neighbourUntouched() throws Exception {
+    gateway.registry().put(gas("gas-gone", "gone-secret-1")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    AtomicBoolean lost = new AtomicBoolean();
+    MqttClient client = connect("gas-gone", "gone-secret-1", lost);
+
+    gateway.registry().remove("gas-gone").toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(2)).untilTrue(lost);
+    assertThatThrownBy(() -> connect("gas-gone", "gone-secret-1", new AtomicBoolean())).isInstanceOf(MqttException.class);
+    assertThat(neighbour.isConnected()).isTrue();
+    report(neighbour, "gas-config", 2);
+    assertThat(gateway.counters().get("acknowledged", "gas-config", null)).isEqualTo(1);
+    assertThat(gateway.counters().get("sessions_closed", "gas-gone", "device_changed")).isEqualTo(1);
+    client.close(true);
+  }
+
+  @Test
+  void disabledDevice_isDisconnected_andEnabledAgain_connects() throws Exception {
+    gateway.registry().put(gas("gas-off", "off-secret-12")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    AtomicBoolean lost = new AtomicBoolean();
+    MqttClient client = connect("gas-off", "off-secret-12", lost);
+
+    gateway.registry().setState("gas-off", DeviceState.DISABLED).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(2)).untilTrue(lost);
+    assertThatThrownBy(() -> connect("gas-off", "off-secret-12", new AtomicBoolean())).isInstanceOf(MqttException.class);
+
+    gateway.registry().setState("gas-off", DeviceState.COMMISSIONING).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    MqttClient again = connect("gas-off", "off-secret-12", new AtomicBoolean());
+    report(again, "gas-off", 1);
+    assertThat(neighbour.isConnected()).isTrue();
+    client.close(true);
+    again.close(true);
+  }
+
+  @Test
+  void newPassword_takesEffectOnTheNextConnect_withoutDroppingTheSession() throws Exception {
+    gateway.registry().put(gas("gas-rot", "old-secret-123")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    AtomicBoolean lost = new AtomicBoolean();
+    MqttClient client = connect("gas-rot", "old-secret-123", lost);
+
+    gateway.registry().put(gas("gas-rot", "new-secret-456")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    report(client, "gas-rot", 1); // the session that logged in before the change goes on
+    assertThat(lost).isFalse();
+    assertThatThrownBy(() -> connect("gas-rot", "old-secret-123", new AtomicBoolean())).isInstanceOf(MqttException.class);
+    client.close(true);
+    assertThat(connect("gas-rot", "new-secret-456", new AtomicBoolean()).isConnected()).isTrue();
+  }
+
+  @Test
+  void configDevice_isChangedOnlyThroughTheFile_andRuntimeDevicesSurviveARestart() throws Exception {
+    assertThatThrownBy(() -> gateway.registry().remove("gas-config").toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).hasMessageContaining("declared in the config file");
+    assertThatThrownBy(() -> gateway.registry().put(gas("gas-x", "x-secret-1234").withBinding("modbus",
+        java.util.Map.of("link", "none"))).toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).hasMessageContaining("device 'gas-x'").hasMessageContaining("no modbus section");
+    gateway.registry().put(gas("gas-kept", "kept-secret-1")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    neighbour.close(true);
+    neighbour = null;
+    gateway.close();
+
+    gateway = startGateway();
+
+    assertThat(gateway.registry().get("gas-kept").origin()).isEqualTo(Origin.RUNTIME);
+    assertThat(connect("gas-kept", "kept-secret-1", new AtomicBoolean()).isConnected()).isTrue();
+  }
+
+  /** Sets the flag when the gateway drops the connection. */
+  private record LostFlag(AtomicBoolean lost) implements MqttCallback {
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+      lost.set(true);
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+      lost.set(true);
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+    }
+  }
+}

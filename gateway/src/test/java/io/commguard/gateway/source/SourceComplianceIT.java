@@ -1,0 +1,245 @@
+package io.commguard.gateway.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.commguard.gateway.Gateway;
+import io.commguard.gateway.GatewayPlan;
+import io.commguard.gateway.SourceTypes;
+import io.commguard.gateway.config.ConfigLoader;
+import io.commguard.gateway.config.ConfigSections;
+import io.commguard.gateway.config.DeviceConfig;
+import io.commguard.gateway.model.Site;
+import io.commguard.gateway.security.PasswordHash;
+import io.commguard.gateway.source.linefeed.LineFeedSourceType;
+import io.commguard.gateway.testsupport.FreePort;
+import io.commguard.gateway.testsupport.MosquittoBroker;
+import io.commguard.gateway.testsupport.PymodbusSimulator;
+import io.commguard.gateway.testsupport.PymodbusSimulator.Framing;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What every source must do, checked the same way for each: MQTT, Modbus and a line protocol that
+ * exists only in this test (registered by adding it to the source list, nothing else). A device
+ * declared in the config is heard and counted ({@code received}, {@code acknowledged} under its
+ * id); a device added to the registry at run time is heard within two seconds; once removed it is
+ * no longer heard; its neighbour is heard throughout.
+ */
+class SourceComplianceIT {
+  @TempDir Path dir;
+  private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+  /** One protocol's way of configuring a device and making it send. */
+  interface Driver extends AutoCloseable {
+    /** Top-level config sections (YAML) this protocol needs. */
+    String sections(Path dir) throws Exception;
+
+    /** The n-th device (0, 1) of this protocol. */
+    DeviceConfig device(String id, int n);
+
+    /** Makes the device send once; true when the gateway took it in. */
+    boolean send(Gateway gateway, String id, int n) throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+  }
+
+  static Stream<Driver> drivers() {
+    return Stream.of(new MqttDriver(), new ModbusDriver(), new LineDriver());
+  }
+
+  @AfterEach
+  void stop() {
+    for (int i = closeAfter.size() - 1; i >= 0; i--) {
+      AutoCloseable c = closeAfter.get(i);
+      try {
+        c.close();
+      } catch (Exception e) {
+        // best effort: the next resource still closes
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("drivers")
+  void configuredDevice_heard_runtimeDevice_heardThenGone_neighbourThroughout(Driver driver) throws Exception {
+    closeAfter.add(driver);
+    MosquittoBroker city = MosquittoBroker.start(dir);
+    closeAfter.add(city::stop);
+    String yaml = """
+        gatewayId: gw-compliance
+        dataDir: '%s'
+        devices:
+          - %s
+        uplink: {brokerUrl: %s, ackMode: broker}
+        %s
+        """.formatted(dir.resolve("data"), ConfigSections.tree(driver.device("dev-a", 0)), city.url(), driver.sections(dir));
+    var config = ConfigLoader.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "compliance.yaml");
+    List<SourceType> sources = new ArrayList<>(SourceTypes.builtIn());
+    sources.add(new LineFeedSourceType());
+    Gateway gateway = Gateway.start(GatewayPlan.of(config, "compliance.yaml", sources), Clock.systemUTC());
+    closeAfter.add(gateway);
+
+    assertThat(driver.send(gateway, "dev-a", 0)).isTrue();
+    assertThat(gateway.counters().get("received", "dev-a", null)).isPositive();
+    await().atMost(Duration.ofSeconds(5)).until(() -> gateway.counters().get("acknowledged", "dev-a", null) > 0);
+
+    gateway.registry().put(driver.device("dev-b", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    long added = System.nanoTime();
+    assertThat(driver.send(gateway, "dev-b", 1)).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - added)).isLessThan(Duration.ofSeconds(2));
+    assertThat(gateway.counters().get("received", "dev-b", null)).isPositive();
+
+    gateway.registry().remove("dev-b").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(driver.send(gateway, "dev-b", 1)).isFalse();
+    assertThat(driver.send(gateway, "dev-a", 0)).isTrue();
+  }
+
+  /** Gas detectors publishing JSON to the embedded endpoint. */
+  static final class MqttDriver implements Driver {
+    private final int port = FreePort.next();
+    private final List<MqttClient> clients = new ArrayList<>();
+
+    @Override
+    public String sections(Path dir) {
+      return "deviceEndpoint: {enabled: true, host: 127.0.0.1, port: " + port + "}";
+    }
+
+    @Override
+    public DeviceConfig device(String id, int n) {
+      return new DeviceConfig(id, "generic-nbiot-gas-detector", PasswordHash.hash((id + "-secret").toCharArray()),
+          Site.UNKNOWN, "");
+    }
+
+    @Override
+    public boolean send(Gateway gateway, String id, int n) throws Exception {
+      MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, id + "-" + clients.size(), new MemoryPersistence());
+      clients.add(client);
+      client.setTimeToWait(5_000);
+      MqttConnectionOptions o = new MqttConnectionOptions();
+      o.setUserName(id);
+      o.setPassword((id + "-secret").getBytes(StandardCharsets.UTF_8));
+      try {
+        client.connect(o);
+      } catch (MqttException refused) {
+        return false;
+      }
+      MqttMessage m = new MqttMessage("{\"status\":\"normal\",\"concentration\":1}".getBytes(StandardCharsets.UTF_8));
+      m.setQos(1);
+      client.publish("devices/" + id + "/report", m);
+      client.disconnect();
+      return true;
+    }
+
+    @Override
+    public void close() throws Exception {
+      for (MqttClient c : clients) {
+        c.close(true);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "mqtt";
+    }
+  }
+
+  /** Sensors on one Modbus TCP link: "sending" is being polled. */
+  static final class ModbusDriver implements Driver {
+    private PymodbusSimulator slave;
+
+    @Override
+    public String sections(Path dir) {
+      slave = PymodbusSimulator.tcp(dir, """
+          {"units": {
+            "1": {"hr": {"0": [11, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 1]}},
+            "2": {"hr": {"0": [22, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 1]}}
+          }}""", Framing.TCP);
+      return "modbusLinks: [{id: plant, transport: TCP, host: 127.0.0.1, port: " + slave.port() + ", timeoutMs: 1000}]";
+    }
+
+    @Override
+    public DeviceConfig device(String id, int n) {
+      return new DeviceConfig(id, "generic-reading-decimals-sensor", null, Site.UNKNOWN, "")
+          .withBinding("modbus", Map.of("link", "plant", "unitId", n + 1));
+    }
+
+    /** Heard when a poll reading reaches the pipeline within two of its 2-second intervals. */
+    @Override
+    public boolean send(Gateway gateway, String id, int n) {
+      long before = gateway.counters().get("received", id, null);
+      try {
+        await().atMost(Duration.ofMillis(4_500)).until(() -> gateway.counters().get("received", id, null) > before);
+        return true;
+      } catch (org.awaitility.core.ConditionTimeoutException silent) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close() {
+      if (slave != null) {
+        slave.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "modbus";
+    }
+  }
+
+  /** The test-only line protocol: a line in, "ok" back once committed. */
+  static final class LineDriver implements Driver {
+    private final int port = FreePort.next();
+
+    @Override
+    public String sections(Path dir) {
+      return "lineFeed: {port: " + port + "}";
+    }
+
+    @Override
+    public DeviceConfig device(String id, int n) {
+      return new DeviceConfig(id, "generic-nbiot-gas-detector", null, Site.UNKNOWN, "").withBinding("lineFeed", true);
+    }
+
+    @Override
+    public boolean send(Gateway gateway, String id, int n) throws Exception {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(5_000);
+        OutputStream out = socket.getOutputStream();
+        out.write((id + " {\"status\":\"normal\",\"concentration\":1}\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        return "ok".equals(reply);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "linefeed";
+    }
+  }
+}
