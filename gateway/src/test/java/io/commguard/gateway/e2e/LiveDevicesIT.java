@@ -75,12 +75,20 @@ class LiveDevicesIT {
   @AfterEach
   void stop() throws Exception {
     if (neighbour != null) {
-      neighbour.close(true);
+      shut(neighbour);
     }
     if (gateway != null) {
       gateway.close();
     }
     city.stop();
+  }
+
+  /** Drops the connection if the gateway has not, then frees the client. */
+  private static void shut(MqttClient client) throws MqttException {
+    if (client.isConnected()) {
+      client.disconnectForcibly(0, 1000, false);
+    }
+    client.close(true);
   }
 
   private static DeviceConfig gas(String id, String password) {
@@ -100,7 +108,8 @@ class LiveDevicesIT {
   }
 
   private static void report(MqttClient client, String id, int lel) throws MqttException {
-    MqttMessage m = new MqttMessage(("{\"status\":\"normal\",\"concentration\":" + lel + "}").getBytes(StandardCharsets.UTF_8));
+    String json = "{\"imei\":\"868120300012345\",\"ts\":1795336000000,\"status\":\"normal\",\"gas\":{\"concentration\":" + lel + "}}";
+    MqttMessage m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
     m.setQos(1);
     client.publish("devices/" + id + "/report", m); // returns after the PUBACK
   }
@@ -110,12 +119,12 @@ class LiveDevicesIT {
     gateway.registry().put(gas("gas-new", "new-device-secret")).toCompletableFuture().get(5, TimeUnit.SECONDS);
     long added = System.nanoTime();
     MqttClient client = await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions().until(() -> connect("gas-new", "new-device-secret", new AtomicBoolean()), c -> c.isConnected());
+        .ignoreExceptions().until(() -> connect("gas-new", "new-device-secret", new AtomicBoolean()), MqttClient::isConnected);
     assertThat(Duration.ofNanos(System.nanoTime() - added)).isLessThan(Duration.ofSeconds(1));
     report(client, "gas-new", 3);
     assertThat(gateway.counters().get("acknowledged", "gas-new", null)).isEqualTo(1);
     assertThat(gateway.registry().get("gas-new").origin()).isEqualTo(Origin.RUNTIME);
-    client.close(true);
+    shut(client);
   }
 
   @Test
@@ -132,7 +141,7 @@ class LiveDevicesIT {
     report(neighbour, "gas-config", 2);
     assertThat(gateway.counters().get("acknowledged", "gas-config", null)).isEqualTo(1);
     assertThat(gateway.counters().get("sessions_closed", "gas-gone", "device_changed")).isEqualTo(1);
-    client.close(true);
+    shut(client);
   }
 
   @Test
@@ -149,8 +158,8 @@ class LiveDevicesIT {
     MqttClient again = connect("gas-off", "off-secret-12", new AtomicBoolean());
     report(again, "gas-off", 1);
     assertThat(neighbour.isConnected()).isTrue();
-    client.close(true);
-    again.close(true);
+    shut(client);
+    shut(again);
   }
 
   @Test
@@ -164,8 +173,10 @@ class LiveDevicesIT {
     report(client, "gas-rot", 1); // the session that logged in before the change goes on
     assertThat(lost).isFalse();
     assertThatThrownBy(() -> connect("gas-rot", "old-secret-123", new AtomicBoolean())).isInstanceOf(MqttException.class);
-    client.close(true);
-    assertThat(connect("gas-rot", "new-secret-456", new AtomicBoolean()).isConnected()).isTrue();
+    shut(client);
+    MqttClient renewed = connect("gas-rot", "new-secret-456", new AtomicBoolean());
+    assertThat(renewed.isConnected()).isTrue();
+    shut(renewed);
   }
 
   @Test
@@ -176,14 +187,16 @@ class LiveDevicesIT {
         java.util.Map.of("link", "none"))).toCompletableFuture().get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).hasMessageContaining("device 'gas-x'").hasMessageContaining("no modbus section");
     gateway.registry().put(gas("gas-kept", "kept-secret-1")).toCompletableFuture().get(5, TimeUnit.SECONDS);
-    neighbour.close(true);
+    shut(neighbour);
     neighbour = null;
     gateway.close();
 
     gateway = startGateway();
 
     assertThat(gateway.registry().get("gas-kept").origin()).isEqualTo(Origin.RUNTIME);
-    assertThat(connect("gas-kept", "kept-secret-1", new AtomicBoolean()).isConnected()).isTrue();
+    MqttClient kept = connect("gas-kept", "kept-secret-1", new AtomicBoolean());
+    assertThat(kept.isConnected()).isTrue();
+    shut(kept);
   }
 
   /** Sets the flag when the gateway drops the connection. */

@@ -48,6 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no longer heard; its neighbour is heard throughout.
  */
 class SourceComplianceIT {
+  /** A clean-air report of the shipped NB-IoT gas detector profile. */
+  private static final String GAS_REPORT =
+      "{\"imei\":\"868120300012345\",\"ts\":1795336000000,\"status\":\"normal\",\"gas\":{\"concentration\":1}}";
   @TempDir Path dir;
   private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
@@ -120,7 +123,7 @@ class SourceComplianceIT {
   /** Gas detectors publishing JSON to the embedded endpoint. */
   static final class MqttDriver implements Driver {
     private final int port = FreePort.next();
-    private final List<MqttClient> clients = new ArrayList<>();
+    private int clients;
 
     @Override
     public String sections(Path dir) {
@@ -135,8 +138,7 @@ class SourceComplianceIT {
 
     @Override
     public boolean send(Gateway gateway, String id, int n) throws Exception {
-      MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, id + "-" + clients.size(), new MemoryPersistence());
-      clients.add(client);
+      MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, id + "-" + clients++, new MemoryPersistence());
       client.setTimeToWait(5_000);
       MqttConnectionOptions o = new MqttConnectionOptions();
       o.setUserName(id);
@@ -144,20 +146,15 @@ class SourceComplianceIT {
       try {
         client.connect(o);
       } catch (MqttException refused) {
+        client.close(true);
         return false;
       }
-      MqttMessage m = new MqttMessage("{\"status\":\"normal\",\"concentration\":1}".getBytes(StandardCharsets.UTF_8));
+      MqttMessage m = new MqttMessage(GAS_REPORT.getBytes(StandardCharsets.UTF_8));
       m.setQos(1);
       client.publish("devices/" + id + "/report", m);
       client.disconnect();
+      client.close(true);
       return true;
-    }
-
-    @Override
-    public void close() throws Exception {
-      for (MqttClient c : clients) {
-        c.close(true);
-      }
     }
 
     @Override
@@ -230,7 +227,7 @@ class SourceComplianceIT {
       try (Socket socket = new Socket("127.0.0.1", port)) {
         socket.setSoTimeout(5_000);
         OutputStream out = socket.getOutputStream();
-        out.write((id + " {\"status\":\"normal\",\"concentration\":1}\n").getBytes(StandardCharsets.UTF_8));
+        out.write((id + " " + GAS_REPORT + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
         return "ok".equals(reply);

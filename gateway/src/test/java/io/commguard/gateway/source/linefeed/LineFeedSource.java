@@ -35,8 +35,12 @@ final class LineFeedSource implements Source {
     this.devices = Map.copyOf(initial);
   }
 
+  /** Listens on {@code port} of loopback; with no port configured (0) it only follows the registry. */
   static LineFeedSource start(SourceContext context, int port) {
     LineFeedSource source = new LineFeedSource(context);
+    if (port == 0) {
+      return source;
+    }
     source.server = context.vertx().createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(port))
         .connectHandler(source::onSocket);
     source.server.listen().await();
@@ -66,7 +70,7 @@ final class LineFeedSource implements Source {
     }
     byte[] payload = text.substring(space + 1).getBytes(StandardCharsets.UTF_8);
     PayloadDecoder decoder = decoders.computeIfAbsent(device.profileId(),
-        id -> ProfilePayloadDecoder.create(context.profiles().get(id), context.hashKey(), context.counters()));
+        profileId -> ProfilePayloadDecoder.create(context.profiles().get(profileId), context.hashKey(), context.counters()));
     Ingest.Decoding decoding = () -> decoder.decode(device, "line", payload, context.clock().instant());
     context.ingest().receive(id, payload.length, MAX_LINE, decoding, null)
         .whenComplete((ok, error) -> socket.write(error == null ? "ok\n" : "refused overloaded\n"));

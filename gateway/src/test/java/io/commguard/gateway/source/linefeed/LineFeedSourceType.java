@@ -55,6 +55,7 @@ public final class LineFeedSourceType implements SourceType {
 
   @Override
   public Source start(SourceContext context) throws Exception {
-    return LineFeedSource.start(context, context.config().section(KEY).path("port").asInt());
+    JsonNode section = context.config().section(KEY);
+    return LineFeedSource.start(context, section == null ? 0 : section.path("port").asInt());
   }
 }
