@@ -8,7 +8,6 @@ import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Measurement;
 import io.commguard.gateway.model.Site;
 import io.commguard.gateway.profile.DeviceProfile;
-import io.commguard.gateway.profile.ProfileLoader;
 import io.commguard.gateway.ProfileSections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +26,7 @@ final class Fixtures {
   private Fixtures() {}
 
   static Map<String, DeviceProfile> profiles() {
-    return new ProfileLoader(ProfileSections.all()).loadDirectory(PROFILES);
+    return ProfileSections.loader().loadDirectory(PROFILES);
   }
 
   static byte[] payload(String caseFile) {

@@ -54,7 +54,7 @@ public class RuleBench {
     List<DeviceConfig> devices = new ArrayList<>();
     for (int d = 0; d < DEVICES; d++) {
       String id = "gas-" + d;
-      devices.add(new DeviceConfig(id, profile, null, null, Fixtures.SITE, ""));
+      devices.add(new DeviceConfig(id, profile, null, Fixtures.SITE, ""));
       normal.add(decode(decoder, id, "normal", 0.5));
       high.add(decode(decoder, id, "high", 52));
     }
