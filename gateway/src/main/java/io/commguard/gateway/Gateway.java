@@ -53,6 +53,7 @@ public final class Gateway implements AutoCloseable {
   private SqliteOutbox outbox;
   private List<Delivery> northbounds = List.of();
   private DeviceRegistry registry;
+  private GatewayPlan plan;
   private DataDirLock dataDirLock;
   private GatewayMonitoring monitoring;
 
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
 
   private void boot(GatewayPlan plan, Clock clock) throws Exception {
     long started = System.nanoTime();
+    this.plan = plan;
     GatewayConfig config = plan.config();
     Path dataDir = Path.of(config.dataDir());
     HashKey hashKey;
@@ -169,6 +171,28 @@ public final class Gateway implements AutoCloseable {
     List<T> out = new ArrayList<>(a);
     out.addAll(b);
     return out;
+  }
+
+  /**
+   * Re-reads the config file and applies its devices live (added ones can connect at once, removed
+   * or disabled ones are disconnected, a changed one reconnects). Any other changed part is named in
+   * the result, not applied: it takes a restart. The file is checked as a whole first; a file with
+   * any problem changes nothing.
+   *
+   * @throws io.commguard.gateway.validation.InvalidInputException every problem of the new file
+   */
+  public synchronized Reload reload(Path configFile) throws Exception {
+    GatewayPlan next = GatewayPlan.load(configFile);
+    List<String> needsRestart = Reload.restartOnly(plan.config(), next.config());
+    try {
+      DeviceChanges changes = registry.importConfig(next.config().devices()).toCompletableFuture().get();
+      return new Reload(changes, needsRestart);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** The live device registry: add, change, disable or remove devices without a restart. */

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,8 +36,8 @@ final class RunCommand implements Callable<Integer> {
       return 2;
     }
     LogSetup.apply(plan.config().log());
-    StopSignals signals = StopSignals.install(signal -> LOG.log(Level.WARNING,
-        "SIGHUP received: live reload is not available in this version; the gateway keeps running on its current config"));
+    AtomicReference<Gateway> running = new AtomicReference<>();
+    StopSignals signals = StopSignals.install(signal -> reload(running.get()));
     long started = System.nanoTime();
     Gateway gateway;
     try {
@@ -45,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
       System.err.println("Refusing to start: " + e.getMessage());
       return 2;
     }
+    running.set(gateway);
     String signal = signals.awaitStop();
     Counters counters = gateway.counters();
     try {
@@ -61,5 +63,20 @@ final class RunCommand implements Callable<Integer> {
         + " outbox_delivered=" + counters.total("outbox_delivered")
         + " rejected=" + counters.total("rejected"));
     return 0;
+  }
+
+  /** SIGHUP: re-read the config; a file with problems is refused with all of them and nothing changes. */
+  private void reload(Gateway gateway) {
+    if (gateway == null) {
+      LOG.log(Level.WARNING, "SIGHUP during start-up ignored; send it again once the gateway is ready");
+      return;
+    }
+    try {
+      LOG.log(Level.INFO, "Reload applied file=" + config + " " + gateway.reload(config).summary());
+    } catch (InvalidInputException e) {
+      LOG.log(Level.ERROR, "Reload refused, the gateway keeps its running config: " + e.getMessage());
+    } catch (Exception e) {
+      LOG.log(Level.ERROR, "Reload failed, the gateway keeps its running config: " + e.getMessage());
+    }
   }
 }

@@ -3,17 +3,22 @@ package io.commguard.gateway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.GatewayProcess;
 import io.commguard.gateway.testsupport.MosquittoBroker;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged gateway as a service manager sees it: one instance per data dir, signals, exit status. */
+/** The packaged gateway as a service manager sees it: one instance per data dir, signals (reload, stop), exit status. */
 class RunLifecycleIT {
   private static final Duration START = Duration.ofSeconds(60);
   /** A log line's time: local time with its offset, never a bare "Z" on local time. */
@@ -23,15 +28,16 @@ class RunLifecycleIT {
   Path dir;
 
   @Test
-  void secondInstanceRefused_hangupKeepsRunning_termExitsZeroWithOneStopLine() throws Exception {
+  void secondInstanceRefused_hangupReloads_termExitsZeroWithOneStopLine() throws Exception {
     try (MosquittoBroker city = MosquittoBroker.start(dir)) {
+      int endpointPort = FreePort.next();
       Path config = Files.writeString(dir.resolve("gateway.yaml"), """
           gatewayId: gw-lifecycle
           dataDir: %s
           profilesDir: %s
           deviceEndpoint: {enabled: true, host: 127.0.0.1, port: %d}
           uplink: {brokerUrl: '%s'}
-          """.formatted(dir.resolve("data"), System.getProperty("profiles.dir", "../device-profiles"), FreePort.next(), city.url()));
+          """.formatted(dir.resolve("data"), System.getProperty("profiles.dir", "../device-profiles"), endpointPort, city.url()));
       GatewayProcess first = new GatewayProcess(config).start();
       try {
         await().atMost(START).untilAsserted(() -> assertThat(first.logText()).contains("Gateway ready"));
@@ -43,10 +49,31 @@ class RunLifecycleIT {
                 + first.pid() + ")")
             .doesNotContain("\tat ");
 
-        // The gateway logs the SIGHUP it handles; where its parent ignores SIGHUP (nohup, some CI
-        // runners) the JVM keeps it ignored and nothing is logged. Either way it must keep running.
+        // SIGHUP re-reads the file: a device added there can log in at once; a broken file changes
+        // nothing and the gateway keeps running.
+        String password = "reloaded-device-1";
+        Files.writeString(config, Files.readString(config) + """
+            devices:
+              - {id: gas-reloaded, profile: generic-nbiot-gas-detector, passwordHash: '%s'}
+            """.formatted(PasswordHash.hash(password.toCharArray())));
         first.hangUp();
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(first::alive);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(first.logText())
+            .contains("Reload applied file=" + config + " devices added=1 updated=0 removed=0"));
+        MqttClient device = new MqttClient("tcp://127.0.0.1:" + endpointPort, "gas-reloaded", new MemoryPersistence());
+        MqttConnectionOptions login = new MqttConnectionOptions();
+        login.setUserName("gas-reloaded");
+        login.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        device.connect(login);
+        device.disconnect();
+        device.close();
+
+        Files.writeString(config, Files.readString(config).replace("profile: generic-nbiot-gas-detector", "profile: no-such-model"));
+        first.hangUp();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(first.logText())
+            .contains("Reload refused, the gateway keeps its running config:")
+            .contains("devices[0].profile: no profile with id 'no-such-model'"));
+        assertThat(first.alive()).isTrue();
+        Files.writeString(config, Files.readString(config).replace("profile: no-such-model", "profile: generic-nbiot-gas-detector"));
 
         assertThat(first.stop()).isZero();
         String log = first.logText();

@@ -92,6 +92,9 @@ public final class GatewayProcess implements AutoCloseable {
 
   private static List<String> javaCommand(List<String> jvmArgs, Path jar, Path config) {
     List<String> cmd = new ArrayList<>();
+    // As systemd starts it: SIGHUP at its default, even when this JVM's parent ignores it (nohup,
+    // some CI runners), since an ignored signal stays ignored across exec.
+    cmd.addAll(List.of("env", "--default-signal=HUP"));
     cmd.add(javaBinary());
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
