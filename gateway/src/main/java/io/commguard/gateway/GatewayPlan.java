@@ -33,7 +33,7 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
     List<SourceType> sources) {
   private static final String LEGACY_PROFILES_DIR = "device-profiles";
   private static final Set<String> CORE_KEYS = Set.of("gatewayId", "dataDir", "profilesDir", "devices", "uplink",
-      "outbox", "rules", "admin");
+      "outbox", "rules", "admin", "log");
 
   public static GatewayPlan load(Path configFile) {
     return of(ConfigLoader.read(configFile), configFile.toString());

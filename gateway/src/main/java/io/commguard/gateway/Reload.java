@@ -25,6 +25,7 @@ public record Reload(DeviceChanges devices, List<String> needsRestart) {
     check(changed, "outbox", running.outbox(), next.outbox());
     check(changed, "rules", running.rules(), next.rules());
     check(changed, "admin", running.admin(), next.admin());
+    check(changed, "log", running.log(), next.log());
     java.util.Set<String> keys = new java.util.TreeSet<>(running.sourceSections().keySet());
     keys.addAll(next.sourceSections().keySet());
     keys.forEach(k -> check(changed, k, running.section(k), next.section(k)));
