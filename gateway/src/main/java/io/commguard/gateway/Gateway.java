@@ -118,8 +118,7 @@ public final class Gateway implements AutoCloseable {
     for (SourceType type : plan.sources()) {
       startSource(type, plan, ingest, loops, hashKey, clock);
     }
-    DeviceRegistry devices = registry;
-    monitoring.sourcesStarted(plan.sources().stream().map(SourceType::name).toList(), () -> devices.devices().size());
+    monitoring.sourcesStarted(plan.sources().stream().map(SourceType::name).toList(), registry);
 
     northbounds = configured.stream().map(n -> n.delivery(config.gatewayId(), outbox, counters)).toList();
     northbounds.forEach(Delivery::start);

@@ -2,7 +2,8 @@ package io.commguard.gateway;
 
 import io.commguard.gateway.admin.Readiness;
 import io.commguard.gateway.admin.Readiness.Result;
-import io.commguard.gateway.config.GatewayConfig;
+import io.commguard.gateway.model.DeviceState;
+import io.commguard.gateway.registry.DeviceRegistry;
 import io.commguard.gateway.metrics.LatencyRecorder;
 import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.metrics.RateLimitedLog;
@@ -12,9 +13,8 @@ import io.commguard.gateway.rule.RuleEngine;
 import io.commguard.gateway.northbound.Delivery;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,11 +90,20 @@ final class GatewayMonitoring implements AutoCloseable {
     }
   }
 
-  /** The sources started at boot; a source that failed to start stopped the boot, so they are all running. */
-  void sourcesStarted(List<String> sources, IntSupplier devices) {
-    String detail = "started: " + String.join(", ", sources);
-    metrics.gauge("devices_configured", "Devices in the registry, in service or not", devices::getAsInt);
-    readiness.register("sources", () -> CompletableFuture.completedFuture(Result.up(detail)));
+  /**
+   * The sources started at boot (a source that failed to start stopped the boot, so they are all
+   * running), with how many devices each serves now, and the registry's devices by state.
+   */
+  void sourcesStarted(List<String> sources, DeviceRegistry registry) {
+    metrics.gauge("devices_configured", "Devices in the registry, in service or not", () -> registry.devices().size());
+    for (DeviceState state : DeviceState.values()) {
+      metrics.gauge("devices", "Devices in the registry by state", "state", state.name().toLowerCase(Locale.ROOT),
+          () -> registry.devices().values().stream().filter(d -> d.config().state() == state).count());
+    }
+    readiness.register("sources", () -> CompletableFuture.completedFuture(Result.up("started: " + sources.stream()
+        .map(name -> name + " (" + registry.devices().values().stream()
+            .filter(d -> d.active() && d.source().equals(name)).count() + " devices)")
+        .collect(java.util.stream.Collectors.joining(", ")))));
   }
 
   /** The MQTT uplink's state: a lost uplink leaves the gateway ready (alerts wait in the outbox) but degraded. */
