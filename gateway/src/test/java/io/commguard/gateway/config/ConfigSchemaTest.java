@@ -2,7 +2,13 @@ package io.commguard.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.commguard.gateway.SourceTypes;
+import io.commguard.gateway.source.modbus.DeviceModbusConfig;
+import io.commguard.gateway.source.modbus.ModbusLinkConfig;
+import io.commguard.gateway.source.mqtt.DeviceEndpointConfig;
+import io.commguard.gateway.source.mqtt.ExternalBrokerConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vertx.core.json.JsonArray;
@@ -59,7 +65,7 @@ class ConfigSchemaTest {
     partial.remove("required");
     Validator fragments = Validator.create(JsonSchema.of(partial),
         new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://commguard.invalid/"));
-    List<String> topKeys = Arrays.stream(GatewayConfig.class.getRecordComponents()).map(RecordComponent::getName).toList();
+    List<String> topKeys = keysOf(GatewayConfig.class).stream().map(RecordComponent::getName).toList();
     int checked = 0;
     try (Stream<Path> docs = Files.list(REPO.resolve("docs"))) {
       for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
@@ -103,16 +109,61 @@ class ConfigSchemaTest {
     return new JsonObject(new ObjectMapper().writeValueAsString(YAML.readTree(yaml)));
   }
 
+  /** The top-level keys the built-in sources own, typed as they read them. */
+  private record SourceSections(DeviceEndpointConfig deviceEndpoint, ExternalBrokerConfig externalBroker,
+      List<ModbusLinkConfig> modbusLinks) {}
+
+  /** The device keys the built-in sources own. */
+  private record SourceDeviceKeys(String topic, DeviceModbusConfig modbus) {}
+
+  @Test
+  void sourceOwnedKeys_areTheRegisteredSourcesKeys() {
+    assertThat(names(SourceSections.class)).containsExactlyInAnyOrderElementsOf(
+        SourceTypes.builtIn().stream().flatMap(t -> t.configKeys().stream()).toList());
+    assertThat(names(SourceDeviceKeys.class)).containsExactlyInAnyOrderElementsOf(
+        SourceTypes.builtIn().stream().flatMap(t -> t.deviceKeys().stream()).toList());
+  }
+
+  private static List<String> names(Class<?> record) {
+    return Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
+  }
+
+  /**
+   * A record's keys: its components, except the one collecting the keys a source owns, which
+   * stands for that source-owned record's components.
+   */
+  private static List<RecordComponent> keysOf(Class<?> record) {
+    List<RecordComponent> keys = new ArrayList<>();
+    for (RecordComponent c : record.getRecordComponents()) {
+      if (!anySetter(record, c)) {
+        keys.add(c);
+      } else if (record == GatewayConfig.class) {
+        keys.addAll(List.of(SourceSections.class.getRecordComponents()));
+      } else if (record == DeviceConfig.class) {
+        keys.addAll(List.of(SourceDeviceKeys.class.getRecordComponents()));
+      }
+    }
+    return keys;
+  }
+
+  private static boolean anySetter(Class<?> record, RecordComponent c) {
+    try {
+      return record.getDeclaredField(c.getName()).isAnnotationPresent(JsonAnySetter.class);
+    } catch (NoSuchFieldException e) {
+      return false;
+    }
+  }
+
   private static void compare(Class<?> record, JsonObject schema, String path, List<String> mismatches) {
     JsonObject properties = schema.getJsonObject("properties", new JsonObject());
-    List<String> components = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).toList();
+    List<String> components = keysOf(record).stream().map(RecordComponent::getName).toList();
     if (!properties.fieldNames().containsAll(components) || !components.containsAll(properties.fieldNames())) {
       mismatches.add(path + ": record " + components + " vs schema " + properties.fieldNames());
     }
     if (!Boolean.FALSE.equals(schema.getValue("additionalProperties"))) {
       mismatches.add(path + ": unknown keys are refused by the loader, so additionalProperties must be false");
     }
-    for (RecordComponent c : record.getRecordComponents()) {
+    for (RecordComponent c : keysOf(record)) {
       JsonObject property = properties.getJsonObject(c.getName());
       if (property != null) {
         compareType(c.getType(), c.getGenericType(), property, path + "/" + c.getName(), mismatches);
