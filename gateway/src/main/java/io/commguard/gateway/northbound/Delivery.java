@@ -20,10 +20,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -95,11 +95,14 @@ public final class Delivery {
     this.transport = transport;
     this.outbox = outbox;
     this.counters = counters;
-    this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
     });
+    // At stop, a pending reconnect or connect deadline has nothing left to do: do not wait for it.
+    thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.exec = thread;
   }
 
   public String name() {
