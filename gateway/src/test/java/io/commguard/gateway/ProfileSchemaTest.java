@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commguard.gateway.profile.ProfileLoader;
 import io.commguard.gateway.profile.ProfileSectionParser;
-import io.commguard.gateway.profile.Protocol;
 import io.commguard.gateway.profile.codec.Codec;
 import io.commguard.gateway.profile.codec.DecodeSectionParser;
 import io.commguard.gateway.rule.spec.RulesSectionParser;
+import io.commguard.gateway.source.SourceType;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * schema/device-profile.schema.json (for editor completion) says what the profile loader reads:
- * the header keys, the registered sections, the keys of the decode and rules sections and the
- * protocol and codec values; every shipped profile validates against it.
+ * the header keys, the sections (core and the built-in sources'), the sources' protocol names, the keys of the decode and rules sections and the
+ * codec values; every shipped profile validates against it.
  */
 class ProfileSchemaTest {
   private static final Path PROFILES = Path.of(System.getProperty("profiles.dir", "../device-profiles"))
@@ -44,15 +44,16 @@ class ProfileSchemaTest {
   @Test
   void keysAndValues_matchTheLoader() throws Exception {
     Set<String> top = new TreeSet<>(constant(ProfileLoader.class, "HEADER_KEYS"));
-    ProfileSections.all().stream().map(ProfileSectionParser::key).forEach(top::add);
+    ProfileSections.all(SourceTypes.builtIn()).stream().map(ProfileSectionParser::key).forEach(top::add);
     JsonObject properties = schema.getJsonObject("properties");
     assertThat(properties.fieldNames()).containsExactlyInAnyOrderElementsOf(top);
     assertThat(properties.getJsonObject("decode").getJsonObject("properties").fieldNames())
         .containsExactlyInAnyOrderElementsOf(constant(DecodeSectionParser.class, "KEYS"));
     assertThat(properties.getJsonObject("rules").getJsonObject("properties").fieldNames())
         .containsExactlyInAnyOrderElementsOf(constant(RulesSectionParser.class, "SECTION_KEYS"));
-    for (Protocol p : Protocol.values()) {
-      assertThat(properties.getJsonObject("protocol").getJsonArray("enum").getList()).contains(p.name());
+    for (SourceType source : SourceTypes.builtIn()) {
+      assertThat(properties.getJsonObject("protocol").getJsonArray("enum").getList())
+          .contains(source.name(), source.name().toUpperCase(java.util.Locale.ROOT));
     }
     for (Codec c : Codec.values()) {
       assertThat(properties.getJsonObject("decode").getJsonObject("properties").getJsonObject("codec")
