@@ -1,5 +1,6 @@
 package io.commguard.gateway;
 
+import io.commguard.gateway.config.ConfigSections;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.profile.DeviceProfile;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -55,11 +56,10 @@ final class DeviceChecks implements DeviceCheck {
     for (String key : d.bindings().keySet()) {
       SourceType owner = sources.stream().filter(s -> s.deviceKeys().contains(key)).findFirst().orElse(null);
       if (owner == null) {
-        List<String> known = new ArrayList<>(new TreeSet<>(List.of("id", "profile", "passwordHash", "site", "location",
-            "rules", "state")));
+        Set<String> known = ConfigSections.ownKeys(DeviceConfig.class);
         sources.forEach(s -> known.addAll(s.deviceKeys()));
         problems.add(at + "." + key, "unknown key '" + key + "'" + Names.didYouMean(key, known)
-            + "; allowed: " + String.join(", ", new TreeSet<>(known)));
+            + "; allowed: " + String.join(", ", known));
       } else if (bound != null && bound != owner) {
         problems.add(at + "." + key, "a device reaches the gateway one way: '" + key + "' is for " + owner.name()
             + " devices, and this entry has keys for " + bound.name());

@@ -1,6 +1,7 @@
 package io.commguard.gateway;
 
 import io.commguard.gateway.config.ConfigLoader;
+import io.commguard.gateway.config.ConfigSections;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.profile.ProfileCatalog;
@@ -32,8 +33,6 @@ import java.util.TreeSet;
 public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profiles, GatewayRules rules,
     List<SourceType> sources) {
   private static final String LEGACY_PROFILES_DIR = "device-profiles";
-  private static final Set<String> CORE_KEYS = Set.of("gatewayId", "dataDir", "profilesDir", "devices", "uplink",
-      "outbox", "rules", "admin", "log");
 
   public static GatewayPlan load(Path configFile) {
     return of(ConfigLoader.read(configFile), configFile.toString());
@@ -72,7 +71,7 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
 
   /** Every top-level key that is not the core's must belong to a source. */
   private static void checkSections(GatewayConfig config, List<SourceType> sources, ProblemCollector problems) {
-    Set<String> known = new TreeSet<>(CORE_KEYS);
+    Set<String> known = ConfigSections.ownKeys(GatewayConfig.class);
     sources.forEach(s -> known.addAll(s.configKeys()));
     for (String key : config.sourceSections().keySet()) {
       if (!known.contains(key)) {

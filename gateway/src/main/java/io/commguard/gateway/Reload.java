@@ -1,10 +1,16 @@
 package io.commguard.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.registry.DeviceChanges;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a reload applied and what it could not. Devices apply live through the device registry;
@@ -26,12 +32,13 @@ public record Reload(DeviceChanges devices, List<String> needsRestart) {
     check(changed, "rules", running.rules(), next.rules());
     check(changed, "admin", running.admin(), next.admin());
     check(changed, "log", running.log(), next.log());
-    java.util.Set<String> keys = new java.util.TreeSet<>(running.sourceSections().keySet());
+    Set<String> keys = new TreeSet<>(running.sourceSections().keySet());
     keys.addAll(next.sourceSections().keySet());
     keys.forEach(k -> check(changed, k, running.section(k), next.section(k)));
-    for (var d : next.devices()) {
-      var was = running.devices().stream().filter(r -> r.id().equals(d.id())).findFirst().orElse(null);
-      if (!Objects.equals(was == null ? null : was.rules(), d.rules())) {
+    Map<String, JsonNode> rulesBefore = new HashMap<>();
+    running.devices().stream().filter(d -> d.rules() != null).forEach(d -> rulesBefore.put(d.id(), d.rules()));
+    for (DeviceConfig d : next.devices()) {
+      if (!Objects.equals(rulesBefore.get(d.id()), d.rules())) {
         changed.add("devices[" + d.id() + "].rules");
       }
     }

@@ -1,5 +1,7 @@
 package io.commguard.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -12,7 +14,10 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.commguard.gateway.validation.Names;
 import io.commguard.gateway.validation.ProblemCollector;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads config parts into typed records with one set of rules for the whole file: unknown keys are
@@ -59,6 +64,28 @@ public final class ConfigSections {
       problems.add(path, e.getMessage());
     }
     return null;
+  }
+
+  /**
+   * The keys a config record reads itself: its components, except the one that collects the keys
+   * the sources own ({@code @JsonAnySetter}).
+   */
+  public static Set<String> ownKeys(Class<? extends Record> record) {
+    Set<String> keys = new TreeSet<>();
+    for (RecordComponent c : record.getRecordComponents()) {
+      if (!c.getAccessor().isAnnotationPresent(JsonAnyGetter.class) && !anySetter(record, c)) {
+        keys.add(c.getName());
+      }
+    }
+    return keys;
+  }
+
+  private static boolean anySetter(Class<?> record, RecordComponent c) {
+    try {
+      return record.getDeclaredField(c.getName()).isAnnotationPresent(JsonAnySetter.class);
+    } catch (NoSuchFieldException e) {
+      return false;
+    }
   }
 
   /** Parses YAML or JSON text into a tree. */

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -146,8 +147,8 @@ public final class DeviceRegistry implements AutoCloseable {
    * @param fromConfig ids whose origin becomes {@link Origin#CONFIG} (all others RUNTIME); null
    *     keeps every device's origin and makes new devices {@link Origin#RUNTIME}
    */
-  private CompletionStage<DeviceChanges> change(java.util.function.Function<Map<String, RegisteredDevice>,
-      Map<String, DeviceConfig>> plan, Set<String> fromConfig) {
+  private CompletionStage<DeviceChanges> change(Function<Map<String, RegisteredDevice>, Map<String, DeviceConfig>> plan,
+      Set<String> fromConfig) {
     return CompletableFuture.supplyAsync(() -> {
       Map<String, RegisteredDevice> before = snapshot;
       Map<String, DeviceConfig> next = plan.apply(before);

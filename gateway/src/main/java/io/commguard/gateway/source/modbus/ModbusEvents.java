@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Hands a device's events to the pipeline through the shared {@link Ingest}. When the sink refuses one (overload), the device's
- * condition is put back so the next poll sends it again: Modbus is polled state, so nothing is
- * lost, only delayed by one poll interval.
+ * Hands a device's events to the pipeline through the shared {@link Ingest}. When the pipeline
+ * refuses one (overload), the device's condition is put back so the next poll sends it again:
+ * Modbus is polled state, so nothing is lost, only delayed by one poll interval.
  */
 final class ModbusEvents {
   private final Ingest ingest;

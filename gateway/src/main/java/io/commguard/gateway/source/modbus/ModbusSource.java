@@ -74,10 +74,9 @@ public final class ModbusSource implements Source {
     List<RegisteredDevice> leaving = new ArrayList<>(changes.removed());
     leaving.addAll(changes.updated());
     for (RegisteredDevice d : leaving) {
-      ModbusDevice old = device(d.config());
-      // An updated device is looked up by id on every link: its old placement is not in the change.
+      // By id on every link: an updated device's old placement is not in the change.
       links.values().forEach(l -> l.remove(d.id()));
-      deviceByUnit.values().forEach(units -> units.values().removeIf(id -> id.equals(old.id())));
+      deviceByUnit.values().forEach(units -> units.values().remove(d.id()));
     }
     List<RegisteredDevice> arriving = new ArrayList<>(changes.added());
     arriving.addAll(changes.updated());

@@ -85,6 +85,7 @@ public final class DeviceEndpoint extends VerticleBase {
   private final RateLimitedLog authLog = new RateLimitedLog(LOG, 10_000);
   private MqttServerOptions options;
   private NetServer server;
+  private Runnable stopListening = () -> { };
 
   public DeviceEndpoint(DeviceEndpointConfig config, MqttDevices devices, Ingest ingest,
       DeviceAuthenticator authenticator, ConnectionLimits limits, Counters counters, Clock clock) {
@@ -116,7 +117,7 @@ public final class DeviceEndpoint extends VerticleBase {
       }
     }
     server = vertx.createNetServer(options).connectHandler(this::onSocket);
-    devices.onDisconnect(ids -> context.runOnContext(v -> disconnect(ids)));
+    stopListening = devices.onDisconnect(ids -> context.runOnContext(v -> disconnect(ids)));
     return server.listen();
   }
 
@@ -133,6 +134,7 @@ public final class DeviceEndpoint extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopListening.run();
     return server == null ? Future.succeededFuture() : server.close();
   }
 

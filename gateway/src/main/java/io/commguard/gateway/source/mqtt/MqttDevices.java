@@ -64,9 +64,10 @@ public final class MqttDevices {
     return bindings.values().stream().map(DeviceBinding::passwordHash).filter(java.util.Objects::nonNull).toList();
   }
 
-  /** Called with the ids whose sessions must close; on the registry thread. */
-  public void onDisconnect(Consumer<Set<String>> listener) {
+  /** Called with the ids whose sessions must close, on the registry thread, until the returned action runs. */
+  public Runnable onDisconnect(Consumer<Set<String>> listener) {
     disconnectListeners.add(listener);
+    return () -> disconnectListeners.remove(listener);
   }
 
   /** Applies this source's share of a registry change. */

@@ -28,8 +28,9 @@ final class MqttSource implements Source {
   static MqttSource start(SourceContext context) throws Exception {
     MqttSource source = new MqttSource(MqttDevices.of(context.devices(), context.profiles(), context.hashKey(), context.counters()));
     try {
-      source.startEndpoint(context);
-      source.startSiteBroker(context);
+      DeviceEndpointConfig endpoint = MqttSourceType.endpoint(context.config(), new ProblemCollector("config"));
+      source.startEndpoint(context, endpoint);
+      source.startSiteBroker(context, endpoint.maxPayloadBytes());
       return source;
     } catch (Exception | Error e) {
       source.close();
@@ -37,9 +38,8 @@ final class MqttSource implements Source {
     }
   }
 
-  private void startEndpoint(SourceContext context) throws Exception {
+  private void startEndpoint(SourceContext context, DeviceEndpointConfig endpoint) throws Exception {
     GatewayConfig config = context.config();
-    DeviceEndpointConfig endpoint = MqttSourceType.endpoint(config, new ProblemCollector("config"));
     if (!endpoint.enabled()) {
       return;
     }
@@ -60,12 +60,12 @@ final class MqttSource implements Source {
     LOG.log(Level.INFO, "Device endpoint listening host=" + endpoint.host() + " port=" + endpoint.port());
   }
 
-  private void startSiteBroker(SourceContext context) throws Exception {
+  /** @param maxPayloadBytes the same payload limit as the endpoint's */
+  private void startSiteBroker(SourceContext context, int maxPayloadBytes) throws Exception {
     ExternalBrokerConfig broker = MqttSourceType.broker(context.config(), new ProblemCollector("config"));
     if (broker == null) {
       return;
     }
-    int maxPayloadBytes = MqttSourceType.endpoint(context.config(), new ProblemCollector("config")).maxPayloadBytes();
     SiteBrokerSource site = new SiteBrokerSource(broker, context.config().gatewayId() + "-site", devices, context.ingest(),
         context.counters(), context.clock(), maxPayloadBytes);
     stopOrder.add(0, site);

@@ -126,12 +126,12 @@ public final class SiteBrokerSource implements MqttCallback, AutoCloseable {
     byte[] payload = message.getPayload();
     ingest.receive(binding.device().deviceId(), payload.length, maxPayloadBytes, binding.decoding(topic, payload, clock), receipt)
         .whenComplete((ok, error) -> {
-      if (error == null) {
-        acknowledge(message);
-      } else {
-        counters.increment("publishes_not_acknowledged", binding.device().deviceId(), "overloaded");
-      }
-    });
+          if (error == null) {
+            acknowledge(message);
+          } else {
+            counters.increment("publishes_not_acknowledged", binding.device().deviceId(), "overloaded");
+          }
+        });
   }
 
   private DeviceBinding bindingFor(String topic) {
