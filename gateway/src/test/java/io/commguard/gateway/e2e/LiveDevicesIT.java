@@ -180,22 +180,6 @@ class LiveDevicesIT {
   }
 
   @Test
-  void sameDeviceLoggingInAgain_closesItsOlderSession() throws Exception {
-    AtomicBoolean firstLost = new AtomicBoolean();
-    MqttClient second = new MqttClient("tcp://127.0.0.1:" + endpointPort, "gas-config-2", new MemoryPersistence());
-    neighbour.setCallback(new LostFlag(firstLost));
-    MqttConnectionOptions o = new MqttConnectionOptions();
-    o.setUserName("gas-config");
-    o.setPassword(NEIGHBOUR_PASSWORD.getBytes(StandardCharsets.UTF_8));
-    second.connect(o);
-
-    await().atMost(Duration.ofSeconds(2)).untilTrue(firstLost);
-    report(second, "gas-config", 1);
-    assertThat(second.isConnected()).isTrue();
-    shut(second);
-  }
-
-  @Test
   void configDevice_isChangedOnlyThroughTheFile_andRuntimeDevicesSurviveARestart() throws Exception {
     assertThatThrownBy(() -> gateway.registry().remove("gas-config").toCompletableFuture().get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).hasMessageContaining("declared in the config file");

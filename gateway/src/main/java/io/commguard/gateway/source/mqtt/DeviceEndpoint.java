@@ -265,10 +265,7 @@ public final class DeviceEndpoint extends VerticleBase {
           options.getMaxMessageSize()));
     }
     endpoint.accept(false, connack);
-    MqttEndpoint previous = sessions.put(binding.device().deviceId(), endpoint);
-    if (previous != null && previous.isConnected()) {
-      previous.close(); // the same device logged in again: its newer session wins
-    }
+    sessions.put(binding.device().deviceId(), endpoint);
     counters.increment("connections_accepted");
   }
 
