@@ -11,7 +11,9 @@ import io.commguard.gateway.northbound.Northbound;
 import io.commguard.gateway.northbound.mqtt.MqttNorthbound;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.pipeline.Pipeline;
+import io.commguard.gateway.model.DeviceState;
 import io.commguard.gateway.privacy.HashKey;
+import io.commguard.gateway.profile.HeartbeatSectionParser;
 import io.commguard.gateway.registry.DeviceChanges;
 import io.commguard.gateway.registry.DeviceRegistry;
 import io.commguard.gateway.registry.RegisteredDevice;
@@ -21,6 +23,7 @@ import io.commguard.gateway.source.Ingest;
 import io.commguard.gateway.source.Source;
 import io.commguard.gateway.source.SourceContext;
 import io.commguard.gateway.source.SourceType;
+import io.commguard.gateway.status.DeviceStatusBoard;
 import io.commguard.gateway.validation.InvalidInputException;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -56,6 +59,7 @@ public final class Gateway implements AutoCloseable {
   private GatewayPlan plan;
   private DataDirLock dataDirLock;
   private GatewayMonitoring monitoring;
+  private DeviceStatusBoard status;
 
   private Gateway() {}
 
@@ -104,7 +108,11 @@ public final class Gateway implements AutoCloseable {
         concat(changes.added(), changes.updated()).stream().map(RegisteredDevice::config).toList(),
         changes.removed().stream().map(RegisteredDevice::id).toList()));
     monitoring.watchRules(rules);
-    Pipeline pipeline = new Pipeline(rules, outbox, counters, outbox.receipts(), monitoring.ingestToCommit());
+    status = new DeviceStatusBoard(clock);
+    trackStatus(plan);
+    registry.listen(changes -> trackStatus(plan));
+    Pipeline pipeline = new Pipeline(new ObservedRules(rules, status), outbox, counters, outbox.receipts(),
+        monitoring.ingestToCommit());
     // The first tick before any source: deconfigured episodes are cleared (and state imported from
     // an older release re-announced) at once, not a tick period later.
     pipeline.tick(clock.instant());
@@ -114,7 +122,7 @@ public final class Gateway implements AutoCloseable {
     ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ingest-retry"));
     stopOrder.add(retryTimer::shutdownNow);
 
-    Ingest ingest = new Ingest(pipeline, counters, retryTimer);
+    Ingest ingest = new Ingest(pipeline, counters, retryTimer, status);
     for (SourceType type : plan.sources()) {
       startSource(type, plan, ingest, loops, hashKey, clock);
     }
@@ -136,6 +144,13 @@ public final class Gateway implements AutoCloseable {
     stopOrder.add(0, ticker::shutdownNow);
     LOG.log(Level.INFO, "Gateway ready gateway=" + config.gatewayId() + " devices=" + registry.devices().size()
         + " profiles=" + plan.profiles().size() + " startup_ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  /** Every registered device, in service or not, gets a status entry; its profile's heartbeat sets when it reads offline. */
+  private void trackStatus(GatewayPlan plan) {
+    status.track(registry.devices().values().stream().map(d -> new DeviceStatusBoard.Tracked(d.id(),
+        HeartbeatSectionParser.silenceLimit(plan.profiles().get(d.config().profile())),
+        d.config().state() == DeviceState.COMMISSIONING)).toList());
   }
 
   /** The config's devices become the registry's config devices; a clash with devices added at run time refuses the start. */
@@ -203,6 +218,11 @@ public final class Gateway implements AutoCloseable {
   private void tickFailed(Throwable error) {
     counters.increment("tick_failed");
     TICK_FAILURES.log(Level.ERROR, "tick", "Rule tick failed, time-driven alerts of this tick may be late error=" + error);
+  }
+
+  /** The live status of every registered device and the live feed of their events. */
+  public DeviceStatusBoard status() {
+    return status;
   }
 
   public Counters counters() {

@@ -1,5 +1,6 @@
 package io.commguard.gateway;
 
+import io.commguard.gateway.profile.HeartbeatSectionParser;
 import io.commguard.gateway.profile.ProfileLoader;
 import io.commguard.gateway.profile.ProfileSectionParser;
 import io.commguard.gateway.profile.codec.DecodeSectionParser;
@@ -17,11 +18,12 @@ import java.util.Map;
 public final class ProfileSections {
   private ProfileSections() {}
 
-  /** Fresh parsers for every known section ({@code decode}, {@code rules}, the sources' own). */
+  /** Fresh parsers for every known section ({@code decode}, {@code rules}, {@code heartbeat}, the sources' own). */
   public static List<ProfileSectionParser<?>> all(List<SourceType> sources) {
     List<ProfileSectionParser<?>> parsers = new ArrayList<>(List.of(
         new DecodeSectionParser(),
-        new RulesSectionParser()));
+        new RulesSectionParser(),
+        new HeartbeatSectionParser()));
     sources.forEach(s -> parsers.addAll(s.profileParsers()));
     return parsers;
   }

@@ -8,6 +8,8 @@ import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.pipeline.OverloadedException;
 import io.commguard.gateway.pipeline.Receipt;
 import io.commguard.gateway.profile.DecodeException;
+import io.commguard.gateway.status.DeviceStatusBoard;
+import io.commguard.gateway.status.Outcome;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the overload and the source drops the connection unacknowledged, so the sender retransmits.
  * At-most-once messages are dropped. Polled state ({@link #deliver}) fails at once: the source
  * reads it again on its next poll.
+ *
+ * <p>The same reports feed the devices' live status ({@link DeviceStatusBoard}); sources add what
+ * only they know: sessions opening and closing, poll answers, refused logins and publishes.
  */
 public final class Ingest {
   private static final System.Logger LOG = System.getLogger(Ingest.class.getName());
@@ -48,11 +53,46 @@ public final class Ingest {
   private final RateLimitedLog rejectLog = new RateLimitedLog(LOG, 10_000);
   private final ScheduledExecutorService retryTimer;
   private final AtomicInteger held = new AtomicInteger();
+  private final DeviceStatusBoard status;
 
   public Ingest(EventSink sink, Counters counters, ScheduledExecutorService retryTimer) {
+    this(sink, counters, retryTimer, DeviceStatusBoard.NONE);
+  }
+
+  public Ingest(EventSink sink, Counters counters, ScheduledExecutorService retryTimer, DeviceStatusBoard status) {
     this.sink = sink;
     this.counters = counters;
     this.retryTimer = retryTimer;
+    this.status = status;
+  }
+
+  /** A session of a known device opened from {@code peer} (its address). */
+  public void connected(String deviceId, String peer) {
+    status.connected(deviceId, peer);
+  }
+
+  /** A session of a known device closed. */
+  public void disconnected(String deviceId) {
+    status.disconnected(deviceId, true);
+  }
+
+  /** A polled device answered, at {@code peer} (its link and unit). */
+  public void answered(String deviceId, String peer) {
+    status.heard(deviceId, peer);
+  }
+
+  /** A polled device stopped answering; it reads offline until it answers again. */
+  public void lost(String deviceId) {
+    status.disconnected(deviceId, false);
+  }
+
+  /**
+   * A known device's login or message was refused before decoding (bad credentials, a topic
+   * outside its own); the source counts it under its own name, this records it as the device's
+   * latest rejection.
+   */
+  public void refused(String deviceId, String reason) {
+    status.rejected(deviceId, reason);
   }
 
   /**
@@ -65,6 +105,7 @@ public final class Ingest {
    */
   public CompletionStage<Void> receive(String deviceId, long bytes, long maxBytes, Decoding decoding, Receipt receipt) {
     counters.increment("received", deviceId, null);
+    status.received(deviceId);
     if (bytes > maxBytes) {
       return reject(deviceId, "", "oversized_payload", bytes + " bytes > limit " + maxBytes);
     }
@@ -85,6 +126,7 @@ public final class Ingest {
     first.whenComplete((ok, error) -> {
       if (receipt == null && error != null && unwrap(error) instanceof OverloadedException) {
         counters.increment("dropped", deviceId, "overloaded");
+        status.dropped(deviceId);
         done.complete(null);
       } else {
         retryOrFinish(deviceId, events, receipt, error, 10, done, false);
@@ -99,6 +141,7 @@ public final class Ingest {
    */
   public CompletionStage<Void> deliver(String deviceId, List<DeviceEvent> events) {
     counters.increment("received", deviceId, null);
+    status.received(deviceId);
     CompletionStage<Void> accepted;
     try {
       accepted = sink.accept(events, null);
@@ -110,6 +153,7 @@ public final class Ingest {
         counters.increment("acknowledged", deviceId, null);
       } else {
         counters.increment("held", deviceId, unwrap(error) instanceof OverloadedException ? "overloaded" : "sink_error");
+        heldEvents(deviceId, events);
       }
     });
   }
@@ -134,9 +178,17 @@ public final class Ingest {
       return;
     }
     counters.increment("held", deviceId, "overloaded");
+    if (!holding) {
+      heldEvents(deviceId, events);
+    }
     retryTimer.schedule(() -> sink.accept(events, receipt).whenComplete((ok, again) ->
         retryOrFinish(deviceId, events, receipt, again, Math.min(delayMs * 2, 1000), done, true)),
         delayMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void heldEvents(String deviceId, List<DeviceEvent> events) {
+    status.held(deviceId);
+    events.forEach(e -> status.event(e, Outcome.HELD));
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -146,6 +198,7 @@ public final class Ingest {
   /** Counts and logs a message above the size limit that the source did not even read. */
   public void oversized(String deviceId, long bytes, long maxBytes) {
     counters.increment("received", deviceId, null);
+    status.received(deviceId);
     reject(deviceId, "", "oversized_payload", bytes + " bytes > limit " + maxBytes);
   }
 
@@ -158,6 +211,7 @@ public final class Ingest {
 
   private CompletionStage<Void> reject(String deviceId, String field, String reason, String detail) {
     counters.increment("rejected", deviceId, reason);
+    status.rejected(deviceId, reason);
     rejectLog.log(Level.WARNING, deviceId + '|' + reason,
         "Rejected payload device=" + deviceId + " field=" + (field.isEmpty() ? "-" : field)
             + " reason=" + reason + " detail=\"" + detail + "\"");

@@ -344,6 +344,7 @@ final class LinkPoller {
     if (wentOffline) {
       LOG.log(Level.WARNING, "Modbus device offline device=" + s.id() + " link=" + config.id()
           + " failures=" + s.failures + " reason=" + reason);
+      events.lost(s);
       events.emitOffline(s, Phase.ACTIVE, Instant.now());
     }
   }
@@ -371,6 +372,7 @@ final class LinkPoller {
     counters.increment("modbus_polls", s.id(), "ok");
     s.store(c.group, c.requests, c.results);
     Instant now = Instant.now();
+    events.answered(s, config.id());
     if (s.recordSuccess()) {
       LOG.log(Level.INFO, "Modbus device back online device=" + s.id() + " link=" + config.id());
       events.emitOffline(s, Phase.INACTIVE, now);

@@ -29,6 +29,16 @@ final class ModbusEvents {
     }
   }
 
+  /** The device answered a poll on {@code link}: it is alive. */
+  void answered(DeviceSession s, String link) {
+    ingest.answered(s.id(), link + " unit " + s.device.unitId());
+  }
+
+  /** The device stopped answering. */
+  void lost(DeviceSession s) {
+    ingest.lost(s.id());
+  }
+
   void emitOffline(DeviceSession s, Phase phase, Instant now) {
     accept(s, s.offlineEvent(phase, now), () -> s.offlineNotDelivered(phase == Phase.ACTIVE));
   }

@@ -186,10 +186,14 @@ public final class DeviceEndpoint extends VerticleBase {
     String address = endpoint.remoteAddress().hostAddress();
     String username = endpoint.auth() == null ? null : endpoint.auth().getUsername();
     DeviceBinding binding = Untrusted.fits(username, MAX_DEVICE_ID_CHARS) ? devices.get(username) : null;
+    AtomicBoolean accepted = new AtomicBoolean();
     endpoint.closeHandler(v -> {
       gone.set(true);
       if (binding != null) {
         sessions.remove(username, endpoint);
+        if (accepted.get()) {
+          ingest.disconnected(binding.device().deviceId());
+        }
       }
     });
     String storedHash = binding == null ? null : binding.passwordHash();
@@ -197,15 +201,15 @@ public final class DeviceEndpoint extends VerticleBase {
         ? null : endpoint.auth().getPassword().toCharArray();
     CompletableFuture<Decision> decided = authenticator.authenticate(address, username, password, storedHash, gone::get);
     if (decided.isDone()) {
-      finishLogin(endpoint, so, gone, address, username, binding, decided.join());
+      finishLogin(endpoint, so, gone, accepted, address, username, binding, decided.join());
       return;
     }
-    decided.whenComplete((decision, error) -> context.runOnContext(v -> finishLogin(endpoint, so, gone, address, username,
-        binding, error == null ? decision : Decision.of(Outcome.BUSY))));
+    decided.whenComplete((decision, error) -> context.runOnContext(v -> finishLogin(endpoint, so, gone, accepted, address,
+        username, binding, error == null ? decision : Decision.of(Outcome.BUSY))));
   }
 
-  private void finishLogin(MqttEndpoint endpoint, NetSocketInternal so, AtomicBoolean gone, String address, String username,
-      DeviceBinding binding, Decision decision) {
+  private void finishLogin(MqttEndpoint endpoint, NetSocketInternal so, AtomicBoolean gone, AtomicBoolean accepted,
+      String address, String username, DeviceBinding binding, Decision decision) {
     if (decision.lockoutStarted() != null) {
       counters.increment("login_lockouts", null, decision.lockoutStarted());
       authLog.log(Level.WARNING, "lockout|" + address, "Login backoff started by=" + decision.lockoutStarted()
@@ -222,7 +226,11 @@ public final class DeviceEndpoint extends VerticleBase {
       return;
     }
     switch (decision.outcome()) {
-      case ACCEPTED -> accept(endpoint, so, binding);
+      case ACCEPTED -> {
+        accept(endpoint, so, binding);
+        accepted.set(true);
+        ingest.connected(binding.device().deviceId(), address);
+      }
       case BUSY -> refuse(endpoint, address, username, binding, "busy",
           MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
       case LOCKED_OUT -> refuse(endpoint, address, username, binding, "locked_out",
@@ -243,6 +251,9 @@ public final class DeviceEndpoint extends VerticleBase {
       MqttConnectReturnCode v5, MqttConnectReturnCode v311) {
     String device = binding == null ? UNKNOWN : binding.device().deviceId();
     counters.increment("connections_refused", device, reason);
+    if (binding != null && !reason.equals("busy") && !reason.equals("device_changed")) {
+      ingest.refused(device, reason);
+    }
     authLog.log(Level.WARNING, device + '|' + reason,
         "Refused device connection device=" + who(username, binding) + " reason=" + reason + " remote=" + address);
     endpoint.reject(endpoint.protocolVersion() >= 5 ? v5 : v311);
@@ -273,6 +284,7 @@ public final class DeviceEndpoint extends VerticleBase {
     String deviceId = binding.device().deviceId();
     if (!binding.topicFilter().matches(message.topicName())) {
       counters.increment("rejected", deviceId, "topic_not_allowed");
+      ingest.refused(deviceId, "topic_not_allowed");
       authLog.log(Level.WARNING, deviceId + "|acl",
           "Rejected publish outside the device's topic device=" + deviceId + " topic=" + Untrusted.label(message.topicName())
               + " allowed=" + binding.topicFilter());

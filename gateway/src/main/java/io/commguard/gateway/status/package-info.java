@@ -1,0 +1,9 @@
+/**
+ * Live status of each registered device — connection (online, offline, never heard), last seen,
+ * last event, last rejection, counters, peer address, firmware — and the live feed of its decoded
+ * events, for the people who provision and check devices. Fed by the sources through the shared
+ * {@code source.Ingest} and by the rule stage's outcome; read by the admin API. Neutral: it knows
+ * no stage. Safe from any thread, never blocks: writes are volatile stores and adders on one
+ * entry per registered device (an unknown id never creates one).
+ */
+package io.commguard.gateway.status;
