@@ -3,6 +3,7 @@ package io.commguard.gateway;
 import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
+import io.commguard.gateway.evidence.EvidenceStore;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.metrics.RateLimitedLog;
@@ -123,8 +124,10 @@ public final class Gateway implements AutoCloseable {
     stopOrder.add(retryTimer::shutdownNow);
 
     Ingest ingest = new Ingest(pipeline, counters, retryTimer, status);
+    EvidenceStore evidence = EvidenceStore.open(config.evidence(), dataDir, counters, clock);
+    stopOrder.add(evidence);
     for (SourceType type : plan.sources()) {
-      startSource(type, plan, ingest, loops, hashKey, clock);
+      startSource(type, plan, ingest, evidence, loops, hashKey, clock);
     }
     monitoring.sourcesStarted(plan.sources().stream().map(SourceType::name).toList(), registry);
 
@@ -166,12 +169,12 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** Starts one source with its devices in service and subscribes it to the registry's changes. */
-  private void startSource(SourceType type, GatewayPlan plan, Ingest ingest, int loops, HashKey hashKey, Clock clock)
-      throws Exception {
+  private void startSource(SourceType type, GatewayPlan plan, Ingest ingest, EvidenceStore evidence, int loops,
+      HashKey hashKey, Clock clock) throws Exception {
     List<RegisteredDevice> mine = registry.devices().values().stream()
         .filter(d -> d.active() && d.source().equals(type.name())).toList();
     Source source = type.start(new SourceContext(plan.config(), mine, plan.profiles(), ingest, vertx, loops, hashKey,
-        counters, clock));
+        counters, clock, evidence));
     stopOrder.add(0, source);
     registry.listen(changes -> {
       DeviceChanges own = changes.ofSource(type.name());

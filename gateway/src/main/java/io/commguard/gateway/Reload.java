@@ -32,6 +32,7 @@ public record Reload(DeviceChanges devices, List<String> needsRestart) {
     check(changed, "rules", running.rules(), next.rules());
     check(changed, "admin", running.admin(), next.admin());
     check(changed, "log", running.log(), next.log());
+    check(changed, "evidence", running.evidence(), next.evidence());
     Set<String> keys = new TreeSet<>(running.sourceSections().keySet());
     keys.addAll(next.sourceSections().keySet());
     keys.forEach(k -> check(changed, k, running.section(k), next.section(k)));

@@ -19,7 +19,8 @@ class ArchitectureTest {
   /** Packages every stage may use; they must not reach back into any stage. */
   private static final String[] NEUTRAL = {
       ROOT + ".model..", ROOT + ".config..", ROOT + ".metrics..", ROOT + ".security..", ROOT + ".privacy..",
-      ROOT + ".net..", ROOT + ".topic..", ROOT + ".validation..", ROOT + ".wire..", ROOT + ".sqlite..", ROOT + ".status.."};
+      ROOT + ".net..", ROOT + ".topic..", ROOT + ".validation..", ROOT + ".wire..", ROOT + ".sqlite..", ROOT + ".status..",
+      ROOT + ".evidence.."};
   private static final String[] STAGES = {
       ROOT + ".source..", ROOT + ".profile..", ROOT + ".rule..", ROOT + ".pipeline..", ROOT + ".outbox..",
       ROOT + ".northbound..", ROOT + ".receiver..", ROOT + ".admin..", ROOT + ".cli..", ROOT + ".demo.."};

@@ -72,7 +72,7 @@ public final class ConfigLoader {
     return config;
   }
 
-  /** The core's checks: ids, the uplink, the outbox, the admin API, every device's common keys. */
+  /** The core's checks: ids, the uplink, the outbox, the admin API, the evidence store, every device's common keys. */
   public static void validate(GatewayConfig c, ProblemCollector problems) {
     if (c.gatewayId() == null || !ID.matcher(c.gatewayId()).matches()) {
       problems.add("gatewayId", "required: 1-64 letters, digits, '.', '_' or '-'");
@@ -96,6 +96,18 @@ public final class ConfigLoader {
       problems.add("admin.maxMaintenanceHours",
           "must be 1 to " + AdminConfig.MAX_MAINTENANCE_HOURS_LIMIT + " (hours), was " + maxHours);
     }
+    validateEvidence(c.evidence(), problems);
+  }
+
+  private static void validateEvidence(EvidenceConfig e, ProblemCollector problems) {
+    if (e.maxBytes() < 1L << 20) {
+      problems.add("evidence.maxBytes", "must be at least 1048576 (1 MiB), was " + e.maxBytes());
+    }
+    if (e.maxPictureBytes() < 1024 || e.maxPictureBytes() > e.maxBytes()) {
+      problems.add("evidence.maxPictureBytes", "must be 1024 to evidence.maxBytes (" + e.maxBytes() + "), was "
+          + e.maxPictureBytes());
+    }
+    positive(e.retentionDays(), "evidence.retentionDays", problems, 1);
   }
 
   private static void validateDevices(GatewayConfig c, ProblemCollector problems) {

@@ -17,6 +17,7 @@ import java.util.Map;
  *     validated by {@code rule.spec.GatewayRulesParser}; null when absent
  * @param admin the loopback admin API; disabled unless configured
  * @param log the log format; text unless configured
+ * @param evidence what becomes of pictures devices send with events; dropped unless configured
  * @param sourceSections every other top-level key, by key: the sections the sources own (e.g.
  *     {@code deviceEndpoint}, {@code modbusLinks}); a key no source owns is reported as unknown
  */
@@ -30,6 +31,7 @@ public record GatewayConfig(
     JsonNode rules,
     AdminConfig admin,
     LogConfig log,
+    EvidenceConfig evidence,
     @JsonAnySetter Map<String, JsonNode> sourceSections) {
 
   public GatewayConfig {
@@ -38,13 +40,14 @@ public record GatewayConfig(
     outbox = outbox == null ? OutboxConfig.DEFAULTS : outbox;
     admin = admin == null ? AdminConfig.DISABLED : admin;
     log = log == null ? LogConfig.DEFAULTS : log;
+    evidence = evidence == null ? EvidenceConfig.DEFAULTS : evidence;
     sourceSections = sourceSections == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sourceSections));
   }
 
   /** A config with the default log format and no source sections. */
   public GatewayConfig(String gatewayId, String dataDir, String profilesDir, List<DeviceConfig> devices,
       UplinkConfig uplink, OutboxConfig outbox, JsonNode rules, AdminConfig admin) {
-    this(gatewayId, dataDir, profilesDir, devices, uplink, outbox, rules, admin, null, null);
+    this(gatewayId, dataDir, profilesDir, devices, uplink, outbox, rules, admin, null, null, null);
   }
 
   /** The top-level section {@code key} a source owns; null when the file has none. */
@@ -56,6 +59,6 @@ public record GatewayConfig(
   public GatewayConfig withSection(String key, Object value) {
     Map<String, JsonNode> sections = new LinkedHashMap<>(sourceSections);
     sections.put(key, ConfigSections.tree(value));
-    return new GatewayConfig(gatewayId, dataDir, profilesDir, devices, uplink, outbox, rules, admin, log, sections);
+    return new GatewayConfig(gatewayId, dataDir, profilesDir, devices, uplink, outbox, rules, admin, log, evidence, sections);
   }
 }
