@@ -1,6 +1,9 @@
 package io.commguard.gateway;
 
+import io.commguard.gateway.admin.Access;
 import io.commguard.gateway.admin.AdminServer;
+import io.commguard.gateway.admin.AdminToken;
+import io.commguard.gateway.admin.StatusRoutes;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.evidence.EvidenceStore;
@@ -135,8 +138,11 @@ public final class Gateway implements AutoCloseable {
     northbounds.forEach(Delivery::start);
     northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().ifPresent(monitoring::watchUplink);
     if (config.admin().enabled()) {
-      AdminServer admin = new AdminServer(vertx, config.admin(), AdminServer.loadToken(config.admin(), System.getenv()),
-          rules, counters, monitoring.metrics(), monitoring.readiness(), clock);
+      AdminToken token = AdminToken.load(config.admin(), System.getenv()).orElseThrow(() -> new IllegalStateException(
+          "Admin API enabled without a token: set admin.tokenFile or " + AdminToken.TOKEN_ENV));
+      AdminServer admin = new AdminServer(vertx, config.admin(), new Access(token, counters), counters,
+          monitoring.readiness(), List.of(new StatusRoutes(vertx, config.admin(), rules, counters, monitoring.metrics(),
+              monitoring.readiness(), clock)));
       admin.start().await();
       stopOrder.add(0, () -> admin.stop().await());
     }

@@ -57,8 +57,7 @@ class AdminServerTest {
         GatewayRules.NONE, Map.of(), RuleStateStore.IN_MEMORY, clock, counters, () -> "id-1");
     counters.increment("events_in");
     readiness.register("uplink", () -> CompletableFuture.completedFuture(uplink.get()));
-    server = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), TOKEN, engine, counters,
-        metrics, readiness, clock);
+    server = server(new AdminConfig(true, "127.0.0.1", 0, null, null), readiness);
     int port = server.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     base = "http://127.0.0.1:" + port;
   }
@@ -78,6 +77,34 @@ class AdminServerTest {
           .statusCode()).isEqualTo(401);
     }
     assertThat(counters.get("admin_rejected", "", "unauthorized")).isEqualTo(6);
+  }
+
+  @Test
+  void everyRoute_butTheProbes_refusesAnAnonymousCaller() throws Exception {
+    List<io.vertx.ext.web.Route> routes = server.router().getRoutes().stream().filter(r -> r.getPath() != null).toList();
+    assertThat(routes).extracting(io.vertx.ext.web.Route::getPath).contains("/metrics", "/api/v1/maintenance");
+    for (io.vertx.ext.web.Route route : routes) {
+      String path = route.getPath().replaceAll(":[A-Za-z]+", "x");
+      for (io.vertx.core.http.HttpMethod method : route.methods()) {
+        int status = send(anonymous(path).method(method.name(), HttpRequest.BodyPublishers.noBody())).statusCode();
+        if (path.equals("/healthz") || path.equals("/readyz")) {
+          assertThat(status).as(method + " " + path).isIn(200, 503);
+        } else {
+          assertThat(status).as(method + " " + path).isEqualTo(401);
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyAnswer_carriesTheSecurityHeaders() throws Exception {
+    for (HttpResponse<String> r : List.of(send(anonymous("/healthz").GET()), send(authed("/metrics.json").GET()),
+        send(anonymous("/api/v1/maintenance").GET()))) {
+      assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).startsWith("default-src 'self'"));
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+      assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
+      assertThat(r.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+    }
   }
 
   @Test
@@ -135,8 +162,7 @@ class AdminServerTest {
 
   @Test
   void readyz_beforeAnyStageRegistered_isNotReady() throws Exception {
-    AdminServer starting = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), TOKEN, engine,
-        counters, metrics, new Readiness(), clock);
+    AdminServer starting = server(new AdminConfig(true, "127.0.0.1", 0, null, null), new Readiness());
     int port = starting.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       HttpRequest.Builder probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"));
@@ -230,8 +256,7 @@ class AdminServerTest {
 
   @Test
   void longestWindow_followsTheConfiguredMaximum() throws Exception {
-    AdminServer twoHours = new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, 2), TOKEN, engine,
-        counters, metrics, readiness, clock);
+    AdminServer twoHours = server(new AdminConfig(true, "127.0.0.1", 0, null, 2), readiness);
     int port = twoHours.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
       HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/maintenance"))
@@ -250,18 +275,25 @@ class AdminServerTest {
   @Test
   void refusesToStartWithoutAToken_orOffLoopback(@TempDir Path dir) throws Exception {
     AdminConfig noFile = new AdminConfig(true, null, null, null, null);
-    assertThatThrownBy(() -> AdminServer.loadToken(noFile, Map.of())).hasMessageContaining("without a token");
-    assertThat(AdminServer.loadToken(noFile, Map.of(AdminServer.TOKEN_ENV, TOKEN))).isEqualTo(TOKEN);
+    assertThat(AdminToken.load(noFile, Map.of())).isEmpty();
+    assertThat(AdminToken.load(noFile, Map.of(AdminToken.TOKEN_ENV, TOKEN)).orElseThrow().bearer(TOKEN))
+        .contains(Principal.ADMIN_TOKEN);
     Path file = dir.resolve("token");
     Files.writeString(file, TOKEN + "\n");
-    assertThat(AdminServer.loadToken(new AdminConfig(true, null, null, file.toString(), null), Map.of())).isEqualTo(TOKEN);
+    AdminToken fromFile = AdminToken.load(new AdminConfig(true, null, null, file.toString(), null), Map.of()).orElseThrow();
+    assertThat(fromFile.bearer(TOKEN)).contains(Principal.ADMIN_TOKEN);
+    assertThat(fromFile.bearer(TOKEN + "x")).isEmpty();
     Files.writeString(file, "  \n");
-    assertThatThrownBy(() -> AdminServer.loadToken(new AdminConfig(true, null, null, file.toString(), null), Map.of()))
-        .hasMessageContaining("without a token");
-    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "0.0.0.0", 0, null, null), TOKEN, engine,
-        counters, metrics, readiness, clock)).hasMessageContaining("loopback");
-    assertThatThrownBy(() -> new AdminServer(vertx, new AdminConfig(true, "127.0.0.1", 0, null, null), "short", engine,
-        counters, metrics, readiness, clock)).hasMessageContaining("at least 16");
+    assertThatThrownBy(() -> AdminToken.load(new AdminConfig(true, null, null, file.toString(), null), Map.of()))
+        .hasMessageContaining("is empty");
+    assertThatThrownBy(() -> server(new AdminConfig(true, "0.0.0.0", 0, null, null), readiness))
+        .hasMessageContaining("loopback");
+    assertThatThrownBy(() -> new AdminToken("short")).hasMessageContaining("at least 16");
+  }
+
+  private AdminServer server(AdminConfig config, Readiness checks) {
+    return new AdminServer(vertx, config, new Access(new AdminToken(TOKEN), counters), counters, checks,
+        List.of(new StatusRoutes(vertx, config, engine, counters, metrics, checks, clock)));
   }
 
   private HttpRequest.Builder anonymous(String path) {
