@@ -85,6 +85,7 @@ public final class Gateway implements AutoCloseable {
     GatewayConfig config = plan.config();
     Path dataDir = Path.of(config.dataDir());
     HashKey hashKey;
+    List<Northbound> configured;
     try {
       PrivateFiles.trustedDirectory(dataDir);
       PrivateFiles.ownerOnlyFile(dataDir.resolve(DataDirLock.FILE_NAME));
@@ -93,13 +94,13 @@ public final class Gateway implements AutoCloseable {
       for (String database : DATABASES) {
         PrivateFiles.ownerOnlyFile(dataDir.resolve(database));
       }
+      configured = Northbounds.configured(config); // reads the uplink's HMAC key, if any
     } catch (IllegalStateException e) {
       throw new StartRefusedException(e.getMessage());
     }
     LOG.log(Level.INFO, "Hash key loaded keyId=" + hashKey.id());
 
     monitoring = new GatewayMonitoring(new PrometheusMetrics(counters));
-    List<Northbound> configured = Northbounds.configured(config);
     outbox = new SqliteOutbox(config.outbox(), dataDir, config.gatewayId(), counters);
     outbox.start(configured.stream().map(Northbound::name).toList());
     monitoring.watchOutbox(outbox);

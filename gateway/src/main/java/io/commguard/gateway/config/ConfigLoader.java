@@ -2,6 +2,7 @@ package io.commguard.gateway.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import io.commguard.gateway.security.HmacKey;
 import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.validation.InvalidInputException;
 import io.commguard.gateway.validation.Problem;
@@ -150,6 +151,29 @@ public final class ConfigLoader {
       }
     });
     positive(u.inFlightBatches(), "uplink.inFlightBatches", problems, 1);
+    if (u.hmacKeyFile() != null) {
+      checkHmacKeyFile(Path.of(u.hmacKeyFile()), problems);
+    }
+  }
+
+  /** What {@code run} would refuse; the owner and mode are checked at start, as the gateway's user. */
+  private static void checkHmacKeyFile(Path file, ProblemCollector problems) {
+    if (!Files.isRegularFile(file)) {
+      problems.add("uplink.hmacKeyFile", "no such file: " + file + " (make one with: head -c 32 /dev/urandom > " + file
+          + "; chmod 600 " + file + ")");
+      return;
+    }
+    try {
+      long size = Files.size(file);
+      if (size < HmacKey.MIN_BYTES || size > HmacKey.MAX_BYTES) {
+        problems.add("uplink.hmacKeyFile", file + " has " + size + " bytes, expected " + HmacKey.MIN_BYTES + " to "
+            + HmacKey.MAX_BYTES + " raw bytes (not hex text)");
+      } else if (!Files.isReadable(file)) {
+        problems.add("uplink.hmacKeyFile", "cannot read " + file);
+      }
+    } catch (IOException e) {
+      problems.add("uplink.hmacKeyFile", "cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   private static void positive(int value, String path, ProblemCollector problems, int min) {

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param ackTimeoutMsByLevel acknowledgement deadline per level of a batch's most urgent alert,
  *     resolved for levels 1..4: as written, else {@code ackTimeoutMs} if written, else
  *     {@link #DEFAULT_ACK_TIMEOUT_MS}
+ * @param hmacKeyFile a file of {@code 32..64} raw key bytes, owner-only: every published message is
+ *     signed with HMAC-SHA256 under it (docs/alert-contract.md); absent, messages are not signed
  */
 public record UplinkConfig(
     String brokerUrl,
@@ -30,7 +32,8 @@ public record UplinkConfig(
     Integer ackTimeoutMs,
     Integer inFlightBatches,
     TlsConfig tls,
-    Map<Integer, Integer> ackTimeoutMsByLevel) {
+    Map<Integer, Integer> ackTimeoutMsByLevel,
+    String hmacKeyFile) {
 
   /**
    * Level 1: GB 26875 fire practice, confirmation within 10 s or resend. Lower levels are given
@@ -46,6 +49,14 @@ public record UplinkConfig(
       Integer inFlightBatches, TlsConfig tls) {
     this(brokerUrl, clientId, username, passwordEnv, alertTopic, ackTopic, ackMode, batchMaxAlerts, batchMaxDelayMs,
         ackTimeoutMs, inFlightBatches, tls, null);
+  }
+
+  /** A config without signing (as before it existed). */
+  public UplinkConfig(String brokerUrl, String clientId, String username, String passwordEnv, String alertTopic,
+      String ackTopic, AckMode ackMode, Integer batchMaxAlerts, Integer batchMaxDelayMs, Integer ackTimeoutMs,
+      Integer inFlightBatches, TlsConfig tls, Map<Integer, Integer> ackTimeoutMsByLevel) {
+    this(brokerUrl, clientId, username, passwordEnv, alertTopic, ackTopic, ackMode, batchMaxAlerts, batchMaxDelayMs,
+        ackTimeoutMs, inFlightBatches, tls, ackTimeoutMsByLevel, null);
   }
 
   public UplinkConfig {

@@ -5,13 +5,20 @@ import io.commguard.alert.v1.AlertBatch;
 import io.commguard.gateway.config.TlsConfig;
 import io.commguard.gateway.net.PemTls;
 import io.commguard.gateway.net.NoDelaySockets;
+import io.commguard.gateway.metrics.RateLimitedLog;
+import io.commguard.gateway.metrics.Untrusted;
 import io.commguard.gateway.wire.Acks;
+import io.commguard.gateway.wire.Seal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +37,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * The reference city receiver. Subscribes to {@code $share/<group>/<topicFilter>} so that several
  * instances split the load on any MQTT 5 broker, decodes each {@link AlertBatch}, stores new alerts
  * (de-duplicated by gateway id and sequence), then publishes an {@link Ack} naming the batch and
- * every alert sequence in it (duplicates included, so the gateway stops resending them).
+ * every alert sequence in it (duplicates included, so the gateway stops resending them). Given HMAC
+ * keys, it takes only signed batches with a valid MAC and a fresh sequence ({@link SignedSenders});
+ * the others are counted by reason and logged, never stored or acknowledged.
  *
  * <p>Threading: Paho's callback thread decodes and queues batches (at most {@value #QUEUE_BATCHES};
  * when full it blocks, so the broker holds back); one store thread ({@code receiver-store}) writes
@@ -48,10 +57,18 @@ public final class CityReceiver implements AutoCloseable {
    * @param topicFilter alert topics without the share prefix, e.g. {@code city/+/alerts}
    * @param ackTopic where acks go; {@code {gatewayId}} is replaced by the batch's gateway id
    * @param output a SQLite file, or a {@code .jsonl} file for JSON lines
+   * @param hmacKeys keys signed messages must carry, each {@code FILE} or {@code GATEWAY_ID=FILE};
+   *     when any is given, unsigned, wrongly signed and replayed messages are refused
    */
   public record Options(String brokerUrl, String clientId, String group, String topicFilter, String ackTopic,
-      AckPolicy ackPolicy, Path output, String username, String passwordEnv, TlsConfig tls) {
+      AckPolicy ackPolicy, Path output, String username, String passwordEnv, TlsConfig tls, List<String> hmacKeys) {
+    public Options(String brokerUrl, String clientId, String group, String topicFilter, String ackTopic,
+        AckPolicy ackPolicy, Path output, String username, String passwordEnv, TlsConfig tls) {
+      this(brokerUrl, clientId, group, topicFilter, ackTopic, ackPolicy, output, username, passwordEnv, tls, null);
+    }
+
     public Options {
+      hmacKeys = hmacKeys == null ? List.of() : List.copyOf(hmacKeys);
       clientId = clientId == null ? "commguard-receiver-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000 : clientId;
       group = group == null ? "commguard-receivers" : group;
       topicFilter = topicFilter == null ? "city/+/alerts" : topicFilter;
@@ -64,8 +81,16 @@ public final class CityReceiver implements AutoCloseable {
     }
   }
 
-  /** Running totals; {@code duplicates} counts alerts received again after they were stored. */
-  public record Stats(long batches, long alerts, long stored, long duplicates, long malformed) {}
+  /**
+   * Running totals; {@code duplicates} counts alerts received again after they were stored;
+   * {@code refused} counts signed-message refusals by reason ({@code bad_signature}, …).
+   */
+  public record Stats(long batches, long alerts, long stored, long duplicates, long malformed, Map<String, Long> refused) {
+    /** Messages refused for {@code reason} (lower case, as shown). */
+    public long refused(String reason) {
+      return refused.getOrDefault(reason, 0L);
+    }
+  }
 
   private final Options options;
   private final Consumer<Alert> onNewAlert;
@@ -74,6 +99,9 @@ public final class CityReceiver implements AutoCloseable {
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
+  private final Map<SignedSenders.Refusal, AtomicLong> refused = new EnumMap<>(SignedSenders.Refusal.class);
+  private final RateLimitedLog refusals = new RateLimitedLog(LOG, 60_000);
+  private SignedSenders signedSenders;
   private static final int QUEUE_BATCHES = 64;
   private static final int MAX_GROUP_BATCHES = 32;
   private final ArrayBlockingQueue<AlertBatch> queue = new ArrayBlockingQueue<>(QUEUE_BATCHES);
@@ -89,6 +117,11 @@ public final class CityReceiver implements AutoCloseable {
 
   /** Opens the store and connects; blocks until subscribed (or throws). Reconnects by itself afterwards. */
   public void start() throws IOException, MqttException {
+    for (SignedSenders.Refusal r : SignedSenders.Refusal.values()) {
+      refused.put(r, new AtomicLong());
+    }
+    signedSenders = options.hmacKeys().isEmpty() ? null
+        : new SignedSenders(options.hmacKeys().stream().map(SignedSenders.Grant::parse).toList());
     store = ReceivedStore.open(options.output());
     running = true;
     storeThread = new Thread(this::storeLoop, "receiver-store");
@@ -116,7 +149,9 @@ public final class CityReceiver implements AutoCloseable {
   }
 
   public Stats stats() {
-    return new Stats(batches.get(), alerts.get(), stored.get(), duplicates.get(), malformed.get());
+    Map<String, Long> byReason = new TreeMap<>();
+    refused.forEach((r, n) -> byReason.put(r.name().toLowerCase(Locale.ROOT), n.get()));
+    return new Stats(batches.get(), alerts.get(), stored.get(), duplicates.get(), malformed.get(), byReason);
   }
 
   public String sharedTopic() {
@@ -138,11 +173,36 @@ public final class CityReceiver implements AutoCloseable {
           e.getMessage());
       return;
     }
+    if (signedSenders != null && refused(Seal.ALERT_BATCH, payload, batch.getGatewayId(), mismatched(batch))) {
+      return; // Neither stored nor acknowledged.
+    }
     while (!queue.offer(batch, 100, TimeUnit.MILLISECONDS)) {
       if (!running) {
         return; // Not acknowledged: the gateway resends it.
       }
     }
+  }
+
+  /** A signed batch speaks for its own gateway only: an alert naming another one refuses it. */
+  private static boolean mismatched(AlertBatch batch) {
+    return batch.getAlertsList().stream().anyMatch(a -> !a.getGatewayId().equals(batch.getGatewayId()));
+  }
+
+  /** Checks a signed message; a refusal is counted and logged (at most once a minute per reason and gateway). */
+  private boolean refused(String messageType, byte[] payload, String gatewayId, boolean mismatchedGateway) {
+    SignedSenders.Refusal refusal = signedSenders.check(messageType, payload, gatewayId);
+    if (refusal == null && mismatchedGateway) {
+      refusal = SignedSenders.Refusal.MISMATCHED_GATEWAY;
+    }
+    if (refusal == null) {
+      return false;
+    }
+    refused.get(refusal).incrementAndGet();
+    String reason = refusal.name().toLowerCase(Locale.ROOT);
+    String gateway = Untrusted.label(gatewayId);
+    refusals.log(Level.WARNING, reason + gateway, "Receiver refused a signed message, not stored. reason=" + reason
+        + " gatewayId=" + gateway + " type=" + messageType.substring(messageType.lastIndexOf('.') + 1));
+    return true;
   }
 
   /** The store thread: every batch waiting is stored in one transaction (one fsync), then each is acknowledged. */

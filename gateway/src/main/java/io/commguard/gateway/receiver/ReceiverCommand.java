@@ -3,6 +3,7 @@ package io.commguard.gateway.receiver;
 import io.commguard.gateway.config.TlsConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -50,6 +51,11 @@ public final class ReceiverCommand implements Callable<Integer> {
   @Option(names = "--key", description = "PEM PKCS#8 client key (mutual TLS)")
   String key;
 
+  @Option(names = "--hmac-key", paramLabel = "[GATEWAY_ID=]FILE",
+      description = "Accept only batches signed with this key (raw bytes, mode 0600); repeat for several keys; "
+          + "GATEWAY_ID= binds the key to one gateway. Unsigned, wrongly signed and replayed batches are refused and counted")
+  List<String> hmacKeys;
+
   @Option(names = "--quiet", description = "Do not print each alert")
   boolean quiet;
 
@@ -58,24 +64,35 @@ public final class ReceiverCommand implements Callable<Integer> {
     PrintStream out = System.out;
     TlsConfig tls = ca == null && cert == null ? null : new TlsConfig(ca, cert, key);
     CityReceiver.Options options = new CityReceiver.Options(broker, clientId, group, topic, ackTopic, acks, this.out,
-        username, passwordEnv, tls);
+        username, passwordEnv, tls, hmacKeys);
     CountDownLatch stopped = new CountDownLatch(1);
     try (CityReceiver receiver = new CityReceiver(options, a -> {
       if (!quiet) {
         out.println(AlertPrinter.line(a));
       }
     })) {
-      receiver.start();
+      try {
+        receiver.start();
+      } catch (IllegalStateException e) {
+        System.err.println(e.getMessage()); // an unusable --hmac-key: the message names the file and the fix
+        return 2;
+      }
       out.println("Receiving " + receiver.sharedTopic() + " from " + broker + " into " + this.out + " (Ctrl-C to stop)");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         receiver.close();
         CityReceiver.Stats s = receiver.stats();
         out.println("Receiver stopped. batches=" + s.batches() + " alerts=" + s.alerts() + " stored=" + s.stored()
-            + " duplicates=" + s.duplicates() + " malformed=" + s.malformed());
+            + " duplicates=" + s.duplicates() + " malformed=" + s.malformed() + refusedCounts(s));
         stopped.countDown();
       }, "receiver-shutdown"));
       stopped.await();
     }
     return 0;
+  }
+
+  private static String refusedCounts(CityReceiver.Stats s) {
+    StringBuilder out = new StringBuilder();
+    s.refused().forEach((reason, n) -> out.append(" refused.").append(reason).append('=').append(n));
+    return out.toString();
   }
 }

@@ -126,6 +126,20 @@ class ConfigLoaderTest {
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problems()).hasSize(2));
   }
 
+  @Test
+  void hmacKeyFile_missingOrWrongLength_isNamedByConfigValidate(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path key = dir.resolve("uplink-hmac.key");
+    String yaml = VALID.replace("ackMode: platform", "ackMode: platform\n  hmacKeyFile: " + key);
+
+    assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("uplink.hmacKeyFile").hasMessageContaining("no such file")
+        .hasMessageContaining("head -c 32 /dev/urandom");
+    Files.writeString(key, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+    assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("uplink.hmacKeyFile").hasMessageContaining("65 bytes")
+        .hasMessageContaining("not hex text");
+    Files.write(key, new byte[32]);
+    assertThat(parse(yaml).uplink().hmacKeyFile()).isEqualTo(key.toString());
+  }
+
   /** The file as the gateway checks it: the core here, the sources' sections and the devices in the plan. */
   private static GatewayConfig parse(String yaml) throws Exception {
     Path file = Files.createTempFile("gateway", ".yaml");

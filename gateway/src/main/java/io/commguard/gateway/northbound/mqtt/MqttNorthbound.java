@@ -6,18 +6,28 @@ import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.northbound.DeliveryOptions;
 import io.commguard.gateway.northbound.Northbound;
 import io.commguard.gateway.northbound.NorthboundKind;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
  * The MQTT northbound: the config's {@code uplink} section, delivered under the name {@value #NAME}
- * (its thread, its {@code uplink_*} counters, its cursor in the outbox) over {@link MqttUplink}.
+ * (its thread, its {@code uplink_*} counters, its cursor in the outbox) over {@link MqttUplink}, signed
+ * when the section names an HMAC key file.
  */
 public final class MqttNorthbound implements NorthboundKind {
   public static final String NAME = "uplink";
+  /** In the data dir: the ceiling of the signing sequence ({@link SealSequence}). */
+  public static final String SEQUENCE_FILE = NAME + "-hmac.seq";
 
   @Override
   public List<Northbound> configured(GatewayConfig config) {
-    return config.uplink() == null ? List.of() : List.of(uplink(NAME, config.uplink(), config.gatewayId()));
+    if (config.uplink() == null) {
+      return List.of();
+    }
+    UplinkConfig uplink = config.uplink();
+    UplinkSigner signer = uplink.hmacKeyFile() == null ? null
+        : UplinkSigner.open(Path.of(uplink.hmacKeyFile()), Path.of(config.dataDir()).resolve(SEQUENCE_FILE));
+    return List.of(new Northbound(NAME, options(uplink), new MqttUplink(uplink, config.gatewayId(), signer)));
   }
 
   /** One MQTT northbound: {@code config} as a transport under {@code name}. */

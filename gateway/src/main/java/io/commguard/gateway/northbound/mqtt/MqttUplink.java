@@ -6,6 +6,7 @@ import io.commguard.gateway.net.NoDelaySockets;
 import io.commguard.gateway.net.PemTls;
 import io.commguard.gateway.net.TlsFailures;
 import io.commguard.gateway.northbound.Transport;
+import io.commguard.gateway.wire.Seal;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -39,10 +40,19 @@ public final class MqttUplink implements Transport {
   private final String clientId;
   private final String alertTopic;
   private final String ackTopic;
-  private MqttAsyncClient client;
+  private final UplinkSigner signer;
+  /** Taking a signing sequence and handing the message to Paho is one step, so sequences go out in order. */
+  private final Object publishing = new Object();
+  private volatile MqttAsyncClient client;
 
   public MqttUplink(UplinkConfig config, String gatewayId) {
+    this(config, gatewayId, null);
+  }
+
+  /** @param signer signs every published message; null publishes them unsigned */
+  MqttUplink(UplinkConfig config, String gatewayId, UplinkSigner signer) {
     this.config = config;
+    this.signer = signer;
     this.clientId = config.clientId() != null ? config.clientId() : gatewayId;
     this.alertTopic = config.alertTopic().replace("{gatewayId}", gatewayId);
     this.ackTopic = config.ackTopic().replace("{gatewayId}", gatewayId);
@@ -100,10 +110,20 @@ public final class MqttUplink implements Transport {
 
   @Override
   public CompletionStage<Void> publish(byte[] batch) {
+    return publish(alertTopic, Seal.ALERT_BATCH, batch);
+  }
+
+  private CompletionStage<Void> publish(String topic, String messageType, byte[] message) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     try {
-      client.publish(alertTopic, batch, 1, false, null, listener(token -> done.complete(null),
-          done::completeExceptionally));
+      synchronized (publishing) {
+        MqttAsyncClient c = client;
+        if (c == null) {
+          throw new IllegalStateException("uplink not connected");
+        }
+        byte[] payload = signer == null ? message : signer.sign(messageType, message);
+        c.publish(topic, payload, 1, false, null, listener(token -> done.complete(null), done::completeExceptionally));
+      }
     } catch (MqttException | RuntimeException e) {
       done.completeExceptionally(e);
     }
@@ -138,6 +158,9 @@ public final class MqttUplink implements Transport {
 
   @Override
   public void close() {
+    if (signer != null) {
+      signer.close();
+    }
     MqttAsyncClient c = client;
     client = null;
     if (c == null) {
