@@ -22,6 +22,7 @@ import java.util.List;
  * <pre>
  * GET    /healthz      200 {"status":"alive"} — no credentials: the process answers
  * GET    /readyz       200 {"status":"ready"|"degraded"}, 503 {"status":"not ready"} — no credentials
+ * GET    /, /console/** the web console's page and files ({@link ConsoleFiles}) — no credentials
  * ...                  every other route: see the areas ({@link StatusRoutes}, ...), each behind {@link Access#require}
  * </pre>
  *
@@ -58,6 +59,7 @@ public final class AdminServer {
     router.route("/readyz").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(ctx -> whenEvaluated(ctx, readiness, report -> json(ctx, statusCode(report),
             new JsonObject().put("status", report.state().word()).encode())));
+    ConsoleFiles.mount(router);
     areas.forEach(a -> a.mount(router, access));
     router.route().failureHandler(this::failed);
   }
