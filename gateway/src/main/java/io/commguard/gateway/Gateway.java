@@ -4,6 +4,10 @@ import io.commguard.gateway.admin.Access;
 import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.admin.AdminToken;
 import io.commguard.gateway.admin.StatusRoutes;
+import io.commguard.gateway.admin.auth.AuthRoutes;
+import io.commguard.gateway.admin.auth.AuthService;
+import io.commguard.gateway.admin.auth.UserStore;
+import io.commguard.gateway.audit.Audit;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.evidence.EvidenceStore;
@@ -30,12 +34,14 @@ import io.commguard.gateway.source.SourceType;
 import io.commguard.gateway.status.DeviceStatusBoard;
 import io.commguard.gateway.validation.InvalidInputException;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.VertxOptions;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -139,13 +145,7 @@ public final class Gateway implements AutoCloseable {
     northbounds.forEach(Delivery::start);
     northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().ifPresent(monitoring::watchUplink);
     if (config.admin().enabled()) {
-      AdminToken token = AdminToken.load(config.admin(), System.getenv()).orElseThrow(() -> new IllegalStateException(
-          "Admin API enabled without a token: set admin.tokenFile or " + AdminToken.TOKEN_ENV));
-      AdminServer admin = new AdminServer(vertx, config.admin(), new Access(token, counters), counters,
-          monitoring.readiness(), List.of(new StatusRoutes(vertx, config.admin(), rules, counters, monitoring.metrics(),
-              monitoring.readiness(), clock)));
-      admin.start().await();
-      stopOrder.add(0, () -> admin.stop().await());
+      startAdmin(config, dataDir, clock);
     }
     // Its own thread: no worker pool (password checks, blocking handlers) can delay an auto-clear
     // or an offline alarm.
@@ -161,6 +161,39 @@ public final class Gateway implements AutoCloseable {
     status.track(registry.devices().values().stream().map(d -> new DeviceStatusBoard.Tracked(d.id(),
         HeartbeatSectionParser.silenceLimit(plan.profiles().get(d.config().profile())),
         d.config().state() == DeviceState.COMMISSIONING)).toList());
+  }
+
+  /**
+   * The admin API: users and API tokens from users.db (changes the CLI makes there are picked up
+   * within 2 s), every change written to the audit log.
+   */
+  private void startAdmin(GatewayConfig config, Path dataDir, Clock clock) {
+    Optional<AdminToken> token = AdminToken.load(config.admin(), System.getenv());
+    UserStore users = UserStore.open(dataDir, clock);
+    stopOrder.add(users);
+    AuthService auth = new AuthService(users, token, config.admin(), clock, System::nanoTime, counters);
+    auth.reload();
+    if (token.isEmpty() && auth.userCount() == 0) {
+      LOG.log(Level.WARNING, "Admin API has no user and no admin token yet: create the first admin on this box with "
+          + "gateway users add NAME --role admin --config CONFIG");
+    }
+    Audit audit = Audit.in(dataDir, clock);
+    WorkerExecutor logins = vertx.createSharedWorkerExecutor("admin-login", 2);
+    long refresh = vertx.setPeriodic(2000, id -> vertx.executeBlocking(() -> {
+      auth.reloadIfChanged();
+      return null;
+    }, false).onFailure(e -> LOG.log(Level.WARNING, "Re-reading users.db failed error=" + e.getMessage())));
+    AdminServer admin = new AdminServer(vertx, config.admin(), new Access(auth, counters), counters,
+        monitoring.readiness(), List.of(
+            new StatusRoutes(vertx, config.admin(), rules, counters, monitoring.metrics(), monitoring.readiness(), audit,
+                clock),
+            new AuthRoutes(auth, users, audit, logins)));
+    admin.start().await();
+    stopOrder.add(0, () -> {
+      vertx.cancelTimer(refresh);
+      admin.stop().await();
+      logins.close().await();
+    });
   }
 
   /** The config's devices become the registry's config devices; a clash with devices added at run time refuses the start. */

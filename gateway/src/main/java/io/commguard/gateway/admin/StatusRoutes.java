@@ -1,5 +1,6 @@
 package io.commguard.gateway.admin;
 
+import io.commguard.gateway.audit.Audit;
 import io.commguard.gateway.config.AdminConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.PrometheusMetrics;
@@ -38,7 +39,7 @@ import java.util.Set;
  * the past or more than {@code admin.maxMaintenanceHours} ahead); 413 for a body over {@value
  * #MAX_BODY_BYTES} bytes; 503 when too many maintenance commands are waiting. Maintenance commands
  * are applied by the rules engine on its next tick and reported as MAINTENANCE alerts; each
- * request is logged (scope, until, who, remote address).
+ * request is logged (scope, until, who, remote address) and written to the audit log.
  */
 public final class StatusRoutes implements ApiRoutes {
   static final int MAX_BODY_BYTES = 4096;
@@ -51,17 +52,19 @@ public final class StatusRoutes implements ApiRoutes {
   private final Counters counters;
   private final PrometheusMetrics metrics;
   private final Readiness readiness;
+  private final Audit audit;
   private final Clock clock;
 
   /** @param metrics what {@code GET /metrics} serves; its owner closes it */
   public StatusRoutes(Vertx vertx, AdminConfig config, MaintenanceControl maintenance, Counters counters,
-      PrometheusMetrics metrics, Readiness readiness, Clock clock) {
+      PrometheusMetrics metrics, Readiness readiness, Audit audit, Clock clock) {
     this.vertx = vertx;
     this.config = config;
     this.maintenance = maintenance;
     this.counters = counters;
     this.metrics = metrics;
     this.readiness = readiness;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -131,9 +134,11 @@ public final class StatusRoutes implements ApiRoutes {
       MaintenanceScope scope = scope(in.getString("device"), in.getString("site"));
       Instant until = until(in.getString("until"), in.getString("duration"));
       maintenance.enterMaintenance(scope, until);
+      String actor = Access.principal(ctx).actor();
       LOG.log(Level.INFO, "Admin maintenance requested scope={0} until={1} by={2} remote={3}", scope, until,
-          Access.principal(ctx).actor(), ctx.request().remoteAddress());
-      AdminServer.json(ctx, 202, new JsonObject().put("scope", scope.toString()).put("until", until.toString()).encode());
+          actor, ctx.request().remoteAddress());
+      JsonObject window = new JsonObject().put("scope", scope.toString()).put("until", until.toString());
+      audited(ctx, actor, "maintenance.enter", scope.toString(), window, 202, window);
     } catch (IllegalArgumentException e) {
       rejected(ctx, 400, "bad_request", e.getMessage());
     } catch (IllegalStateException e) {
@@ -186,14 +191,23 @@ public final class StatusRoutes implements ApiRoutes {
     try {
       MaintenanceScope scope = scope(ctx.request().getParam("device"), ctx.request().getParam("site"));
       maintenance.leaveMaintenance(scope);
-      LOG.log(Level.INFO, "Admin maintenance end requested scope={0} by={1} remote={2}", scope,
-          Access.principal(ctx).actor(), ctx.request().remoteAddress());
-      AdminServer.json(ctx, 202, new JsonObject().put("scope", scope.toString()).encode());
+      String actor = Access.principal(ctx).actor();
+      LOG.log(Level.INFO, "Admin maintenance end requested scope={0} by={1} remote={2}", scope, actor,
+          ctx.request().remoteAddress());
+      audited(ctx, actor, "maintenance.leave", scope.toString(), null, 202, new JsonObject().put("scope", scope.toString()));
     } catch (IllegalArgumentException e) {
       rejected(ctx, 400, "bad_request", e.getMessage());
     } catch (IllegalStateException e) {
       rejected(ctx, 503, "busy", e.getMessage());
     }
+  }
+
+  /** Writes the change to the audit log on a worker, then answers. */
+  private void audited(RoutingContext ctx, String actor, String action, String target, JsonObject after, int status,
+      JsonObject answer) {
+    vertx.executeBlocking(() -> audit.record(actor, action, target, null, after), false)
+        .onSuccess(entry -> AdminServer.json(ctx, status, answer.encode()))
+        .onFailure(ctx::fail);
   }
 
   private static MaintenanceScope scope(String device, String site) {

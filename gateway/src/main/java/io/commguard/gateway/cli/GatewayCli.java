@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         ProfilesCommand.class,
         HashPasswordCommand.class,
         KeysCommand.class,
+        UsersCommand.class,
+        AuditCommand.class,
         ReceiverCommand.class
     })
 public final class GatewayCli implements Runnable {

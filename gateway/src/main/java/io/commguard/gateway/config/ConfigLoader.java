@@ -97,7 +97,17 @@ public final class ConfigLoader {
       problems.add("admin.maxMaintenanceHours",
           "must be 1 to " + AdminConfig.MAX_MAINTENANCE_HOURS_LIMIT + " (hours), was " + maxHours);
     }
+    validateAdmin(c.admin(), problems);
     validateEvidence(c.evidence(), problems);
+  }
+
+  private static void validateAdmin(AdminConfig a, ProblemCollector problems) {
+    positive(a.sessionIdleMinutes(), "admin.sessionIdleMinutes", problems, 1);
+    positive(a.sessionMaxHours(), "admin.sessionMaxHours", problems, 1);
+    if (a.sessionIdleMinutes() > a.sessionMaxHours() * 60) {
+      problems.add("admin.sessionIdleMinutes", "must not exceed admin.sessionMaxHours (" + a.sessionMaxHours()
+          + " h = " + a.sessionMaxHours() * 60 + " min), was " + a.sessionIdleMinutes());
+    }
   }
 
   private static void validateEvidence(EvidenceConfig e, ProblemCollector problems) {

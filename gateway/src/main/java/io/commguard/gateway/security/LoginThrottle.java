@@ -49,6 +49,16 @@ public final class LoginThrottle {
     return e != null && nanoClock.getAsLong() - e.lockedUntil < 0;
   }
 
+  /** Whole seconds until the key's lockout ends (at least 1 while locked), 0 when it is not locked: a Retry-After. */
+  public synchronized long lockedForSeconds(String key) {
+    Entry e = entries.get(key);
+    if (e == null && entries.size() >= maxKeys) {
+      e = entries.get(OVERFLOW);
+    }
+    long left = e == null ? 0 : e.lockedUntil - nanoClock.getAsLong();
+    return left <= 0 ? 0 : Math.max(1, (left + BASE_LOCKOUT_NANOS - 1) / BASE_LOCKOUT_NANOS);
+  }
+
   /**
    * Records a failure; returns true when this failure starts a lockout (the moment worth one log
    * line), false while still within the free failures or already locked.

@@ -47,6 +47,7 @@ class AdminServerTest {
   private final Readiness readiness = new Readiness();
   private final AtomicReference<Readiness.Result> uplink = new AtomicReference<>(Readiness.Result.up("connected"));
   private final CompletableFuture<Readiness.Result> outboxAnswer = new CompletableFuture<>();
+  @TempDir Path dataDir;
   private AdminServer server;
   private String base;
 
@@ -81,7 +82,7 @@ class AdminServerTest {
 
   @Test
   void everyRoute_butTheProbes_refusesAnAnonymousCaller() throws Exception {
-    List<io.vertx.ext.web.Route> routes = server.router().getRoutes().stream().filter(r -> r.getPath() != null).toList();
+    List<io.vertx.ext.web.Route> routes = server.routes();
     assertThat(routes).extracting(io.vertx.ext.web.Route::getPath).contains("/metrics", "/api/v1/maintenance");
     for (io.vertx.ext.web.Route route : routes) {
       String path = route.getPath().replaceAll(":[A-Za-z]+", "x");
@@ -222,6 +223,9 @@ class AdminServerTest {
 
     assertThat(send(authed("/maintenance?device=gas-1").DELETE()).statusCode()).isEqualTo(202);
     assertThat(engine.tick(clock.instant())).extracting(a -> a.state().name()).containsExactly("CLEARED");
+    assertThat(io.commguard.gateway.audit.Audit.in(dataDir, clock).latest(10))
+        .extracting(e -> e.actor() + " " + e.action() + " " + e.target())
+        .containsExactly("admin-token maintenance.enter device:gas-1", "admin-token maintenance.leave device:gas-1");
   }
 
   @Test
@@ -295,7 +299,7 @@ class AdminServerTest {
 
   private AdminServer server(AdminConfig config, Readiness checks) {
     return new AdminServer(vertx, config, new Access(new AdminToken(TOKEN), counters), counters, checks,
-        List.of(new StatusRoutes(vertx, config, engine, counters, metrics, checks, clock)));
+        List.of(new StatusRoutes(vertx, config, engine, counters, metrics, checks, io.commguard.gateway.audit.Audit.in(dataDir, clock), clock)));
   }
 
   private HttpRequest.Builder anonymous(String path) {
