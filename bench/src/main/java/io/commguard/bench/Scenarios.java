@@ -79,6 +79,15 @@ final class Scenarios {
     return r;
   }
 
+  /**
+   * 200 cameras pushing events over HTTP on 64 keep-alive connections, each answered after its
+   * commit, beside a bare endpoint answering 200 at once ({@link HttpPushBench}).
+   */
+  Map<String, Object> httpPush() throws Exception {
+    return new HttpPushBench(work, gateway, profiles, gatewayJvmArgs).run(200, 64, Math.max(1, p.warmupSeconds() / 2),
+        p.throughputSeconds());
+  }
+
   /** Re-enables C2 over the edge line (later flags win) with room for its code. */
   static final List<String> C2_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=4", "-XX:ReservedCodeCacheSize=48m");
 

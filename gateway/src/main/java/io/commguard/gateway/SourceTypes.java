@@ -1,6 +1,7 @@
 package io.commguard.gateway;
 
 import io.commguard.gateway.source.SourceType;
+import io.commguard.gateway.source.httppush.HttpPushSourceType;
 import io.commguard.gateway.source.modbus.ModbusSourceType;
 import io.commguard.gateway.source.mqtt.MqttSourceType;
 import java.util.List;
@@ -12,6 +13,7 @@ public final class SourceTypes {
   public static List<SourceType> builtIn() {
     return List.of(
         new MqttSourceType(),
-        new ModbusSourceType());
+        new ModbusSourceType(),
+        new HttpPushSourceType());
   }
 }

@@ -253,6 +253,11 @@ public final class EvidenceStore implements AutoCloseable {
     total = found.stream().mapToLong(Entry::bytes).sum();
   }
 
+  /** True when the bytes are an image of a kind this store keeps (JPEG, PNG, GIF, BMP), by their signature. */
+  public static boolean isImage(byte[] bytes) {
+    return imageExtension(bytes) != null;
+  }
+
   /** The extension for an image's bytes by their signature, or null when they are no image kept here. */
   static String imageExtension(byte[] b) {
     if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {

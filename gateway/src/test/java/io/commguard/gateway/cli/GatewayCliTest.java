@@ -154,6 +154,17 @@ class GatewayCliTest {
   }
 
   @Test
+  void hashPasswordDigest_printsTheDigestValueOfThatDeviceAndRealm() {
+    System.setIn(new java.io.ByteArrayInputStream("device-pass-123\n".getBytes(StandardCharsets.UTF_8)));
+
+    int code = run("hash-password", "--digest", "cam-1");
+
+    assertThat(code).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("md5:" + io.commguard.gateway.security.DigestHash
+        .hex("MD5", "cam-1:commguard:device-pass-123".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
   void keysRotate_replacesTheKey_andPrintsBothIds() throws Exception {
     Path data = dir.resolve("data");
     String before = io.commguard.gateway.privacy.HashKey.loadOrCreate(data).id();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.commguard.gateway.SourceTypes;
+import io.commguard.gateway.source.httppush.HttpPushConfig;
+import io.commguard.gateway.source.httppush.PushBinding;
 import io.commguard.gateway.source.modbus.DeviceModbusConfig;
 import io.commguard.gateway.source.modbus.ModbusLinkConfig;
 import io.commguard.gateway.source.mqtt.DeviceEndpointConfig;
@@ -111,10 +113,10 @@ class ConfigSchemaTest {
 
   /** The top-level keys the built-in sources own, typed as they read them. */
   private record SourceSections(DeviceEndpointConfig deviceEndpoint, ExternalBrokerConfig externalBroker,
-      List<ModbusLinkConfig> modbusLinks) {}
+      List<ModbusLinkConfig> modbusLinks, HttpPushConfig httpPush) {}
 
   /** The device keys the built-in sources own. */
-  private record SourceDeviceKeys(String topic, DeviceModbusConfig modbus) {}
+  private record SourceDeviceKeys(String topic, DeviceModbusConfig modbus, PushBinding httpPush) {}
 
   @Test
   void sourceOwnedKeys_areTheRegisteredSourcesKeys() {

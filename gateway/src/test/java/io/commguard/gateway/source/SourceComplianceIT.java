@@ -41,7 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every source must do, checked the same way for each: MQTT, Modbus and a line protocol that
+ * What every source must do, checked the same way for each: MQTT, Modbus, HTTP push and a line protocol that
  * exists only in this test (registered by adding it to the source list, nothing else). A device
  * declared in the config is heard and counted ({@code received}, {@code acknowledged} under its
  * id); a device added to the registry at run time is heard within two seconds; once removed it is
@@ -70,7 +70,7 @@ class SourceComplianceIT {
   }
 
   static Stream<Driver> drivers() {
-    return Stream.of(new MqttDriver(), new ModbusDriver(), new LineDriver());
+    return Stream.of(new MqttDriver(), new ModbusDriver(), new LineDriver(), new HttpPushDriver());
   }
 
   @AfterEach
@@ -210,6 +210,37 @@ class SourceComplianceIT {
     @Override
     public String toString() {
       return "modbus";
+    }
+  }
+
+  /** Devices pushing over HTTP: a POST in, 200 back once committed. */
+  static final class HttpPushDriver implements Driver {
+    private final int port = FreePort.next();
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    @Override
+    public String sections(Path dir) {
+      return "httpPush: {enabled: true, port: " + port + "}";
+    }
+
+    @Override
+    public DeviceConfig device(String id, int n) {
+      return new DeviceConfig(id, "generic-nbiot-gas-detector", null, Site.UNKNOWN, "")
+          .withBinding("httpPush", Map.of("path", "/push/" + id));
+    }
+
+    @Override
+    public boolean send(Gateway gateway, String id, int n) throws Exception {
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/push/" + id))
+          .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(GAS_REPORT))
+          .build();
+      return http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    }
+
+    @Override
+    public String toString() {
+      return "httppush";
     }
   }
 
