@@ -3,6 +3,7 @@ package io.commguard.gateway;
 import io.commguard.gateway.admin.Access;
 import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.admin.AdminToken;
+import io.commguard.gateway.admin.EvidenceRoutes;
 import io.commguard.gateway.admin.StatusRoutes;
 import io.commguard.gateway.admin.auth.AuthRoutes;
 import io.commguard.gateway.admin.auth.AuthService;
@@ -145,7 +146,7 @@ public final class Gateway implements AutoCloseable {
     northbounds.forEach(Delivery::start);
     northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().ifPresent(monitoring::watchUplink);
     if (config.admin().enabled()) {
-      startAdmin(config, dataDir, clock);
+      startAdmin(config, dataDir, evidence, clock);
     }
     // Its own thread: no worker pool (password checks, blocking handlers) can delay an auto-clear
     // or an offline alarm.
@@ -167,7 +168,7 @@ public final class Gateway implements AutoCloseable {
    * The admin API: users and API tokens from users.db (changes the CLI makes there are picked up
    * within 2 s), every change written to the audit log.
    */
-  private void startAdmin(GatewayConfig config, Path dataDir, Clock clock) {
+  private void startAdmin(GatewayConfig config, Path dataDir, EvidenceStore evidence, Clock clock) {
     Optional<AdminToken> token = AdminToken.load(config.admin(), System.getenv());
     UserStore users = UserStore.open(dataDir, clock);
     stopOrder.add(users);
@@ -187,7 +188,8 @@ public final class Gateway implements AutoCloseable {
         monitoring.readiness(), List.of(
             new StatusRoutes(vertx, config.admin(), rules, counters, monitoring.metrics(), monitoring.readiness(), audit,
                 clock),
-            new AuthRoutes(auth, users, audit, logins)));
+            new AuthRoutes(auth, users, audit, logins),
+            new EvidenceRoutes(evidence, audit)));
     admin.start().await();
     stopOrder.add(0, () -> {
       vertx.cancelTimer(refresh);
