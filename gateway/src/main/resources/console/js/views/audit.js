@@ -15,7 +15,7 @@ export async function render(root, ctx) {
     const entries = await get('/audit', {limit: limit.value});
     replace(body, table('audit-table',
       [t('audit.seq'), t('audit.time'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.change')],
-      entries.length ? entries.map(row) : [emptyRow(6, t('audit.none'))]));
+      entries.length ? [...entries].reverse().map(row) : [emptyRow(6, t('audit.none'))]));
   };
   limit.addEventListener('change', refresh);
   replace(root, pageHeader(t('audit.title')),

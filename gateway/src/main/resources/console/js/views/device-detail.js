@@ -75,9 +75,10 @@ export async function render(root, ctx) {
     pageHeader(t('device.title', {id}), h('a', {class: 'button quiet', href: '#/devices'}, t('common.back'))),
     summary,
     secret,
-    h('section', {class: 'card'}, h('h2', {}, t('device.liveEvents')), live.element));
+    h('section', {class: 'card'}, h('h2', {}, t('device.liveEvents')),
+      can('technician') ? live.element : h('p', {class: 'hint'}, t('device.liveEventsRole'))));
   showSecret();
-  const closeEvents = events(`${path}/events`, live.add, live.state);
+  const closeEvents = can('technician') ? events(`${path}/events`, live.add, live.state) : () => {};
   await refresh();
   return () => {
     stopped = true;
@@ -91,7 +92,7 @@ function details(device) {
   const c = s.counters || {};
   const item = (label, ...value) => [h('dt', {}, label), h('dd', {}, ...value)];
   return h('dl', {class: 'details'},
-    item(t('devices.status'), statusBadge(s.connection || 'never')),
+    item(t('devices.status'), statusBadge(s.connection || 'never'), s.rejecting ? [' ', statusBadge('rejecting')] : null),
     item(t('devices.state'), stateBadge(device.state)),
     item(t('devices.profile'), device.profile || '—'),
     item(t('devices.site'), siteText(device.site) || '—'),

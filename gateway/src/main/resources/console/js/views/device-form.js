@@ -19,7 +19,7 @@ export async function render(root, ctx) {
     get('/profiles'),
     editing ? get(`/devices/${encodeURIComponent(editing)}`) : Promise.resolve(null),
   ]);
-  const site = device && device.site && typeof device.site === 'object' ? device.site : {};
+  const site = siteParts(device && device.site);
   const input = (name, value, attrs = {}) => h('input', {id: `device-${name}`, name, value: value ?? '', ...attrs});
 
   const id = input('id', editing, {required: true, readonly: Boolean(editing), autocomplete: 'off', maxlength: 128});
@@ -93,6 +93,14 @@ export async function render(root, ctx) {
 
   replace(root, pageHeader(editing ? t('form.editTitle', {id: editing}) : t('form.addTitle')), form);
   (editing ? profile : id).focus();
+}
+
+/** The site's parts by name, from the API's text (community/grid/building/unit/floor/room) or an object. */
+function siteParts(site) {
+  if (!site) return {};
+  if (typeof site === 'object') return site;
+  const parts = String(site).split('/');
+  return Object.fromEntries(SITE_KEYS.map((k, i) => [k, parts[i] || '']));
 }
 
 function renderCreated(root, ctx) {

@@ -79,7 +79,7 @@ function row(device) {
   const c = s.counters || {};
   return h('tr', {'data-device-id': device.id, 'data-status': s.connection || 'never'},
     h('td', {class: 'nowrap'}, h('a', {href: `#/devices/${encodeURIComponent(device.id)}`}, device.id)),
-    h('td', {}, statusBadge(s.connection || 'never')),
+    h('td', {class: 'nowrap'}, statusBadge(s.connection || 'never'), s.rejecting ? [' ', statusBadge('rejecting')] : null),
     h('td', {}, stateBadge(device.state)),
     h('td', {class: 'nowrap'}, device.profile || ''),
     h('td', {class: 'nowrap'}, siteText(device.site)),

@@ -7,7 +7,7 @@ const MAX_EVENTS = 200;
 
 /** {element, add(event), state(connectionState)}; `showDevice` adds the device id column. */
 export function eventList(id, showDevice = false) {
-  const status = h('p', {class: 'stream-state', role: 'status'}, t('events.connecting'));
+  const status = h('p', {id: `${id}-state`, class: 'stream-state', role: 'status'}, t('events.connecting'));
   const body = h('tbody', {});
   const empty = h('tr', {class: 'empty'}, h('td', {colspan: showDevice ? 6 : 5}, t('events.none')));
   body.appendChild(empty);

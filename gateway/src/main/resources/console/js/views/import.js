@@ -51,7 +51,8 @@ export function render(root, ctx) {
     try {
       const answer = await send(false);
       ctx.state.credentials = answer.credentialsCsv || null;
-      replace(result, h('p', {class: 'ok-text'}, t('import.applied', {created: answer.created, updated: answer.updated})));
+      replace(result, h('p', {class: 'ok-text'}, t('import.applied', {
+        created: answer.created ?? 0, updated: answer.updated ?? 0, unchanged: answer.unchanged ?? 0})));
       replace(errors);
       showCredentials();
     } catch (e) {

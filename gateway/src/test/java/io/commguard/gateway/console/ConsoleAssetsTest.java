@@ -31,6 +31,7 @@ class ConsoleAssetsTest {
       "role", Set.of("viewer", "technician", "installer", "admin"),
       "decision", Set.of("forwarded", "held", "filtered"),
       "events", Set.of("connecting", "open", "retrying", "closed"),
+      "origin", Set.of("config", "runtime"),
       "site", Set.of("communityCode", "gridCell", "building", "unit", "floor", "room"));
 
   @Test

@@ -5,9 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.GatewayProcess;
 import io.commguard.gateway.testsupport.MosquittoBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,18 +25,25 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web console in a real browser (Debian's chromium, headless) against the packaged gateway:
- * one gateway and one browser for the class, each test starting as a new visitor. The users are
- * made on the box with {@code gateway users add}, as an operator does; the device connects with a
- * real MQTT client using the password the console showed once.
+ * one gateway and one browser for the class, each test starting as a new visitor. The admin is
+ * made on the box with {@code gateway users add}, as an operator does (the viewer through the API,
+ * which saves a JVM start); the device connects with a real MQTT client using the password the
+ * console showed once.
  */
 class ConsoleBrowserIT {
   private static final Path PROFILES = Path.of(System.getProperty("profiles.dir", "../device-profiles"));
+  private static final String PROFILE = "generic-nbiot-gas-detector";
   private static final String TOKEN = "console-browser-it-token-0123456789";
+  private static final String ADMIN = "li.wei";
+  private static final String ADMIN_PASSWORD = "admin-passphrase-4f7c9";
+  private static final String VIEWER = "zhang.min";
+  private static final String VIEWER_PASSWORD = "viewer-passphrase-8b2e1";
 
   @TempDir static Path dir;
   private static MosquittoBroker city;
   private static GatewayProcess gateway;
   private static HeadlessChromium browser;
+  private static WebDriver driver;
   private static String origin;
   private static int endpointPort;
 
@@ -47,13 +60,20 @@ class ConsoleBrowserIT {
         profilesDir: '%s'
         deviceEndpoint: {enabled: true, host: 127.0.0.1, port: %d}
         devices:
-          - {id: gas-config-1, profile: generic-nbiot-gas-detector, site: {communityCode: '310115001', building: B3}}
+          - {id: gas-config-1, profile: %s, site: {communityCode: '310115001', building: B3}}
         uplink: {brokerUrl: '%s'}
         admin: {enabled: true, port: %d, tokenFile: '%s'}
-        """.formatted(dir.resolve("data"), PROFILES, endpointPort, city.url(), adminPort, token));
+        """.formatted(dir.resolve("data"), PROFILES, endpointPort, PROFILE, city.url(), adminPort, token));
+    addUser(config, ADMIN, "admin", ADMIN_PASSWORD);
     gateway = new GatewayProcess(config).start();
-    gateway.awaitReady(Duration.ofSeconds(60));
     browser = new HeadlessChromium("zh-CN");
+    driver = browser.driver;
+    gateway.awaitReady(Duration.ofSeconds(60));
+    HttpResponse<String> viewer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(origin + "/api/v1/users"))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"%s\",\"role\":\"viewer\",\"password\":\"%s\"}"
+            .formatted(VIEWER, VIEWER_PASSWORD))).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(viewer.statusCode()).as(viewer.body()).isEqualTo(201);
   }
 
   @AfterAll
@@ -72,7 +92,6 @@ class ConsoleBrowserIT {
   @Test
   void loginPage_speaksTheBrowsersLanguage_switches_andRemembersTheChoice() {
     browser.forget(origin);
-    WebDriver driver = browser.driver;
     driver.get(origin + "/");
     waitForText(By.id("login-submit"), "登录");
     assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("zh-CN");
@@ -84,7 +103,42 @@ class ConsoleBrowserIT {
     assertThat(driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
   }
 
+  @Test
+  void login_refusesAWrongPasswordInTheServersWords_thenOpensTheDeviceList() {
+    browser.forget(origin);
+    driver.get(origin + "/");
+    fillLogin(ADMIN, "not-the-password");
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#login-error .form-error")));
+    String error = driver.findElement(By.id("login-error")).getText();
+    assertThat(error).isNotBlank().doesNotContain("Exception", "at io.");
+
+    fillLogin(ADMIN, ADMIN_PASSWORD);
+    browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), ADMIN));
+    assertThat(driver.findElement(By.id("device-add")).isDisplayed()).isTrue();
+  }
+
+  private static void fillLogin(String user, String password) {
+    browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("login-submit")));
+    driver.findElement(By.id("login-user")).clear();
+    driver.findElement(By.id("login-user")).sendKeys(user);
+    driver.findElement(By.id("login-password")).clear();
+    driver.findElement(By.id("login-password")).sendKeys(password);
+    driver.findElement(By.id("login-submit")).click();
+  }
+
   private static void waitForText(By locator, String text) {
     browser.wait.until(ExpectedConditions.textToBe(locator, text));
+  }
+
+  /** {@code gateway users add NAME --role ROLE --config FILE}, the password on stdin. */
+  private static void addUser(Path config, String user, String role, String password) throws Exception {
+    Process p = new ProcessBuilder(GatewayProcess.javaBinary(), "-jar", GatewayProcess.jar().toString(),
+        "users", "add", user, "--role", role, "--config", config.toString())
+        .redirectErrorStream(true).start();
+    p.getOutputStream().write((password + "\n").getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("users add %s: %s", user, output).isZero();
   }
 }
