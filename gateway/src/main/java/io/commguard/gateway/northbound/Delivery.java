@@ -53,6 +53,8 @@ public final class Delivery {
   static final int TIMEOUTS_BEFORE_RECONNECT = 3;
   private static final long BACKOFF_MIN_MS = 250;
   private static final long BACKOFF_MAX_MS = 5_000;
+  /** One alert in this many of a fetch (outside the level-1 slot) is the oldest outstanding. */
+  static final int OLDEST_SHARE = 8;
 
   private record InFlight(long batchSequence, List<Long> sequences, Map<Long, String> alertIds, long deadlineNanos,
       int level, boolean urgent) {}
@@ -72,6 +74,8 @@ public final class Delivery {
   private boolean running;
   private boolean connected;
   private boolean fetching;
+  /** A pump was asked for while a fetch was under way: it may have read too early to see a commit. */
+  private boolean pumpAgain;
   private boolean pumpScheduled;
   private int reconnectAttempt;
   private int consecutiveTimeouts;
@@ -270,7 +274,11 @@ public final class Delivery {
   }
 
   private void pump() {
-    if (!running || !connected || fetching) {
+    if (!running || !connected) {
+      return;
+    }
+    if (fetching) {
+      pumpAgain = true;
       return;
     }
     long normal = inFlight.values().stream().filter(b -> !b.urgent()).count();
@@ -285,7 +293,11 @@ public final class Delivery {
     int batches = urgentOnly ? 1 : (int) (options.inFlightBatches() - normal);
     int max = options.batchMaxAlerts();
     fetching = true;
-    cursor.nextBatch(max * batches).whenCompleteAsync((rows, error) -> {
+    pumpAgain = false;
+    // Strict priority could hold lower levels back for as long as urgent alerts keep coming: a share
+    // of every fetch beyond the level-1 slot goes to the oldest alerts, whatever their level.
+    int oldest = urgentOnly ? 0 : max * batches / OLDEST_SHARE;
+    cursor.nextBatch(max * batches, oldest).whenCompleteAsync((rows, error) -> {
       fetching = false;
       if (error != null) {
         LOG.log(Level.ERROR, "Northbound cannot read the outbox. name={0} reason={1}", name, error.getMessage());
@@ -295,7 +307,7 @@ public final class Delivery {
       for (int from = 0; from < rows.size(); from += max) {
         more = sendBatch(rows.subList(from, Math.min(rows.size(), from + max)), urgentOnly);
       }
-      if (more) {
+      if (more || pumpAgain) {
         pump();
       }
     }, exec).exceptionally(this::logFailure);
@@ -420,13 +432,15 @@ public final class Delivery {
       reportTransmissionFault(AlertState.CLEARED);
     }
     counters.add(name + "_alerts_acked", known.size());
-    cursor.markDelivered(known).whenCompleteAsync((ok, error) -> {
+    cursor.markDelivered(known).whenComplete((ok, error) -> {
       if (error != null) {
         LOG.log(Level.ERROR, "Northbound cannot mark alerts delivered; they will be resent. name={0} reason={1}", name,
             error.getMessage());
       }
-      pump();
-    }, exec).exceptionally(this::logFailure);
+    });
+    // The window has room now; the acknowledged rows stay out of the cursor's reads until the
+    // outbox has committed their delivery, so the next fetch need not wait for that commit.
+    pump();
   }
 
   private void checkTimeouts() {

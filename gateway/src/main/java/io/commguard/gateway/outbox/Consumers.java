@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -32,6 +34,12 @@ final class Consumers {
   private static final int IN_CHUNK = 500;
   private static final String OWED_BY_NONE =
       " FROM outbox WHERE NOT EXISTS (SELECT 1 FROM pending p WHERE p.sequence = outbox.sequence)";
+
+  private static final String URGENT = "SELECT sequence FROM outbox ORDER BY priority, sequence LIMIT ?";
+  private static final String URGENT_SHARED =
+      "SELECT sequence FROM pending WHERE consumer = ? ORDER BY priority, sequence LIMIT ?";
+  private static final String OLDEST = "SELECT sequence FROM outbox ORDER BY sequence LIMIT ?";
+  private static final String OLDEST_SHARED = "SELECT sequence FROM pending WHERE consumer = ? ORDER BY sequence LIMIT ?";
 
   private final List<String> configured;
 
@@ -85,28 +93,21 @@ final class Consumers {
   }
 
   /**
-   * The next rows {@code consumer} owes and has not in flight, most urgent priority first, then
-   * oldest: first the keys alone (a covering index scan), then their payloads.
+   * The next rows {@code consumer} owes and has not in flight: up to {@code oldestRows} of them the
+   * oldest whatever their priority, the rest most urgent priority first, then oldest; all returned
+   * in that send order. Keys first (covering index scans), then their payloads.
+   *
+   * <p>Either choice takes, of each device's rows, only a prefix in sequence order (a device's rows
+   * never have a more urgent priority than its earlier ones: {@link RowInserts} raises those), so
+   * a device's alerts are never sent out of order.
    */
-  List<OutboxRow> next(Connection conn, String consumer, Set<Long> inFlight, int maxRows) throws SQLException {
-    List<Long> chosen = new ArrayList<>(maxRows);
-    try (PreparedStatement ps = conn.prepareStatement(shared()
-        ? "SELECT sequence FROM pending WHERE consumer = ? ORDER BY priority, sequence LIMIT ?"
-        : "SELECT sequence FROM outbox ORDER BY priority, sequence LIMIT ?")) {
-      int limit = 1;
-      if (shared()) {
-        ps.setString(limit++, consumer);
-      }
-      ps.setInt(limit, maxRows + inFlight.size());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next() && chosen.size() < maxRows) {
-          long seq = rs.getLong(1);
-          if (!inFlight.contains(seq)) {
-            chosen.add(seq);
-          }
-        }
-      }
+  List<OutboxRow> next(Connection conn, String consumer, Set<Long> inFlight, int maxRows, int oldestRows)
+      throws SQLException {
+    Set<Long> chosen = new LinkedHashSet<>();
+    if (oldestRows > 0) {
+      choose(conn, consumer, shared() ? OLDEST_SHARED : OLDEST, inFlight, chosen, Math.min(oldestRows, maxRows));
     }
+    choose(conn, consumer, shared() ? URGENT_SHARED : URGENT, inFlight, chosen, maxRows);
     List<OutboxRow> out = new ArrayList<>(chosen.size());
     try (PreparedStatement ps = conn.prepareStatement(
         "SELECT sequence, alert_id, device_id, level, priority, payload FROM outbox WHERE sequence = ?")) {
@@ -119,7 +120,31 @@ final class Consumers {
         }
       }
     }
+    out.sort(Comparator.comparingInt(OutboxRow::priority).thenComparingLong(OutboxRow::sequence));
     return out;
+  }
+
+  /** Adds to {@code chosen}, until it holds {@code upTo}, the keys {@code sql} lists that are not in flight. */
+  private void choose(Connection conn, String consumer, String sql, Set<Long> inFlight, Set<Long> chosen, int upTo)
+      throws SQLException {
+    if (chosen.size() >= upTo) {
+      return;
+    }
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      int param = 1;
+      if (shared()) {
+        ps.setString(param++, consumer);
+      }
+      ps.setInt(param, upTo + inFlight.size());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && chosen.size() < upTo) {
+          long seq = rs.getLong(1);
+          if (!inFlight.contains(seq)) {
+            chosen.add(seq);
+          }
+        }
+      }
+    }
   }
 
   /**

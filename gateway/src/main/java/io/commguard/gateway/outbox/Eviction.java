@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 
 /**
  * What the outbox may drop to stay within its bounds, for every northbound at once: rows over
@@ -23,11 +23,11 @@ final class Eviction {
   private final OutboxFile db;
   private final long maxBytes;
   private final EvictionSummary summary;
-  private final LongConsumer forgetInFlight;
+  private final Consumer<List<Long>> forgetInFlight;
   private final RateLimitedLog log;
 
-  /** @param forgetInFlight told of every evicted sequence, so no northbound keeps it in flight */
-  Eviction(OutboxFile db, long maxBytes, EvictionSummary summary, LongConsumer forgetInFlight, RateLimitedLog log) {
+  /** @param forgetInFlight told of the evicted sequences after their commit, so no northbound keeps them in flight */
+  Eviction(OutboxFile db, long maxBytes, EvictionSummary summary, Consumer<List<Long>> forgetInFlight, RateLimitedLog log) {
     this.db = db;
     this.maxBytes = maxBytes;
     this.summary = summary;
@@ -90,8 +90,8 @@ final class Eviction {
         }
       }
       db.conn.commit();
+      forgetInFlight.accept(victims.subList(0, i).stream().map(v -> v[0]).toList());
       for (int k = 0; k < i; k++) {
-        forgetInFlight.accept(victims.get(k)[0]);
         summary.count(devices.get(k), reason);
       }
       db.pendingRows -= i;
@@ -122,8 +122,8 @@ final class Eviction {
       db.rollbackQuietly();
       return;
     }
+    forgetInFlight.accept(seqs);
     for (int k = 0; k < seqs.size(); k++) {
-      forgetInFlight.accept(seqs.get(k));
       summary.count(devices.get(k), "disk_full");
     }
     db.pendingRows -= seqs.size();

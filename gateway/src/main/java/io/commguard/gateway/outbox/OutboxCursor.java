@@ -14,7 +14,16 @@ public interface OutboxCursor {
    * The next rows this northbound has not delivered and has not in flight, most urgent priority
    * first, then oldest; they become in flight until {@link #markDelivered} or {@link #release}.
    */
-  CompletionStage<List<OutboxRow>> nextBatch(int maxRows);
+  default CompletionStage<List<OutboxRow>> nextBatch(int maxRows) {
+    return nextBatch(maxRows, 0);
+  }
+
+  /**
+   * As {@link #nextBatch(int)}, but up to {@code oldestRows} of the rows are the oldest ones
+   * whatever their priority: a share that a steady stream of urgent alerts cannot take from the
+   * others. A device's rows still come in their order.
+   */
+  CompletionStage<List<OutboxRow>> nextBatch(int maxRows, int oldestRows);
 
   /**
    * This northbound delivered these rows; each leaves the outbox (to its history) once every

@@ -71,6 +71,42 @@ final class OutboxFile {
     }
   }
 
+  /**
+   * Runs {@code work} in a transaction of its own committed without waiting for the disk (WAL with
+   * {@code synchronous=NORMAL} for this one commit): for changes whose loss in a power cut is
+   * harmless. The next synchronous commit makes them durable too, as the WAL is written in order.
+   * The level can be changed only between transactions, hence the short switch to autocommit.
+   */
+  <T> T withoutSync(SqliteOutbox.SqlWork<T> work) throws SQLException {
+    boolean switchLevel = !"NORMAL".equals(synchronous) && !"OFF".equals(synchronous);
+    if (switchLevel) {
+      setSynchronous("NORMAL");
+    }
+    try {
+      T result = work.run();
+      conn.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      throw e;
+    } finally {
+      if (switchLevel) {
+        setSynchronous(synchronous);
+      }
+    }
+  }
+
+  /** Outside any transaction: committing an empty one is free (nothing to write or sync). */
+  private void setSynchronous(String level) throws SQLException {
+    conn.commit();
+    conn.setAutoCommit(true);
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA synchronous=" + level);
+    } finally {
+      conn.setAutoCommit(false);
+    }
+  }
+
   long count(String table) throws SQLException {
     try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();

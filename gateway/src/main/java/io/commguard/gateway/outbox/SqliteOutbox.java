@@ -15,19 +15,22 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
@@ -37,7 +40,9 @@ import java.util.function.LongConsumer;
  * The SQLite outbox (file {@code outbox.db} in the data directory): the writer thread, group commit
  * of rule decisions, and one {@link OutboxCursor} per northbound.
  *
- * <p>Threading: one writer thread owns the connection. {@link #commit} puts a rule decision on a
+ * <p>Threading: one writer thread owns the writing connection; the cursors' fetches run on a reader
+ * thread with a read-only connection of its own (WAL: it sees the last commit and never waits for
+ * the writer), which also owns the cursors' in-flight sets. {@link #commit} puts a rule decision on a
  * queue whose alert count is bounded by {@code queueCapacity}; <b>overload policy</b>: the pipeline
  * checks {@link #hasRoom} before deciding and refuses events while it is false (the source
  * withholds its QoS 1 PUBACK and the device retransmits); a decision once queued is never refused,
@@ -83,6 +88,9 @@ public final class SqliteOutbox implements AlertStore, Outbox {
   private volatile Consumers consumers = new Consumers(List.of());
   private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
   private Thread writer;
+  /** The northbounds' reads: a read-only connection of its own, so they never queue behind a commit. */
+  private ExecutorService reader;
+  private Connection readConn;
 
   // Writer-thread state.
   /** Decisions waiting for storage, oldest first; every later decision waits behind them. */
@@ -140,6 +148,18 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     eviction = new Eviction(db, config.maxBytes(), evictions, this::forgetInFlight, rateLimitedLog);
     housekeeping = new Housekeeping(db, eviction, evictions, config.maxAgeHours(), config.historyDays(), clock,
         ownAlerts, rateLimitedLog);
+    try {
+      readConn = SqliteFiles.openWalReader(db.path);
+    } catch (SQLException e) {
+      db.close();
+      throw new UncheckedIOException(new IOException("Cannot open the outbox " + db.path + " for reading: "
+          + e.getMessage(), e));
+    }
+    reader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "outbox-reader");
+      t.setDaemon(true);
+      return t;
+    });
     running = true;
     writer = new Thread(this::runWriter, "outbox-writer");
     writer.setDaemon(true);
@@ -155,8 +175,15 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     tasks.add(STOP);
     try {
       writer.join(10_000);
+      reader.shutdown();
+      reader.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      readConn.close();
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "Outbox reader close failed. reason={0}", e.getMessage());
     }
   }
 
@@ -236,10 +263,14 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     return db.path;
   }
 
-  /** One northbound's cursor; its in-flight set is writer-thread state. */
+  /**
+   * One northbound's cursor. It reads on the reader thread, which owns its in-flight set (sizes are
+   * read anywhere); the writer tells it of rows that left the outbox only after their commit, on the
+   * reader thread, so no read can see a row that left and find it not in flight.
+   */
   private final class Cursor implements OutboxCursor {
     private final String name;
-    private final Set<Long> inFlight = new HashSet<>();
+    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private volatile IntConsumer commitListener = priority -> {};
 
     Cursor(String name) {
@@ -247,10 +278,10 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     }
 
     @Override
-    public CompletionStage<List<OutboxRow>> nextBatch(int maxRows) {
-      return call(() -> {
-        List<OutboxRow> rows = consumers.next(db.conn, name, inFlight, maxRows);
-        db.conn.commit();
+    public CompletionStage<List<OutboxRow>> nextBatch(int maxRows, int oldestRows) {
+      return read(() -> {
+        List<OutboxRow> rows = consumers.next(readConn, name, inFlight, maxRows, oldestRows);
+        readConn.commit();
         rows.forEach(r -> inFlight.add(r.sequence()));
         return rows;
       });
@@ -268,12 +299,12 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     @Override
     public void release(Collection<Long> sequences) {
       List<Long> copy = List.copyOf(sequences);
-      tasks.add((Runnable) () -> copy.forEach(inFlight::remove));
+      onReader(() -> copy.forEach(inFlight::remove));
     }
 
     @Override
     public void releaseAll() {
-      tasks.add((Runnable) inFlight::clear);
+      onReader(inFlight::clear);
     }
 
     /** Called on the writer thread after each commit with the most urgent priority (1..4) committed. */
@@ -283,9 +314,40 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     }
   }
 
+  // ---------------------------------------------------------------- reader thread
+
+  private <T> CompletionStage<T> read(SqlWork<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
+    if (!running) {
+      f.completeExceptionally(new IllegalStateException("outbox is closed"));
+      return f;
+    }
+    onReader(() -> {
+      try {
+        f.complete(work.run());
+      } catch (SQLException | RuntimeException e) {
+        try {
+          SqliteFiles.rollback(readConn);
+        } catch (SQLException ignored) {
+          // the read is reported failed below; the next read starts a new transaction
+        }
+        f.completeExceptionally(e);
+      }
+    });
+    return f;
+  }
+
+  private void onReader(Runnable task) {
+    try {
+      reader.execute(task);
+    } catch (RejectedExecutionException closed) {
+      // close() has stopped the reader; nothing is in flight any more.
+    }
+  }
+
   // ---------------------------------------------------------------- writer thread
 
-  private interface SqlWork<T> {
+  interface SqlWork<T> {
     T run() throws SQLException;
   }
 
@@ -333,18 +395,22 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     db.close();
   }
 
-  /** Waits up to groupCommitMaxWaitMs for more appends, then commits them together. */
+  /**
+   * Waits up to groupCommitMaxWaitMs for more appends, then commits them together. A group holding
+   * a level-1 alert waits for nobody: it takes what is queued already and commits.
+   */
   private boolean gatherAndCommit(Append first) {
     List<Append> group = new ArrayList<>();
     List<Runnable> deferred = new ArrayList<>();
     group.add(first);
     int rows = first.drafts().size();
+    boolean urgent = holdsLevel1(first);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.groupCommitMaxWaitMs());
     boolean stop = false;
     while (rows < config.groupCommitMaxRows()) {
       Object next = tasks.poll();
       if (next == null) {
-        long left = deadline - System.nanoTime();
+        long left = urgent ? 0 : deadline - System.nanoTime();
         if (left <= 0) {
           break;
         }
@@ -364,6 +430,7 @@ public final class SqliteOutbox implements AlertStore, Outbox {
       } else if (next instanceof Append a) {
         group.add(a);
         rows += a.drafts().size();
+        urgent |= holdsLevel1(a);
       } else {
         deferred.add((Runnable) next);
       }
@@ -479,18 +546,26 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     }
   }
 
+  private static boolean holdsLevel1(Append a) {
+    return a.drafts().stream().anyMatch(d -> d.level() == 1);
+  }
+
   private static boolean holdsAlarm(Append a) {
     return a.drafts().stream().anyMatch(d -> d.level() <= 2 && !d.evictable());
   }
 
-  /** This northbound's acknowledged rows; those no other northbound still owes move to the history. */
+  /**
+   * This northbound's acknowledged rows; those no other northbound still owes move to the history.
+   * Committed without an fsync of its own: a delivery lost to a power cut only means the rows are
+   * sent again (delivery is at least once), and the next commit's fsync covers it anyway (the WAL
+   * is written in order).
+   */
   private void deliver(Cursor cursor, List<Long> sequences) throws SQLException {
     long[] left;
     try {
-      left = consumers.delivered(db.conn, cursor.name, sequences, clock.millis());
-      db.conn.commit();
+      left = db.withoutSync(() -> consumers.delivered(db.conn, cursor.name, sequences, clock.millis()));
     } finally {
-      sequences.forEach(cursor.inFlight::remove);
+      onReader(() -> sequences.forEach(cursor.inFlight::remove));
     }
     db.pendingRows -= left[0];
     db.pendingBytes -= left[1];
@@ -498,11 +573,13 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     storage.leaveIfRoom(db.pendingBytes);
   }
 
-  /** An evicted row is in flight nowhere any more. */
-  private void forgetInFlight(long sequence) {
-    for (Cursor c : cursors.values()) {
-      c.inFlight.remove(sequence);
-    }
+  /** Evicted rows (already committed) are in flight nowhere any more. */
+  private void forgetInFlight(List<Long> sequences) {
+    onReader(() -> {
+      for (Cursor c : cursors.values()) {
+        sequences.forEach(c.inFlight::remove);
+      }
+    });
   }
 
   // ---------------------------------------------------------------- open, corrupt file

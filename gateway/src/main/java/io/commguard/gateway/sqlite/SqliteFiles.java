@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
 
 /** Opening, setting aside and transaction repair of SQLite files. */
 public final class SqliteFiles {
@@ -46,6 +47,20 @@ public final class SqliteFiles {
       conn.close();
       throw e;
     }
+  }
+
+  /**
+   * A read-only connection to {@code file}, already in WAL mode and opened by a writer, in
+   * manual-commit mode: each read transaction (ended by {@code commit}) sees one committed state and
+   * never waits for the writer's transactions or fsyncs.
+   */
+  public static Connection openWalReader(Path file) throws SQLException {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout(5000);
+    Connection conn = config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    conn.setAutoCommit(false);
+    return conn;
   }
 
   /**
