@@ -51,6 +51,12 @@ final class DeviceChecks implements DeviceCheck {
     return names;
   }
 
+  /** True when {@code d}'s source makes it log in with a password (provisioning generates one). */
+  boolean logsIn(DeviceConfig d) {
+    SourceType source = sourceOf(d, "device", new ProblemCollector("device"));
+    return source != null && source.devicesLogIn(config);
+  }
+
   private SourceType sourceOf(DeviceConfig d, String at, ProblemCollector problems) {
     SourceType bound = null;
     for (String key : d.bindings().keySet()) {

@@ -9,6 +9,7 @@ import io.commguard.gateway.admin.auth.AuthRoutes;
 import io.commguard.gateway.admin.auth.AuthService;
 import io.commguard.gateway.admin.auth.UserStore;
 import io.commguard.gateway.audit.Audit;
+import io.commguard.gateway.admin.devices.Provisioning;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.evidence.EvidenceStore;
@@ -71,6 +72,7 @@ public final class Gateway implements AutoCloseable {
   private DataDirLock dataDirLock;
   private GatewayMonitoring monitoring;
   private DeviceStatusBoard status;
+  private Provisioning provisioning;
 
   private Gateway() {}
 
@@ -145,6 +147,9 @@ public final class Gateway implements AutoCloseable {
     northbounds = configured.stream().map(n -> n.delivery(config.gatewayId(), outbox, counters)).toList();
     northbounds.forEach(Delivery::start);
     northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().ifPresent(monitoring::watchUplink);
+    DeviceChecks checks = plan.deviceCheck();
+    provisioning = new Provisioning(registry, checks::logsIn);
+    stopOrder.add(provisioning);
     if (config.admin().enabled()) {
       startAdmin(config, dataDir, evidence, clock);
     }
@@ -263,6 +268,11 @@ public final class Gateway implements AutoCloseable {
   private void tickFailed(Throwable error) {
     counters.increment("tick_failed");
     TICK_FAILURES.log(Level.ERROR, "tick", "Rule tick failed, time-driven alerts of this tick may be late error=" + error);
+  }
+
+  /** Adding, changing, importing and exporting devices at run time. */
+  public Provisioning provisioning() {
+    return provisioning;
   }
 
   /** The live status of every registered device and the live feed of their events. */

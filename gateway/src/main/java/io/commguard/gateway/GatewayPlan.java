@@ -65,7 +65,7 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
   }
 
   /** The checks every device of the registry passes, against this plan's config and profiles. */
-  public DeviceCheck deviceCheck() {
+  public DeviceChecks deviceCheck() {
     return new DeviceChecks(config, profiles, sources);
   }
 

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * are rejected rather than ignored, so a typo never silently falls back to a default.
  */
 public final class ConfigLoader {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** What a device id may be: also its MQTT username and a label in metrics. */
+  public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /**
    * Marks a value the operator still has to fill in, as in deploy/gateway.example.yaml. Only a
    * password hash that is not well formed is checked for it, so it changes the message, never what
@@ -75,7 +76,7 @@ public final class ConfigLoader {
 
   /** The core's checks: ids, the uplink, the outbox, the admin API, the evidence store, every device's common keys. */
   public static void validate(GatewayConfig c, ProblemCollector problems) {
-    if (c.gatewayId() == null || !ID.matcher(c.gatewayId()).matches()) {
+    if (c.gatewayId() == null || !DEVICE_ID.matcher(c.gatewayId()).matches()) {
       problems.add("gatewayId", "required: 1-64 letters, digits, '.', '_' or '-'");
     }
     validateDevices(c, problems);
@@ -130,7 +131,7 @@ public final class ConfigLoader {
         problems.add(at, "empty entry");
         continue;
       }
-      if (d.id() == null || !ID.matcher(d.id()).matches()) {
+      if (d.id() == null || !DEVICE_ID.matcher(d.id()).matches()) {
         problems.add(at + ".id", "required: 1-64 letters, digits, '.', '_' or '-'");
       } else if (!seen.add(d.id())) {
         problems.add(at + ".id", "duplicate device id '" + d.id() + "'");

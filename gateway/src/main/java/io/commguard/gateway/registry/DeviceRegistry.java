@@ -2,6 +2,7 @@ package io.commguard.gateway.registry;
 
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.model.DeviceState;
+import io.commguard.gateway.validation.Problem;
 import io.commguard.gateway.validation.ProblemCollector;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -98,6 +99,57 @@ public final class DeviceRegistry implements AutoCloseable {
       next.put(device.id(), device);
       return next;
     }, null);
+  }
+
+  /**
+   * Adds or replaces many devices added at run time as one change: one check of the whole list,
+   * one transaction, one {@link DeviceChanges}. Any problem refuses them all ({@link
+   * io.commguard.gateway.validation.InvalidInputException}, paths {@code devices[i]...} with
+   * {@code i} indexing {@code batch}).
+   */
+  public CompletionStage<DeviceChanges> putAll(List<DeviceConfig> batch) {
+    return CompletableFuture.supplyAsync(() -> checked(batch), writer).thenCompose(problems -> {
+      if (!problems.isEmpty()) {
+        return CompletableFuture.failedFuture(new io.commguard.gateway.validation.InvalidInputException(problems));
+      }
+      return change(current -> {
+        batch.forEach(d -> refuseConfigDevice(current, d.id()));
+        Map<String, DeviceConfig> next = configs(current);
+        batch.forEach(d -> next.put(d.id(), d));
+        return next;
+      }, null);
+    });
+  }
+
+  /**
+   * The problems {@link #putAll} would refuse {@code batch} for, without changing anything: paths
+   * {@code devices[i]...} with {@code i} indexing {@code batch}; a clash that the checks name on a
+   * device already registered names it as {@code device 'id'}.
+   */
+  public CompletionStage<List<Problem>> check(List<DeviceConfig> batch) {
+    return CompletableFuture.supplyAsync(() -> checked(batch), writer);
+  }
+
+  private List<Problem> checked(List<DeviceConfig> batch) {
+    Map<String, RegisteredDevice> current = snapshot;
+    ProblemCollector problems = new ProblemCollector("device registry");
+    Map<String, Integer> indexOf = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      DeviceConfig d = batch.get(i);
+      if (indexOf.putIfAbsent(d.id(), i) != null) {
+        problems.add("devices[" + i + "].id", "duplicate device id '" + d.id() + "'");
+      }
+      RegisteredDevice existing = current.get(d.id());
+      if (existing != null && existing.origin() == Origin.CONFIG) {
+        problems.add("devices[" + i + "].id", "device '" + d.id() + "' is declared in the config file; change it there and reload");
+      }
+    }
+    List<DeviceConfig> list = new ArrayList<>();
+    current.values().stream().filter(d -> !indexOf.containsKey(d.id())).forEach(d -> list.add(d.config()));
+    int base = list.size();
+    list.addAll(batch);
+    check.check(list, i -> i >= base ? "devices[" + (i - base) + "]" : "device '" + list.get(i).id() + "'", problems);
+    return problems.problems();
   }
 
   /** Removes a device added at run time; its sessions close, its episodes end as at a restart without it. */

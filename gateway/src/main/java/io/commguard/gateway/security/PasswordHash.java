@@ -17,6 +17,8 @@ import javax.crypto.spec.PBEKeySpec;
 public final class PasswordHash {
   public static final String SCHEME = "pbkdf2-sha256";
   public static final int DEFAULT_ITERATIONS = 60_000;
+  /** The least a hash of a chosen (human) password may use. */
+  public static final int MIN_ITERATIONS = 10_000;
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -42,17 +44,17 @@ public final class PasswordHash {
   public static int commonIterations(Collection<String> storedHashes) {
     Map<Integer, Integer> counts = new HashMap<>();
     for (String stored : storedHashes) {
-      if (isWellFormed(stored)) {
+      if (hasShape(stored, GeneratedPasswords.ITERATIONS)) {
         counts.merge(Integer.parseInt(stored.split("\\$")[1]), 1, Integer::sum);
       }
     }
     return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(DEFAULT_ITERATIONS);
   }
 
-  /** Checks a password against a stored hash in constant time. */
+  /** Checks a password against a stored hash (a chosen or a generated one) in constant time. */
   public static boolean verify(char[] password, String stored) {
     String[] parts = stored.split("\\$");
-    if (!isWellFormed(stored)) {
+    if (!hasShape(stored, GeneratedPasswords.ITERATIONS)) {
       return false;
     }
     int iterations = Integer.parseInt(parts[1]);
@@ -61,8 +63,15 @@ public final class PasswordHash {
     return MessageDigest.isEqual(expected, derive(password, salt, iterations));
   }
 
-  /** True when the text has the shape {@link #hash} produces; used by config validation. */
+  /**
+   * True when the text has the shape {@link #hash} produces with at least {@value #MIN_ITERATIONS}
+   * iterations, as a hash of a chosen password must; used by config validation.
+   */
   public static boolean isWellFormed(String stored) {
+    return hasShape(stored, MIN_ITERATIONS);
+  }
+
+  private static boolean hasShape(String stored, int minIterations) {
     if (stored == null) {
       return false;
     }
@@ -71,7 +80,7 @@ public final class PasswordHash {
       return false;
     }
     try {
-      return Integer.parseInt(parts[1]) >= 10_000
+      return Integer.parseInt(parts[1]) >= minIterations
           && Base64.getDecoder().decode(parts[2]).length >= 8
           && Base64.getDecoder().decode(parts[3]).length == HASH_BITS / 8;
     } catch (IllegalArgumentException e) {

@@ -40,6 +40,14 @@ public interface SourceType {
    */
   void validate(GatewayConfig config, List<ConfiguredDevice> devices, ProblemCollector problems);
 
+  /**
+   * True when this source's devices log in to the gateway with a password under {@code config}
+   * (provisioning then generates one for each new device); false by default.
+   */
+  default boolean devicesLogIn(GatewayConfig config) {
+    return false;
+  }
+
   /** Starts the source with its devices; returns once it is listening or polling. */
   Source start(SourceContext context) throws Exception;
 }

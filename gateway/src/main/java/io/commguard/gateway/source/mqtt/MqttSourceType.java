@@ -81,6 +81,13 @@ public final class MqttSourceType implements SourceType {
     }
   }
 
+  /** Devices of the embedded endpoint log in with their id and password. */
+  @Override
+  public boolean devicesLogIn(GatewayConfig config) {
+    DeviceEndpointConfig endpoint = endpoint(config, new ProblemCollector("config"));
+    return endpoint != null && endpoint.enabled();
+  }
+
   @Override
   public Source start(SourceContext context) throws Exception {
     return MqttSource.start(context);
