@@ -9,7 +9,12 @@ import io.commguard.gateway.admin.auth.AuthRoutes;
 import io.commguard.gateway.admin.auth.AuthService;
 import io.commguard.gateway.admin.auth.UserStore;
 import io.commguard.gateway.audit.Audit;
+import io.commguard.gateway.admin.devices.DeviceRoutes;
+import io.commguard.gateway.admin.devices.ProfileInfo;
 import io.commguard.gateway.admin.devices.Provisioning;
+import io.commguard.gateway.profile.DeviceProfile;
+import io.commguard.gateway.profile.codec.DecodeSection;
+import java.time.Duration;
 import io.commguard.gateway.config.DeviceConfig;
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.evidence.EvidenceStore;
@@ -194,13 +199,29 @@ public final class Gateway implements AutoCloseable {
             new StatusRoutes(vertx, config.admin(), rules, counters, monitoring.metrics(), monitoring.readiness(), audit,
                 clock),
             new AuthRoutes(auth, users, audit, logins),
-            new EvidenceRoutes(evidence, audit)));
+            new EvidenceRoutes(evidence, audit),
+            new DeviceRoutes(provisioning, status, profileInfos(plan), audit::record)));
     admin.start().await();
     stopOrder.add(0, () -> {
       vertx.cancelTimer(refresh);
       admin.stop().await();
       logins.close().await();
     });
+  }
+
+  /** The profiles as the admin API lists them: event types, and the fields an MQTT profile decodes. */
+  private static List<ProfileInfo> profileInfos(GatewayPlan plan) {
+    return plan.profiles().values().stream().sorted(java.util.Comparator.comparing(DeviceProfile::id)).map(p -> {
+      DecodeSection decode = p.section(DecodeSection.KEY, DecodeSection.class);
+      List<String> fields = new ArrayList<>();
+      if (decode != null) {
+        decode.measurements().forEach(m -> fields.add(m.name()));
+        decode.attributes().forEach(a -> fields.add(a.name()));
+      }
+      Duration heartbeat = p.section(HeartbeatSectionParser.KEY, Duration.class);
+      return new ProfileInfo(p.id(), p.vendor(), p.model(), p.protocol(), p.description(),
+          p.eventTypes().stream().map(Enum::name).toList(), fields, heartbeat == null ? HeartbeatSectionParser.DEFAULT : heartbeat);
+    }).toList();
   }
 
   /** The config's devices become the registry's config devices; a clash with devices added at run time refuses the start. */

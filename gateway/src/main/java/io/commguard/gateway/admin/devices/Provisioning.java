@@ -57,6 +57,13 @@ public final class Provisioning implements AutoCloseable {
     }
   }
 
+  /** The device does not log in, so it has no password to rotate. */
+  public static final class NoLoginException extends RuntimeException {
+    NoLoginException(String id) {
+      super("device '" + id + "' does not log in; it has no password");
+    }
+  }
+
   /** A device added, with its generated password (null when its source has no login). */
   public record Created(RegisteredDevice device, String password) {}
 
@@ -145,7 +152,7 @@ public final class Provisioning implements AutoCloseable {
       return CompletableFuture.failedFuture(e);
     }
     if (!logsIn.test(existing.config())) {
-      return CompletableFuture.failedFuture(invalid("id", "device '" + id + "' does not log in; it has no password"));
+      return CompletableFuture.failedFuture(new NoLoginException(id));
     }
     String password = GeneratedPasswords.generate();
     return CompletableFuture.supplyAsync(() -> GeneratedPasswords.hash(password), pool)
