@@ -152,7 +152,7 @@ public final class Gateway implements AutoCloseable {
     northbounds = configured.stream().map(n -> n.delivery(config.gatewayId(), outbox, counters)).toList();
     northbounds.forEach(Delivery::start);
     northbounds.stream().filter(n -> n.name().equals(MqttNorthbound.NAME)).findFirst().ifPresent(monitoring::watchUplink);
-    DeviceChecks checks = plan.deviceCheck();
+    DeviceChecks checks = plan.checks();
     provisioning = new Provisioning(registry, checks::logsIn);
     stopOrder.add(provisioning);
     if (config.admin().enabled()) {

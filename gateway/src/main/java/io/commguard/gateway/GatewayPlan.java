@@ -65,7 +65,12 @@ public record GatewayPlan(GatewayConfig config, Map<String, DeviceProfile> profi
   }
 
   /** The checks every device of the registry passes, against this plan's config and profiles. */
-  public DeviceChecks deviceCheck() {
+  public DeviceCheck deviceCheck() {
+    return checks();
+  }
+
+  /** The same checks, with the boot package's extras (which devices log in). */
+  DeviceChecks checks() {
     return new DeviceChecks(config, profiles, sources);
   }
 

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         ConfigCommand.class,
         ProfilesCommand.class,
+        DevicesCommand.class,
         HashPasswordCommand.class,
         KeysCommand.class,
         UsersCommand.class,

@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param alertId stable id of the alarm episode: the same for RAISED, every UPDATED and CLEARED
  * @param occurredAt when the condition began (device time)
  * @param detectedAt when the gateway decided this alert
+ * @param test true for an alert of a device being commissioned: sent flagged as a test, never paged
  */
 public record AlertDraft(
     String alertId,
@@ -25,7 +26,22 @@ public record AlertDraft(
     List<Measurement> measurements,
     List<Evidence> evidence,
     Map<String, String> attributes,
-    String description) {
+    String description,
+    boolean test) {
+
+  /** A real (not test) alert. */
+  public AlertDraft(String alertId, DeviceRef device, EventKind kind, CanonicalType type, int level, AlertState state,
+      String nativeCode, Instant occurredAt, Instant detectedAt, List<Measurement> measurements, List<Evidence> evidence,
+      Map<String, String> attributes, String description) {
+    this(alertId, device, kind, type, level, state, nativeCode, occurredAt, detectedAt, measurements, evidence, attributes,
+        description, false);
+  }
+
+  /** This alert flagged as a test. */
+  public AlertDraft asTest() {
+    return new AlertDraft(alertId, device, kind, type, level, state, nativeCode, occurredAt, detectedAt, measurements,
+        evidence, attributes, description, true);
+  }
 
   public AlertDraft {
     Objects.requireNonNull(alertId, "alertId");

@@ -19,6 +19,7 @@ public final class AlertPrinter {
         .append(" L").append(a.getLevel())
         .append(' ').append(a.getType())
         .append(' ').append(a.getState())
+        .append(a.getTest() ? " TEST" : "")
         .append(' ').append(a.getGatewayId()).append('#').append(a.getSequence())
         .append(' ').append(a.getDevice().getDeviceId());
     var s = a.getSite();

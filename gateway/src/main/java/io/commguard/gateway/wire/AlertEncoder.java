@@ -48,6 +48,7 @@ public final class AlertEncoder {
         .setDetectedAtMs(d.detectedAt().toEpochMilli())
         .setDescription(d.description())
         .setKind(kind(d.kind()))
+        .setTest(d.test())
         .putAllAttributes(d.attributes());
     String keyId = d.attributes().get(HashKey.ID_ATTRIBUTE);
     if (keyId != null) {
