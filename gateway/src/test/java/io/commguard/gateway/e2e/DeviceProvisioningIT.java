@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A technician's provisioning flows against the packaged gateway, through the admin API only: add
  * a device in commissioning, a real MQTT client logs in with the generated password, the device
  * reads online, its alarm shows on the live event stream and reaches the city flagged as a test;
- * disabling it closes its session. Then a CSV import: a dry run naming the bad row, an apply, an
- * export. One gateway, one city broker for the class.
+ * disabling it closes its session. Then a CSV import: a dry run naming the bad row (API and CLI),
+ * an apply, the CLI's list, an export. One gateway, one city broker for the class.
  */
 class DeviceProvisioningIT {
   private static final Path PROFILES = Path.of(System.getProperty("profiles.dir", "../device-profiles"));
@@ -203,11 +203,39 @@ class DeviceProvisioningIT {
     assertThat(result.getString("credentialsCsv")).startsWith("id,password\r\n").contains("cam-101,").contains("cam-102,");
     assertThat(status("cam-102").getString("connection")).isEqualTo("never");
 
+    String[] api = {"--url", admin.replace("/api/v1", ""), "--token-file", dir.resolve("admin.token").toString()};
+    Path badFile = Files.write(dir.resolve("bad.csv"), bad.getBytes(Charset.forName("GB18030")));
+    CliRun dryRun = cli(concat(new String[] {"devices", "import", "--dry-run", badFile.toString()}, api));
+    assertThat(dryRun.exit()).as(dryRun.out()).isEqualTo(2);
+    assertThat(dryRun.out()).contains("row 3").contains("profile").contains("1 valid rows, 1 errors");
+    CliRun list = cli(concat(new String[] {"devices", "list", "--status", "never"}, api));
+    assertThat(list.exit()).as(list.out()).isZero();
+    assertThat(list.out()).contains("cam-101").contains("hikvision-isapi-camera").contains("never");
+
     HttpResponse<String> exported = send("GET", "/devices/export", null, null);
     assertThat(exported.statusCode()).isEqualTo(200);
     assertThat(exported.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/csv"));
     assertThat(exported.body()).startsWith("\uFEFFid,profile,site,location,state")
         .contains("cam-101,hikvision-isapi-camera,310115001/G-07/3,北门,enabled").contains("cam-102,");
+  }
+
+  private record CliRun(int exit, String out) {}
+
+  /** Runs {@code gateway ARGS} in this JVM, as a technician would on the box. */
+  private static CliRun cli(String... args) {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.out;
+    System.setOut(new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      int exit = new picocli.CommandLine(new io.commguard.gateway.cli.GatewayCli()).execute(args);
+      return new CliRun(exit, buffer.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(before);
+    }
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
   }
 
   private static MqttClient connect(String id, String password, AtomicBoolean lost) throws MqttException {
