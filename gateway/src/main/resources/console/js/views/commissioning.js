@@ -13,6 +13,7 @@ const REFRESH_MS = 5000;
 export async function render(root, ctx) {
   const cards = h('div', {id: 'commissioning-list', class: 'cards'});
   const lists = new Map();
+  let streamState = 'connecting';
   let stopped = false;
   let timer = null;
 
@@ -34,7 +35,10 @@ export async function render(root, ctx) {
   }
 
   function card(device) {
-    if (!lists.has(device.id)) lists.set(device.id, eventList(`events-${device.id}`));
+    if (!lists.has(device.id)) {
+      lists.set(device.id, eventList(`events-${device.id}`));
+      lists.get(device.id).state(streamState);
+    }
     const list = lists.get(device.id);
     const done = can('technician')
       ? h('button', {type: 'button', class: 'button primary', 'data-action': 'enable', onclick: async () => {
@@ -52,14 +56,18 @@ export async function render(root, ctx) {
         statusBadge((device.status || {}).connection || 'never'),
         h('span', {class: 'muted-text'}, [device.profile, siteText(device.site), device.location].filter((x) => x).join(' · ')),
         done),
-      list.element);
+      can('technician') ? list.element : h('p', {class: 'hint'}, t('device.liveEventsRole')));
   }
 
   replace(root, pageHeader(t('commissioning.title')), h('p', {class: 'lead'}, t('commissioning.lead')), cards);
-  const close = events('/events', (event) => {
-    const list = lists.get(event.device || event.deviceId);
+  // The feed is for technicians and above; a viewer sees the devices without it.
+  const close = can('technician') ? events('/events', (event) => {
+    const list = lists.get(event.device);
     if (list) list.add(event);
-  }, (state) => lists.forEach((list) => list.state(state)));
+  }, (state) => {
+    streamState = state;
+    lists.forEach((list) => list.state(state));
+  }) : () => {};
   await refresh();
   return () => {
     stopped = true;

@@ -34,9 +34,9 @@ export function eventList(id, showDevice = false) {
 
 function row(event, showDevice) {
   const decision = String(event.decision || event.outcome || '').toLowerCase();
-  return h('tr', {'data-event-type': event.type || '', 'data-device-id': event.device || event.deviceId || ''},
+  return h('tr', {'data-event-type': event.type || '', 'data-device-id': event.device || ''},
     h('td', {class: 'nowrap'}, formatTime(event.time)),
-    showDevice ? h('td', {}, event.device || event.deviceId || '') : null,
+    showDevice ? h('td', {}, event.device || '') : null,
     h('td', {}, h('span', {class: 'event-type'}, event.type || '—'), event.description ? [h('br'), h('small', {}, event.description)] : null),
     h('td', {}, decision ? h('span', {class: `badge outline decision-${decision}`}, t(`decision.${decision}`)) : '—'),
     h('td', {class: 'fields'}, fields(event.fields)),
