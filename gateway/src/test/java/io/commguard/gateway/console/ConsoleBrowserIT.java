@@ -14,6 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,7 +118,108 @@ class ConsoleBrowserIT {
 
     fillLogin(ADMIN, ADMIN_PASSWORD);
     browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("whoami"), ADMIN));
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#device-table tr[data-device-id='gas-config-1']")));
     assertThat(driver.findElement(By.id("device-add")).isDisplayed()).isTrue();
+  }
+
+  @Test
+  void addedDevice_showsItsPasswordOnce_goesOnlineWithIt_andShowsItsLiveEvent() throws Exception {
+    signIn(ADMIN, ADMIN_PASSWORD);
+    driver.findElement(By.id("device-add")).click();
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#device-profile option[value='" + PROFILE + "']")));
+    driver.findElement(By.id("device-id")).sendKeys("gas-web-1");
+    new Select(driver.findElement(By.id("device-profile"))).selectByValue(PROFILE);
+    new Select(driver.findElement(By.id("device-state"))).selectByValue("commissioning");
+    driver.findElement(By.id("device-site-communityCode")).sendKeys("310115001");
+    driver.findElement(By.id("device-site-building")).sendKeys("B3");
+    driver.findElement(By.id("device-save")).click();
+    String password = browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("generated-password"))).getText();
+    assertThat(password).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(driver.findElement(By.cssSelector(".secret-panel")).getText()).contains("Shown only once");
+
+    driver.findElement(By.id("device-open")).click();
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#device-detail [data-status='never']")));
+    browser.wait.until(ExpectedConditions.attributeToBe(By.id("live-events-state"), "data-state", "open"));
+    assertThat(driver.getPageSource()).doesNotContain(password);
+
+    MqttClient device = new MqttClient("tcp://127.0.0.1:" + endpointPort, "gas-web-1", new MemoryPersistence());
+    try {
+      MqttConnectionOptions options = new MqttConnectionOptions();
+      options.setUserName("gas-web-1");
+      options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+      device.connect(options);
+      browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#device-detail [data-status='online']")));
+
+      byte[] alarm = Files.readAllBytes(PROFILES.resolve("generic/nbiot-gas-detector/cases/high-alarm/payload.json"));
+      device.publish("devices/gas-web-1/event", new MqttMessage(alarm, 1, false, null));
+      browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#live-events tr[data-event-type='GAS_LEAK']")));
+      assertThat(driver.findElement(By.cssSelector("#live-events tr[data-event-type='GAS_LEAK']")).getText())
+          .contains("concentration", "test");
+
+      driver.get(origin + "/#/commissioning");
+      By card = By.cssSelector("#commissioning-list [data-device-id='gas-web-1']");
+      browser.wait.until(ExpectedConditions.presenceOfElementLocated(card));
+      driver.findElement(card).findElement(By.cssSelector("button[data-action='enable']")).click();
+      browser.wait.until(ExpectedConditions.invisibilityOfElementLocated(card));
+      driver.get(origin + "/#/devices?state=enabled");
+      browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#device-table tr[data-device-id='gas-web-1']")));
+    } finally {
+      if (device.isConnected()) {
+        device.disconnect();
+      }
+      device.close();
+    }
+  }
+
+  @Test
+  void importDryRun_namesTheBadRowAndColumn_andApplyGivesTheNewPasswords() throws Exception {
+    Path csv = Files.writeString(dir.resolve("devices.csv"), """
+        id,profile,site,location,state
+        gas-imp-1,%s,310115001/G-07/3,3-1 hall,enabled
+        gas-imp-2,no-such-profile,310115001/G-07/3,3-2 hall,enabled
+        """.formatted(PROFILE));
+    signIn(ADMIN, ADMIN_PASSWORD);
+    driver.get(origin + "/#/import");
+    driver.findElement(By.id("import-file")).sendKeys(csv.toAbsolutePath().toString());
+    browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("import-dry-run"))).click();
+    By badRow = By.cssSelector("#import-errors tr[data-row='3']");
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(badRow));
+    assertThat(driver.findElement(badRow).getText()).contains("profile");
+    assertThat(driver.findElements(By.cssSelector("#import-errors tr[data-row]"))).hasSize(1);
+    assertThat(driver.findElement(By.id("import-apply")).isEnabled()).as("apply waits for a clean dry run").isFalse();
+
+    Path fixed = Files.writeString(dir.resolve("devices-fixed.csv"), Files.readString(csv).replace("no-such-profile", PROFILE));
+    driver.findElement(By.id("import-file")).sendKeys(fixed.toAbsolutePath().toString());
+    browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("import-dry-run"))).click();
+    browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("import-apply"))).click();
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("import-credentials")));
+    assertThat(driver.findElement(By.id("import-result")).getText()).contains("2 added");
+  }
+
+  @Test
+  void viewer_seesDevices_butNoControlThatChangesThem() {
+    signIn(VIEWER, VIEWER_PASSWORD);
+    assertThat(driver.findElements(By.id("device-add"))).isEmpty();
+    assertThat(driver.findElements(By.cssSelector("#nav a[data-route='users']")).get(0).isDisplayed()).isFalse();
+    assertThat(driver.findElements(By.cssSelector("#nav a[data-route='import']")).get(0).isDisplayed()).isFalse();
+
+    driver.get(origin + "/#/devices/gas-config-1");
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#device-detail dl")));
+    assertThat(driver.findElements(By.cssSelector("#device-detail button, #device-edit"))).isEmpty();
+
+    driver.get(origin + "/#/maintenance");
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("maintenance-table")));
+    assertThat(driver.findElements(By.id("maintenance-target"))).isEmpty();
+  }
+
+  /** As a new visitor in English: the login form, then the device list. */
+  private static void signIn(String user, String password) {
+    browser.forget(origin);
+    driver.get(origin + "/console/favicon.svg");
+    ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("window.localStorage.setItem('commguard.lang', 'en')");
+    driver.get(origin + "/");
+    fillLogin(user, password);
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#device-table tbody tr")));
   }
 
   private static void fillLogin(String user, String password) {
