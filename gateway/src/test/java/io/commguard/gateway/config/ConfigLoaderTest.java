@@ -84,7 +84,7 @@ class ConfigLoaderTest {
         Arguments.of(VALID.replace("port: 18830", "prot: 18830"), "deviceEndpoint.prot", "unknown key 'prot'"),
         Arguments.of(VALID.replace("port: 18830", "port: 70000"), "deviceEndpoint.port", "0-65535"),
         Arguments.of(VALID.replace("deviceEndpoint:", "deviceEndpont:"), "deviceEndpont",
-            "did you mean 'deviceEndpoint'?; allowed: admin, dataDir, deviceEndpoint, devices, evidence, externalBroker, gatewayId, httpPush, log,"),
+            "did you mean 'deviceEndpoint'?; allowed: admin, dataDir, deviceEndpoint, devices, eventStreams, evidence, externalBroker, gatewayId, httpPush, log,"),
         Arguments.of(VALID.replace("profile: hikvision-isapi-camera", "profile: hikvision-isapi-camera\n    modbuss: {link: x}"),
             "devices[0].modbuss", "did you mean 'modbus'?"),
         Arguments.of(VALID.replaceAll("passwordHash: .*", "passwordHash: hunter2"), "devices[0].passwordHash", "plaintext"),

@@ -8,6 +8,8 @@ import io.commguard.gateway.source.httppush.HttpPushConfig;
 import io.commguard.gateway.source.httppush.PushBinding;
 import io.commguard.gateway.source.modbus.DeviceModbusConfig;
 import io.commguard.gateway.source.modbus.ModbusLinkConfig;
+import io.commguard.gateway.source.stream.StreamDeviceConfig;
+import io.commguard.gateway.source.stream.StreamsConfig;
 import io.commguard.gateway.source.mqtt.DeviceEndpointConfig;
 import io.commguard.gateway.source.mqtt.ExternalBrokerConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -113,10 +115,10 @@ class ConfigSchemaTest {
 
   /** The top-level keys the built-in sources own, typed as they read them. */
   private record SourceSections(DeviceEndpointConfig deviceEndpoint, ExternalBrokerConfig externalBroker,
-      List<ModbusLinkConfig> modbusLinks, HttpPushConfig httpPush) {}
+      List<ModbusLinkConfig> modbusLinks, HttpPushConfig httpPush, StreamsConfig eventStreams) {}
 
   /** The device keys the built-in sources own. */
-  private record SourceDeviceKeys(String topic, DeviceModbusConfig modbus, PushBinding httpPush) {}
+  private record SourceDeviceKeys(String topic, DeviceModbusConfig modbus, PushBinding httpPush, StreamDeviceConfig stream) {}
 
   @Test
   void sourceOwnedKeys_areTheRegisteredSourcesKeys() {
