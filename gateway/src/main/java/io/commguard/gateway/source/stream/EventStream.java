@@ -401,6 +401,7 @@ final class EventStream {
     }
     established = true;
     failures = 0;
+    LOG.log(Level.INFO, "Event stream open device=" + id() + " peer=" + config.peer() + " kind=" + config.kind());
     if (offline) {
       offline = false;
       LOG.log(Level.INFO, "Stream device back online device=" + id() + " peer=" + config.peer());
