@@ -11,7 +11,10 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The running push source: the listener's verticles and the login checks they share. */
+/**
+ * The running push source: the listener's verticles and the login checks they share. With the
+ * listener off (the default) nothing listens: validation allows no push device then.
+ */
 final class PushSource implements Source {
   private static final System.Logger LOG = System.getLogger(PushSource.class.getName());
 
@@ -27,7 +30,9 @@ final class PushSource implements Source {
     PushSource source = new PushSource(PushDevices.of(context.devices(), context.profiles(), context.hashKey(),
         context.counters()));
     try {
-      source.listen(context, config);
+      if (config.enabled()) {
+        source.listen(context, config);
+      }
       return source;
     } catch (Exception | Error e) {
       source.close();

@@ -54,6 +54,21 @@ class HttpPushSourceTypeTest {
         .containsExactly("devices[0].httpPush: the push listener is off: set httpPush.enabled: true (and its host and port)");
   }
 
+  @Test
+  void listenerOff_bindsNothing() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      GatewayConfig config = new GatewayConfig("gw", null, null, List.of(), null, null, null, null);
+      try (var source = new HttpPushSourceType().start(new io.commguard.gateway.source.SourceContext(config, List.of(),
+          java.util.Map.of(), null, vertx, 2, null, new io.commguard.gateway.metrics.Counters(), java.time.Clock.systemUTC(),
+          null))) {
+        assertThat(vertx.deploymentIDs()).isEmpty();
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
   private static List<String> problems(String section, List<String> devices) throws Exception {
     GatewayConfig config = new GatewayConfig("gw", null, null, List.of(), null, null, null, null);
     if (!section.isBlank()) {
