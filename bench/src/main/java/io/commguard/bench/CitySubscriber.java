@@ -45,6 +45,7 @@ final class CitySubscriber implements AutoCloseable {
   private final Consumer<String> onDelivery;
   private final Consumer<Long> onProgress;
   private final BitSet seen = new BitSet();
+  private volatile Latencies second;
   private MqttClient client;
   private volatile boolean closing;
   private int port;
@@ -65,6 +66,11 @@ final class CitySubscriber implements AutoCloseable {
     this.latencies = latencies;
     this.onDelivery = onDelivery;
     this.onProgress = onProgress;
+  }
+
+  /** Tagged alerts this subscriber's own {@link Latencies} does not know are matched here (a second fleet's). */
+  void alsoMatch(Latencies other) {
+    second = other;
   }
 
   void start(int brokerPort) throws Exception {
@@ -190,7 +196,8 @@ final class CitySubscriber implements AutoCloseable {
       seen.set(seq);
       alerts.incrementAndGet();
       for (Measurement ms : a.getMeasurementsList()) {
-        if (ms.getName().equals("rssi") && ms.getValue() > 0 && latencies.arrived((long) ms.getValue(), now)) {
+        if (ms.getName().equals("rssi") && ms.getValue() > 0 && (latencies.arrived((long) ms.getValue(), now)
+            || (second != null && second.arrived((long) ms.getValue(), now)))) {
           breakdown(batch, a, wallNow);
         }
       }

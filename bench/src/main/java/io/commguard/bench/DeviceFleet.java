@@ -250,6 +250,15 @@ final class DeviceFleet implements AutoCloseable {
     return s.inFlight.get() < window;
   }
 
+  Latencies latencies() {
+    return latencies;
+  }
+
+  /** Tags from {@code base} on, so that two fleets feeding one subscriber never share a tag. Before {@link #start}. */
+  void tagsFrom(long base) {
+    tags.set(base);
+  }
+
   /** Starts publishing: {@code ratePerSecond} in total (open loop), or as fast as the windows allow (0). */
   void start(double ratePerSecond) {
     long startNanos = System.nanoTime();

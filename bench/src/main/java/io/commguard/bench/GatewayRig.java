@@ -25,9 +25,21 @@ final class GatewayRig implements AutoCloseable {
   final GatewayProcess.Ready ready;
   final DeviceFleet fleet;
   final long connectMs;
+  /** The gateway's device endpoint, for a second fleet of {@code otherDevices}. */
+  final int endpointPort;
 
   GatewayRig(Path workDir, EdgeJvm edge, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
       int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs) throws Exception {
+    this(workDir, edge, profiles, name, deviceCount, device, window, modbusLinks, unitsPerLink, jvmArgs, List.of());
+  }
+
+  /**
+   * @param otherDevices configured in the gateway too but not driven by {@link #fleet}: the scenario
+   *     drives them with a fleet of its own on {@link #endpointPort}
+   */
+  GatewayRig(Path workDir, EdgeJvm edge, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
+      int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs, List<SimDevice> otherDevices)
+      throws Exception {
     Path dir = Scenarios.freshDir(workDir.resolve(name));
     city = MosquittoBroker.start(Files.createDirectories(dir.resolve("city-broker")));
     subscriber = new CitySubscriber(CitySubscriber.Mode.CITY, "city/+/alerts", 1, latencies, id -> { }, n -> { });
@@ -37,10 +49,12 @@ final class GatewayRig implements AutoCloseable {
     for (int i = 0; i < deviceCount; i++) {
       devices.add(device.apply(i));
     }
-    int endpointPort = FreePort.next();
+    endpointPort = FreePort.next();
     Path config = dir.resolve("gateway.yaml");
+    List<SimDevice> configured = new ArrayList<>(devices);
+    configured.addAll(otherDevices);
     Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), endpointPort,
-        city.port(), devices, modbus == null ? List.of() : modbus.links, unitsPerLink));
+        city.port(), configured, modbus == null ? List.of() : modbus.links, unitsPerLink));
     gateway = edge.start(config, jvmArgs);
     ready = gateway.awaitReady(Duration.ofSeconds(60));
     fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, window, DeviceFleet.Credit.ON_PUBACK, latencies);

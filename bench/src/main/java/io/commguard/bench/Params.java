@@ -18,15 +18,19 @@ record Params(
     int alertDevices,
     int alertSeconds,
     int drainAlerts,
+    int stormBacklog,
+    int stormSeconds,
+    int fireRate,
     int modbusOnlySeconds,
     int baselineSeconds,
     boolean nodeRed) {
 
   static Params standard() {
-    return new Params("standard", 1000, 1000, 60, 10, 5, 200, 100, 64, 30, 200, 20, 50_000, 30, 20, true);
+    return new Params("standard", 1000, 1000, 60, 10, 5, 200, 100, 64, 30, 200, 20, 50_000, 100_000, 30, 10, 30, 20,
+        true);
   }
 
   static Params smoke() {
-    return new Params("smoke", 20, 200, 3, 1, 1, 10, 10, 16, 2, 10, 2, 300, 0, 2, false);
+    return new Params("smoke", 20, 200, 3, 1, 1, 10, 10, 16, 2, 10, 2, 300, 300, 2, 10, 0, 2, false);
   }
 }

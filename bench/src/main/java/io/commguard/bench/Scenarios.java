@@ -104,6 +104,83 @@ final class Scenarios {
         gatewayJvmArgs);
   }
 
+  /**
+   * A fire alarm in a storm: {@code alertDevices} gas detectors report {@code low} / {@code normal}
+   * (each report raises or clears a level-2 alarm) as fast as the gateway acknowledges them, first
+   * with the city broker down until {@code stormBacklog} alerts wait in the outbox; then the broker
+   * returns, the storm goes on at full rate and ten other detectors report {@code high} / {@code
+   * normal} at {@code fireRate} reports/s in total (each a level-1 RAISED or CLEARED), from the
+   * first alert the city gets after its return (the drain has begun). Level-1
+   * latency (device publish to decoded at the city, so the commit is included) is measured over
+   * {@code stormSeconds} of drain-under-storm; then both fleets stop and every alert is accounted for.
+   */
+  Map<String, Object> stormPriority() throws Exception {
+    List<SimDevice> fire = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      fire.add(new SimDevice(String.format("fire-%02d", i), DeviceKind.GAS, 0.5));
+    }
+    try (GatewayRig rig = new GatewayRig(work, gateway, profiles, "storm-priority", p.alertDevices(),
+        i -> new SimDevice(id(i), DeviceKind.GAS, 0.5, "low"), 16, 0, 0, gatewayJvmArgs, fire);
+        DeviceFleet fires = new DeviceFleet(fire, 1, MqttQoS.AT_LEAST_ONCE, 4, DeviceFleet.Credit.ON_PUBACK,
+            new Latencies())) {
+      Latencies level1 = fires.latencies();
+      rig.subscriber.alsoMatch(level1);
+      fires.tagsFrom(1L << 40);
+      fires.connect("127.0.0.1", rig.endpointPort, GatewayConfigWriter.PASSWORD, Duration.ofSeconds(60));
+      rig.city.stop();
+      long t0 = System.nanoTime();
+      rig.fleet.start(0);
+      while (rig.fleet.expectedAlerts.get() < p.stormBacklog()) {
+        Pause.millis(5);
+      }
+      double buildSeconds = (System.nanoTime() - t0) / 1e9;
+      long backlogAtReturn = rig.fleet.expectedAlerts.get() - rig.subscriber.alerts.get();
+      long returned = System.nanoTime();
+      rig.city.start();
+      // The level-1 alarms start once the drain has (the uplink's reconnect back-off is not what is measured).
+      long reconnectDeadline = returned + Duration.ofSeconds(60).toNanos();
+      while (rig.subscriber.alerts.get() == 0 && System.nanoTime() < reconnectDeadline) {
+        Pause.millis(5);
+      }
+      double reconnectSeconds = (System.nanoTime() - returned) / 1e9;
+      fires.start(p.fireRate());
+      Window w = new Window(rig);
+      Pause.millis(p.stormSeconds() * 1000L);
+      Map<String, Object> r = w.close(rig);
+      long backlogAtEnd = rig.fleet.expectedAlerts.get() - rig.subscriber.alerts.get();
+      fires.stop();
+      rig.fleet.stop();
+      boolean allAcked = rig.fleet.awaitAcked(Duration.ofSeconds(60)) && fires.awaitAcked(Duration.ofSeconds(60));
+      long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+      while ((level1.outstanding() > 0 || rig.latencies.outstanding() > 0) && System.nanoTime() < deadline) {
+        Pause.millis(20);
+      }
+      long expected = rig.fleet.expectedAlerts.get() + fires.expectedAlerts.get();
+      r.put("level1_latency", level1.summaryMs());
+      r.put("level1_alerts", fires.expectedAlerts.get());
+      r.put("level1_missing", level1.outstanding());
+      r.put("lower_alerts_missing", rig.latencies.outstanding());
+      r.put("lower_latency", rig.latencies.summaryMs());
+      r.put("backlog_build_s", round(buildSeconds));
+      r.put("backlog_when_city_returned", backlogAtReturn);
+      r.put("reconnect_delay_s", round(reconnectSeconds));
+      r.put("backlog_at_window_end", backlogAtEnd);
+      r.put("storm_devices", p.alertDevices());
+      r.put("fire_devices", fire.size());
+      r.put("fire_reports_per_s", p.fireRate());
+      r.put("acked_total", rig.fleet.acked.get() + fires.acked.get());
+      r.put("sent_total", rig.fleet.sent.get() + fires.sent.get());
+      r.put("disconnects", rig.fleet.disconnects.get() + fires.disconnects.get());
+      r.put("alerts_received_total", rig.subscriber.alerts.get());
+      r.put("alerts_expected_total", expected);
+      r.put("duplicates_at_city", rig.subscriber.duplicates.get());
+      r.put("zero_loss", allAcked && level1.outstanding() == 0 && rig.latencies.outstanding() == 0
+          && rig.fleet.disconnects.get() + fires.disconnects.get() == 0);
+      r.put("peak_rss_mib", round(ProcStats.peakRssMib(rig.gateway.pid())));
+      return r;
+    }
+  }
+
   /** Every device keeps {@code window} publishes in flight; measured for {@code seconds} after a warm-up. */
   private Map<String, Object> closedLoop(String name, int devices, IntFunction<SimDevice> device,
       int window, int seconds, List<String> jvm) throws Exception {

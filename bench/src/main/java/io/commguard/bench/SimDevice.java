@@ -26,6 +26,7 @@ final class SimDevice {
   final DeviceKind kind;
   final String topic;
   private final int alarmEvery;
+  private final String raiseStatus;
   private long n;
   private boolean alarmOpen;
   private long accessSerial = 1;
@@ -35,6 +36,12 @@ final class SimDevice {
   record Next(byte[] payload, long tag, boolean expectsAlert) {}
 
   SimDevice(String id, DeviceKind kind, double alarmRatio) {
+    this(id, kind, alarmRatio, "high");
+  }
+
+  /** @param raiseStatus the gas status that raises: {@code high} (a level-1 alarm) or {@code low} (level 2) */
+  SimDevice(String id, DeviceKind kind, double alarmRatio, String raiseStatus) {
+    this.raiseStatus = raiseStatus;
     this.id = id;
     this.kind = kind;
     this.topic = "devices/" + id + "/event";
@@ -54,7 +61,7 @@ final class SimDevice {
     boolean raise = !alarmOpen && i % alarmEvery == alarmEvery - 1;
     boolean clear = alarmOpen;
     alarmOpen = raise;
-    String status = raise ? "high" : "normal";
+    String status = raise ? raiseStatus : "normal";
     double value = raise ? 52.0 : 0.5 + (i % 3) * 0.3;
     boolean tagged = raise || clear;
     long rssi = tagged ? tag : -71;
