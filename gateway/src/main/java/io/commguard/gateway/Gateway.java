@@ -1,6 +1,7 @@
 package io.commguard.gateway;
 
 import io.commguard.gateway.admin.Access;
+import io.commguard.gateway.admin.AdminCertificate;
 import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.admin.AdminToken;
 import io.commguard.gateway.admin.EvidenceRoutes;
@@ -201,6 +202,9 @@ public final class Gateway implements AutoCloseable {
             new AuthRoutes(auth, users, audit, logins),
             new EvidenceRoutes(evidence, audit),
             new DeviceRoutes(provisioning, status, profileInfos(plan), audit::record)));
+    if (config.admin().https()) {
+      admin.tls(AdminCertificate.load(config.admin(), dataDir, clock));
+    }
     admin.start().await();
     stopOrder.add(0, () -> {
       vertx.cancelTimer(refresh);

@@ -8,13 +8,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -27,8 +26,9 @@ import java.util.List;
  * ...                  every other route: see the areas ({@link StatusRoutes}, ...), each behind {@link Access#require}
  * </pre>
  *
- * Every answer carries the security headers (CSP {@code default-src 'self'}, no sniffing, no
- * framing, no referrer). Unknown paths answer 404, a known path with another method 405, a body
+ * Plain HTTP on a loopback host; HTTPS only on any other ({@link AdminCertificate}). Every answer
+ * carries the security headers (CSP {@code default-src 'self'}, no sniffing, no framing, no
+ * referrer, and HSTS over HTTPS). Unknown paths answer 404, a known path with another method 405, a body
  * over an area's limit 413, and anything unexpected 500 (logged): no request is left unanswered.
  */
 public final class AdminServer {
@@ -38,18 +38,15 @@ public final class AdminServer {
   private final AdminConfig config;
   private final Counters counters;
   private final Router router;
+  private AdminCertificate certificate;
   private HttpServer server;
 
   /**
    * @param readiness the checks behind {@code /readyz}
    * @param areas the API's areas; each mounts its routes behind {@code access}
-   * @throws IllegalArgumentException when the host is not a loopback address
    */
   public AdminServer(Vertx vertx, AdminConfig config, Access access, Counters counters, Readiness readiness,
       List<ApiRoutes> areas) {
-    if (!isLoopback(config.host())) {
-      throw new IllegalArgumentException("admin.host must be a loopback address, was " + config.host());
-    }
     this.vertx = vertx;
     this.config = config;
     this.counters = counters;
@@ -70,14 +67,34 @@ public final class AdminServer {
     return router.getRoutes().stream().filter(r -> r.getPath() != null).toList();
   }
 
-  /** Starts listening; completes with the bound port. */
+  /** Serves HTTPS with this certificate; required when {@code admin.host} is not loopback or {@code admin.tls.enabled}. */
+  public AdminServer tls(AdminCertificate certificate) {
+    this.certificate = certificate;
+    return this;
+  }
+
+  /** Starts listening; completes with the bound port, or fails when HTTPS is required and no certificate was given. */
   public Future<Integer> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.port()))
+    HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
+    if (config.https()) {
+      if (certificate == null) {
+        return Future.failedFuture(new IllegalStateException("admin.host " + config.host()
+            + " is not a loopback address (or admin.tls.enabled is true): the API answers HTTPS only, and no certificate was given"));
+      }
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(certificate.certFile().toString())
+          .setKeyPath(certificate.keyFile().toString()));
+    }
+    return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
         .map(s -> {
           server = s;
-          LOG.log(Level.INFO, "Admin API listening host={0} port={1}", config.host(), Integer.toString(s.actualPort()));
+          LOG.log(Level.INFO, "Admin API listening host={0} port={1} scheme={2}", config.host(),
+              Integer.toString(s.actualPort()), options.isSsl() ? "https" : "http");
+          if (options.isSsl()) {
+            LOG.log(Level.INFO, "Admin API certificate file={0} sha256={1}", certificate.certFile(),
+                certificate.fingerprint());
+          }
           return s.actualPort();
         });
   }
@@ -92,6 +109,9 @@ public final class AdminServer {
         .set("X-Content-Type-Options", "nosniff")
         .set("X-Frame-Options", "DENY")
         .set("Referrer-Policy", "no-referrer");
+    if (ctx.request().isSSL()) {
+      ctx.response().headers().set("Strict-Transport-Security", "max-age=31536000");
+    }
     ctx.next();
   }
 
@@ -125,17 +145,4 @@ public final class AdminServer {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
   }
 
-  private static boolean isLoopback(String host) {
-    if (host.equals("localhost")) {
-      return true;
-    }
-    if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+\\]?")) {
-      return false;
-    }
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
 }

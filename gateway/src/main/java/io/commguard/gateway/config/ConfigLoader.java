@@ -109,6 +109,18 @@ public final class ConfigLoader {
       problems.add("admin.sessionIdleMinutes", "must not exceed admin.sessionMaxHours (" + a.sessionMaxHours()
           + " h = " + a.sessionMaxHours() * 60 + " min), was " + a.sessionIdleMinutes());
     }
+    AdminTlsConfig tls = a.tls();
+    if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+      problems.add("admin.tls", "give both certFile and keyFile, or neither (a self-signed certificate is then made "
+          + "at first start)");
+    }
+    if (Boolean.FALSE.equals(tls.enabled()) && !a.loopback()) {
+      problems.add("admin.tls.enabled", "false is allowed only on a loopback host; admin.host " + a.host()
+          + " is reachable from the network, where the API answers HTTPS only");
+    }
+    if (Boolean.FALSE.equals(tls.enabled()) && tls.certFile() != null) {
+      problems.add("admin.tls.enabled", "is false but admin.tls.certFile is set; remove one of them");
+    }
   }
 
   private static void validateEvidence(EvidenceConfig e, ProblemCollector problems) {

@@ -292,8 +292,9 @@ class AdminServerTest {
     Files.writeString(file, "  \n");
     assertThatThrownBy(() -> AdminToken.load(new AdminConfig(true, null, null, file.toString(), null), Map.of()))
         .hasMessageContaining("is empty");
-    assertThatThrownBy(() -> server(new AdminConfig(true, "0.0.0.0", 0, null, null), readiness))
-        .hasMessageContaining("loopback");
+    assertThatThrownBy(() -> server(new AdminConfig(true, "0.0.0.0", 0, null, null), readiness).start()
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("not a loopback address").hasMessageContaining("HTTPS only");
     assertThatThrownBy(() -> new AdminToken("short")).hasMessageContaining("at least 16");
   }
 

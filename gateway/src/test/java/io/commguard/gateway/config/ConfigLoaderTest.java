@@ -104,7 +104,13 @@ class ConfigLoaderTest {
             "uplink.ackTimeoutMsByLevel.5", "1 (most severe) to 4"),
         Arguments.of(VALID.replace("ackMode: platform", "ackMode: platform\n  ackTimeoutMsByLevel: {2: 10}"),
             "uplink.ackTimeoutMsByLevel.2", "at least 100"),
-        Arguments.of(VALID.replace("uplink:", "  - id: cam-01\n    profile: x\nuplink:"), "devices[1].id", "duplicate"));
+        Arguments.of(VALID.replace("uplink:", "  - id: cam-01\n    profile: x\nuplink:"), "devices[1].id", "duplicate"),
+        Arguments.of(VALID + "admin:\n  enabled: true\n  tls: {certFile: /etc/commguard/admin.crt}\n", "admin.tls",
+            "both certFile and keyFile"),
+        Arguments.of(VALID + "admin:\n  enabled: true\n  host: 0.0.0.0\n  tls: {enabled: false}\n", "admin.tls.enabled",
+            "HTTPS only"),
+        Arguments.of(VALID + "admin:\n  enabled: true\n  sessionIdleMinutes: 600\n  sessionMaxHours: 8\n",
+            "admin.sessionIdleMinutes", "must not exceed admin.sessionMaxHours"));
   }
 
   @ParameterizedTest

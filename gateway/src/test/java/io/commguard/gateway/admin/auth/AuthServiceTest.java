@@ -39,7 +39,7 @@ class AuthServiceTest {
     store.addUser("alice", Role.ADMIN, PasswordHash.hash(PASSWORD, 10_000));
     store.addUser("tom", Role.TECHNICIAN, PasswordHash.hash(PASSWORD, 10_000));
     auth = new AuthService(store, Optional.of(new AdminToken("configured-token-0123")),
-        new AdminConfig(true, null, null, null, null, 30, 2), clock, nanos::get, counters);
+        new AdminConfig(true, null, null, null, null, 30, 2, null), clock, nanos::get, counters);
     auth.reload();
   }
 
