@@ -47,7 +47,7 @@ class AdminCertificateTest {
     try (InputStream in = Files.newInputStream(first.certFile())) {
       cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
-    assertThat(cert.getSubjectAlternativeNames()).extracting(n -> n.get(1)).contains("localhost", "127.0.0.1");
+    assertThat(cert.getSubjectAlternativeNames()).extracting(n -> String.valueOf(n.get(1))).contains("localhost", "127.0.0.1");
     assertThat(cert.getNotAfter().toInstant()).isAfter(java.time.Instant.now().plus(Duration.ofDays(3000)));
 
     Vertx vertx = Vertx.vertx();
@@ -63,9 +63,9 @@ class AdminCertificateTest {
       tmf.init(trust);
       SSLContext ssl = SSLContext.getInstance("TLS");
       ssl.init(null, tmf.getTrustManagers(), null);
-      HttpClient https = HttpClient.newBuilder().sslContext(ssl).build();
-      HttpResponse<String> alive = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/healthz"))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpClient https = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(30)).build();
+      HttpResponse<String> alive = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/healthz"))
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(alive.statusCode()).isEqualTo(200);
       assertThat(alive.headers().firstValue("Strict-Transport-Security")).contains("max-age=31536000");
       byte[] served = alive.sslSession().orElseThrow().getPeerCertificates()[0].getEncoded();

@@ -37,6 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * POST   /tokens              admin    {"name","role"} → 201 {"name","role","created","createdBy","token"} (the token shown once)
  * DELETE /tokens/:name        admin    204
  * GET    /audit?limit=100     admin    [{"seq","time","actor","action","target","before","after","hash"}], oldest first
+ * GET    /openapi.yaml        viewer   the OpenAPI document of the whole API (docs/openapi.yaml)
  * </pre>
  *
  * Password checks run on their own two worker threads, at most {@value #MAX_PENDING_LOGINS} waiting
@@ -47,6 +48,8 @@ public final class AuthRoutes implements ApiRoutes {
   static final int MAX_BODY_BYTES = 4096;
   static final int MAX_PENDING_LOGINS = 16;
   private static final int MAX_AUDIT_LIMIT = 1000;
+  public static final String OPENAPI_RESOURCE = "api/openapi.yaml";
+  private static final String OPENAPI = openApi();
   private static final System.Logger LOG = System.getLogger(AuthRoutes.class.getName());
 
   private final AuthService auth;
@@ -76,6 +79,20 @@ public final class AuthRoutes implements ApiRoutes {
     router.post(p + "/tokens").handler(body()).handler(access.require(Role.ADMIN)).handler(this::addToken);
     router.delete(p + "/tokens/:name").handler(access.require(Role.ADMIN)).handler(this::removeToken);
     router.get(p + "/audit").handler(access.require(Role.ADMIN)).handler(this::auditLog);
+    router.get(p + "/openapi.yaml").handler(access.require(Role.VIEWER)).handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/yaml; charset=utf-8").end(OPENAPI));
+  }
+
+  /** The OpenAPI document (docs/openapi.yaml, copied into the jar by the build). */
+  private static String openApi() {
+    try (java.io.InputStream in = AuthRoutes.class.getClassLoader().getResourceAsStream(OPENAPI_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the jar");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static BodyHandler body() {

@@ -202,6 +202,105 @@ class AuthRoutesTest {
     }
   }
 
+  /** The areas this test mounts; each area's paths carry its tag in docs/openapi.yaml. */
+  private static final java.util.Set<String> MOUNTED_TAGS = java.util.Set.of("status", "auth");
+
+  @Test
+  void everyRoute_isInTheOpenApiDocument_andEveryDocumentedPathOfTheseAreasIsRouted() throws Exception {
+    JsonObject doc = openApi();
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    java.util.Set<String> documentedHere = new java.util.TreeSet<>();
+    doc.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).forEach(op -> {
+      if (op.getKey().equals("parameters")) {
+        return;
+      }
+      String key = op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey().replaceAll("\\{([A-Za-z]+)}", ":$1");
+      documented.add(key);
+      JsonArray tags = ((JsonObject) op.getValue()).getJsonArray("tags");
+      if (tags != null && tags.stream().anyMatch(MOUNTED_TAGS::contains)) {
+        documentedHere.add(key);
+      }
+    }));
+    java.util.Set<String> routed = new java.util.TreeSet<>();
+    for (io.vertx.ext.web.Route route : server.routes()) {
+      if (route.getPath().equals("/") || route.getPath().startsWith("/console/")) {
+        continue; // the console's files, not the API
+      }
+      route.methods().stream().filter(m -> m != io.vertx.core.http.HttpMethod.HEAD)
+          .forEach(m -> routed.add(m.name() + " " + route.getPath()));
+    }
+    assertThat(documented).as("every route is documented").containsAll(routed);
+    assertThat(routed).as("every documented path of the mounted areas exists").containsAll(documentedHere);
+    HttpResponse<String> served = send(request("/api/v1/openapi.yaml").header("Authorization", "Bearer " + ADMIN_TOKEN).GET());
+    assertThat(served.statusCode()).isEqualTo(200);
+    assertThat(served.body()).isEqualTo(new String(getClass().getClassLoader().getResourceAsStream(AuthRoutes.OPENAPI_RESOURCE)
+        .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void answers_validateAgainstTheDocumentedSchemas() throws Exception {
+    String admin = "Bearer " + ADMIN_TOKEN;
+    conforms("/api/v1/session", "post", login("alice", PASSWORD));
+    conforms("/api/v1/session", "post", login("alice", "wrong password"));
+    String[] alice = sessionOf("alice").split("\\|");
+    conforms("/api/v1/session", "get", send(request("/api/v1/session").header("Cookie", alice[0]).GET()));
+    conforms("/api/v1/session", "get", send(request("/api/v1/session").header("Authorization", admin).GET()));
+    conforms("/api/v1/users", "post", send(request("/api/v1/users").header("Authorization", admin)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"ian\",\"role\":\"installer\",\"password\":\"" + PASSWORD + "\"}"))));
+    conforms("/api/v1/users", "post", send(request("/api/v1/users").header("Authorization", admin)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"ian\",\"role\":\"installer\",\"password\":\"" + PASSWORD + "\"}"))));
+    conforms("/api/v1/users", "get", send(request("/api/v1/users").header("Authorization", admin).GET()));
+    conforms("/api/v1/users/{user}", "put", send(request("/api/v1/users/ian").header("Authorization", admin)
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"role\":\"viewer\"}"))));
+    conforms("/api/v1/users/{user}", "delete", send(request("/api/v1/users/nobody").header("Authorization", admin).DELETE()));
+    conforms("/api/v1/tokens", "post", send(request("/api/v1/tokens").header("Authorization", admin)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ci\",\"role\":\"viewer\"}"))));
+    conforms("/api/v1/tokens", "get", send(request("/api/v1/tokens").header("Authorization", admin).GET()));
+    conforms("/api/v1/audit", "get", send(request("/api/v1/audit").header("Authorization", admin).GET()));
+    conforms("/api/v1/audit", "get", send(request("/api/v1/audit?limit=0").header("Authorization", admin).GET()));
+    conforms("/api/v1/maintenance", "post", send(request("/api/v1/maintenance").header("Authorization", admin)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT1H\"}"))));
+    conforms("/api/v1/maintenance", "get", send(request("/api/v1/maintenance").header("Authorization", admin).GET()));
+    conforms("/api/v1/maintenance", "post", send(request("/api/v1/maintenance").header("Cookie", alice[0])
+        .POST(HttpRequest.BodyPublishers.ofString("{}"))));
+    conforms("/api/v1/users", "get", send(request("/api/v1/users").GET()));
+    conforms("/healthz", "get", send(request("/healthz").GET()));
+    conforms("/metrics.json", "get", send(request("/metrics.json").header("Authorization", admin).GET()));
+  }
+
+  /** The answer's status is documented for the operation, and its JSON body validates against that response's schema. */
+  private void conforms(String path, String method, HttpResponse<String> answer) throws Exception {
+    JsonObject doc = openApi();
+    JsonObject responses = doc.getJsonObject("paths").getJsonObject(path).getJsonObject(method).getJsonObject("responses");
+    String status = Integer.toString(answer.statusCode());
+    assertThat(responses.fieldNames()).as(method + " " + path + " documents status " + status).contains(status);
+    JsonObject response = responses.getJsonObject(status);
+    if (response.containsKey("$ref")) {
+      response = doc.getJsonObject("components").getJsonObject("responses")
+          .getJsonObject(response.getString("$ref").substring("#/components/responses/".length()));
+    }
+    JsonObject content = response.getJsonObject("content");
+    if (content == null || !content.containsKey("application/json")) {
+      assertThat(answer.body()).as(method + " " + path + " " + status + " has no JSON body").isEmpty();
+      return;
+    }
+    JsonObject schema = content.getJsonObject("application/json").getJsonObject("schema").copy()
+        .put("components", doc.getJsonObject("components"));
+    io.vertx.json.schema.OutputUnit result = io.vertx.json.schema.Validator.create(io.vertx.json.schema.JsonSchema.of(schema),
+        new io.vertx.json.schema.JsonSchemaOptions().setDraft(io.vertx.json.schema.Draft.DRAFT202012)
+            .setBaseUri("https://commguard.invalid/")).validate(io.vertx.core.json.Json.decodeValue(answer.body()));
+    assertThat(result.getValid()).as(method + " " + path + " " + status + ": " + answer.body() + " " + result.getErrors()).isTrue();
+  }
+
+  private static JsonObject openApi() throws Exception {
+    try (java.io.InputStream in = AuthRoutesTest.class.getClassLoader().getResourceAsStream(AuthRoutes.OPENAPI_RESOURCE)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+          .readValue(in, Map.class);
+      return new JsonObject(map);
+    }
+  }
+
   /** A session of the user, for requests that carry its cookie and CSRF token. */
   private String sessionOf(String user) throws Exception {
     HttpResponse<String> login = login(user, PASSWORD);
