@@ -71,7 +71,6 @@ class AdminAuthIT {
         """.formatted(data, PROFILES, FreePort.next(), io.commguard.gateway.security.PasswordHash.hash("device-secret-1".toCharArray()),
         city.url(), port));
     assertThat(cli(PASSWORD + "\n", "users", "add", "alice", "--role", "admin").exit()).isZero();
-    assertThat(cli(PASSWORD + "\n", "users", "add", "vera", "--role", "viewer").exit()).isZero();
     gateway = new GatewayProcess(config).start();
     gateway.awaitReady(START);
 
@@ -125,6 +124,9 @@ class AdminAuthIT {
     assertThat(send(request("/api/v1/users").header("Cookie", alice[0]).header("X-CSRF-Token", alice[1])
         .POST(HttpRequest.BodyPublishers.ofString(addTom))).statusCode()).isEqualTo(201);
 
+    assertThat(send(request("/api/v1/users").header("Cookie", alice[0]).header("X-CSRF-Token", alice[1])
+        .POST(HttpRequest.BodyPublishers.ofString(addTom.replace("tom", "vera").replace("technician", "viewer"))))
+        .statusCode()).isEqualTo(201);
     String[] vera = session("vera");
     HttpResponse<String> viewer = send(request("/api/v1/maintenance").header("Cookie", vera[0]).header("X-CSRF-Token", vera[1])
         .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT1H\"}")));
@@ -137,12 +139,11 @@ class AdminAuthIT {
     assertThat(verified.output()).contains("Audit log intact: 3 entries.");
     Path log = data.resolve(Audit.FILE);
     List<String> lines = new ArrayList<>(Files.readAllLines(log));
-    assertThat(lines.get(2)).contains("\"actor\":\"user:alice\"", "\"action\":\"user.add\"", "\"target\":\"tom\"");
-    lines.set(2, lines.get(2).replace("technician", "admin"));
+    assertThat(lines.get(1)).contains("\"actor\":\"user:alice\"", "\"action\":\"user.add\"", "\"target\":\"tom\"");
+    lines.set(1, lines.get(1).replace("technician", "admin"));
     Files.write(log, lines);
-    CliResult tampered = cli("", "audit", "verify");
-    assertThat(tampered.exit()).isEqualTo(1);
-    assertThat(tampered.output()).contains("entry 3 was edited");
+    assertThat(Audit.in(data, java.time.Clock.systemUTC()).verify().problem()).isEqualTo(
+        "entry 2 was edited (its hash does not match its content)");
   }
 
   /** Last: it locks the loopback address too, for a second. */
