@@ -72,7 +72,11 @@ class ConsoleBrowserIT {
     gateway = new GatewayProcess(config).start();
     browser = new HeadlessChromium("zh-CN");
     driver = browser.driver;
-    gateway.awaitReady(Duration.ofSeconds(60));
+    try {
+      gateway.awaitReady(Duration.ofSeconds(60));
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + ":\n" + gateway.logText(), e);
+    }
     HttpResponse<String> viewer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(origin + "/api/v1/users"))
         .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"%s\",\"role\":\"viewer\",\"password\":\"%s\"}"
