@@ -5,6 +5,8 @@ import io.commguard.gateway.admin.AdminCertificate;
 import io.commguard.gateway.admin.AdminServer;
 import io.commguard.gateway.admin.AdminToken;
 import io.commguard.gateway.admin.EvidenceRoutes;
+import io.commguard.gateway.admin.ApiRoutes;
+import io.commguard.gateway.admin.ReloadRoutes;
 import io.commguard.gateway.admin.StatusRoutes;
 import io.commguard.gateway.admin.auth.AuthRoutes;
 import io.commguard.gateway.admin.auth.AuthService;
@@ -25,6 +27,7 @@ import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.northbound.Delivery;
 import io.commguard.gateway.northbound.Northbound;
 import io.commguard.gateway.northbound.mqtt.MqttNorthbound;
+import io.commguard.gateway.northbound.mqtt.MqttUplink;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.pipeline.Pipeline;
 import io.commguard.gateway.model.DeviceState;
@@ -63,6 +66,8 @@ import java.util.concurrent.TimeUnit;
 public final class Gateway implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
   private static final int TICK_MS = 1000;
+  /** The gateway's release, as {@code --version} prints it and the heartbeat reports it. */
+  public static final String VERSION = "0.1.0";
   /** The SQLite files of the data dir, created 0600 before SQLite opens them (it copies the mode to its journals). */
   private static final List<String> DATABASES = List.of("outbox.db", "devices.db");
   private static final RateLimitedLog TICK_FAILURES = new RateLimitedLog(LOG, 60_000);
@@ -84,9 +89,17 @@ public final class Gateway implements AutoCloseable {
 
   /** Starts everything the plan describes; on failure, closes what was already started. */
   public static Gateway start(GatewayPlan plan, Clock clock) throws Exception {
+    return start(plan, clock, null);
+  }
+
+  /**
+   * As {@link #start(GatewayPlan, Clock)}, for a plan read from {@code configFile}: the admin API's
+   * {@code POST /reload} re-reads that file.
+   */
+  public static Gateway start(GatewayPlan plan, Clock clock, Path configFile) throws Exception {
     Gateway gateway = new Gateway();
     try {
-      gateway.boot(plan, clock);
+      gateway.boot(plan, clock, configFile);
       return gateway;
     } catch (Exception | Error e) {
       gateway.close();
@@ -94,7 +107,7 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  private void boot(GatewayPlan plan, Clock clock) throws Exception {
+  private void boot(GatewayPlan plan, Clock clock, Path configFile) throws Exception {
     long started = System.nanoTime();
     this.plan = plan;
     GatewayConfig config = plan.config();
@@ -156,8 +169,9 @@ public final class Gateway implements AutoCloseable {
     DeviceChecks checks = plan.checks();
     provisioning = new Provisioning(registry, checks::logsIn);
     stopOrder.add(provisioning);
+    startHeartbeat(config, configured, dataDir);
     if (config.admin().enabled()) {
-      startAdmin(config, dataDir, evidence, clock);
+      startAdmin(config, dataDir, evidence, clock, configFile);
     }
     // Its own thread: no worker pool (password checks, blocking handlers) can delay an auto-clear
     // or an offline alarm.
@@ -179,7 +193,7 @@ public final class Gateway implements AutoCloseable {
    * The admin API: users and API tokens from users.db (changes the CLI makes there are picked up
    * within 2 s), every change written to the audit log.
    */
-  private void startAdmin(GatewayConfig config, Path dataDir, EvidenceStore evidence, Clock clock) {
+  private void startAdmin(GatewayConfig config, Path dataDir, EvidenceStore evidence, Clock clock, Path configFile) {
     Optional<AdminToken> token = AdminToken.load(config.admin(), System.getenv());
     UserStore users = UserStore.open(dataDir, clock);
     stopOrder.add(users);
@@ -195,13 +209,20 @@ public final class Gateway implements AutoCloseable {
       auth.reloadIfChanged();
       return null;
     }, false).onFailure(e -> LOG.log(Level.WARNING, "Re-reading users.db failed error=" + e.getMessage())));
+    List<ApiRoutes> areas = new ArrayList<>(List.of(
+        new StatusRoutes(vertx, config.admin(), rules, counters, monitoring.metrics(), monitoring.readiness(), audit,
+            clock),
+        new AuthRoutes(auth, users, audit, logins),
+        new EvidenceRoutes(evidence, audit),
+        new DeviceRoutes(provisioning, status, profileInfos(plan), audit::record)));
+    if (configFile != null) { // the reload re-reads the file the gateway was started with
+      areas.add(new ReloadRoutes(() -> {
+        Reload r = reload(configFile);
+        return new ReloadRoutes.Applied(r.devices(), r.needsRestart());
+      }));
+    }
     AdminServer admin = new AdminServer(vertx, config.admin(), new Access(auth, counters), counters,
-        monitoring.readiness(), List.of(
-            new StatusRoutes(vertx, config.admin(), rules, counters, monitoring.metrics(), monitoring.readiness(), audit,
-                clock),
-            new AuthRoutes(auth, users, audit, logins),
-            new EvidenceRoutes(evidence, audit),
-            new DeviceRoutes(provisioning, status, profileInfos(plan), audit::record)));
+        monitoring.readiness(), areas);
     if (config.admin().https()) {
       admin.tls(AdminCertificate.load(config.admin(), dataDir, clock));
     }
@@ -226,6 +247,21 @@ public final class Gateway implements AutoCloseable {
       return new ProfileInfo(p.id(), p.vendor(), p.model(), p.protocol(), p.description(),
           p.eventTypes().stream().map(Enum::name).toList(), fields, heartbeat == null ? HeartbeatSectionParser.DEFAULT : heartbeat);
     }).toList();
+  }
+
+  /** The {@code GatewayStatus} heartbeat over the MQTT uplink, unless {@code uplink.statusIntervalMs} is 0. */
+  private void startHeartbeat(GatewayConfig config, List<Northbound> configured, Path dataDir) {
+    if (config.uplink() == null || config.uplink().statusIntervalMs() == 0) {
+      return;
+    }
+    configured.stream().map(Northbound::transport).filter(MqttUplink.class::isInstance).map(MqttUplink.class::cast)
+        .findFirst().ifPresent(uplink -> {
+          GatewayHeartbeat heartbeat = new GatewayHeartbeat(config.gatewayId(), VERSION,
+              config.uplink().statusIntervalMs(), monitoring::statusChangeKey, () -> monitoring.statusFigures(dataDir),
+              uplink::connected, uplink::publishStatus, counters);
+          heartbeat.start();
+          stopOrder.add(0, heartbeat);
+        });
   }
 
   /** The config's devices become the registry's config devices; a clash with devices added at run time refuses the start. */

@@ -11,7 +11,13 @@ import io.commguard.gateway.outbox.OutboxFigures;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.rule.RuleEngine;
 import io.commguard.gateway.northbound.Delivery;
+import io.commguard.gateway.wire.StatusMessage;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.TreeMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +44,11 @@ final class GatewayMonitoring implements AutoCloseable {
   private final PrometheusMetrics metrics;
   private final Readiness readiness = new Readiness();
   private final LatencyRecorder ingestToCommit;
+  private final long startedNanos = System.nanoTime();
+  private volatile OutboxReadings outboxReadings;
+  private volatile List<String> sources = List.of();
+  private volatile DeviceRegistry registry;
+  private volatile Delivery uplink;
 
   GatewayMonitoring(PrometheusMetrics metrics) {
     this.metrics = metrics;
@@ -66,6 +77,7 @@ final class GatewayMonitoring implements AutoCloseable {
     LatencyRecorder commitToAck = metrics.histogram("commit_to_ack", "From an alert's commit to the outbox to the "
         + "city platform's acknowledgement (or the broker's, in broker-ack mode)", ACK_BUCKETS);
     OutboxReadings readings = new OutboxReadings(outbox, commitToAck);
+    outboxReadings = readings;
     for (int p = 1; p <= OutboxFigures.PRIORITIES; p++) {
       int priority = p;
       String label = Integer.toString(p);
@@ -95,6 +107,8 @@ final class GatewayMonitoring implements AutoCloseable {
    * running), with how many devices each serves now, and the registry's devices by state.
    */
   void sourcesStarted(List<String> sources, DeviceRegistry registry) {
+    this.sources = List.copyOf(sources);
+    this.registry = registry;
     metrics.gauge("devices_configured", "Devices in the registry, in service or not", () -> registry.devices().size());
     for (DeviceState state : DeviceState.values()) {
       metrics.gauge("devices", "Devices in the registry by state", "state", state.name().toLowerCase(Locale.ROOT),
@@ -108,6 +122,7 @@ final class GatewayMonitoring implements AutoCloseable {
 
   /** The MQTT uplink's state: a lost uplink leaves the gateway ready (alerts wait in the outbox) but degraded. */
   void watchUplink(Delivery uplink) {
+    this.uplink = uplink;
     metrics.gauge("uplink_healthy", "1 while the uplink is connected and its acks arrive in time, else 0",
         () -> uplink.healthy() ? 1 : 0);
     readiness.register("uplink", () -> CompletableFuture.completedFuture(uplink.healthy()
@@ -123,6 +138,53 @@ final class GatewayMonitoring implements AutoCloseable {
   void watchDeviceStates(Map<String, Supplier<Number>> devicesByState) {
     devicesByState.forEach((state, count) ->
         metrics.gauge("devices", "Devices by state", "state", state, count));
+  }
+
+  /** What the heartbeat's change check compares each second: cheap, in memory. */
+  Object statusChangeKey() {
+    return List.of(devicesByState(), sourceFigures().stream().map(s -> s.name() + "=" + s.up()).toList(),
+        uplink != null && uplink.healthy());
+  }
+
+  /**
+   * The figures of a {@code GatewayStatus}: reads the outbox (waits for its writer, bounded) and the
+   * free space of {@code dataDir}. Call on the heartbeat's thread.
+   */
+  StatusMessage.Figures statusFigures(Path dataDir) {
+    List<StatusMessage.Backlog> backlog = new ArrayList<>();
+    OutboxReadings readings = outboxReadings;
+    if (readings != null) {
+      readings.refresh();
+      for (int p = 1; p <= OutboxFigures.PRIORITIES; p++) {
+        backlog.add(new StatusMessage.Backlog(p, readings.latest().pending(p),
+            Math.round(readings.oldestAgeSeconds(p) * 1000)));
+      }
+    }
+    long diskFree;
+    try {
+      diskFree = Files.getFileStore(dataDir).getUsableSpace();
+    } catch (IOException e) {
+      diskFree = 0;
+    }
+    return new StatusMessage.Figures(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), backlog,
+        devicesByState(), sourceFigures(), uplink != null && uplink.healthy(), diskFree);
+  }
+
+  private Map<String, Integer> devicesByState() {
+    Map<String, Integer> out = new TreeMap<>();
+    DeviceRegistry r = registry;
+    for (DeviceState state : DeviceState.values()) {
+      out.put(state.name().toLowerCase(Locale.ROOT), r == null ? 0
+          : (int) r.devices().values().stream().filter(d -> d.config().state() == state).count());
+    }
+    return out;
+  }
+
+  /** A source that failed to start stops the boot, so every source listed runs. */
+  private List<StatusMessage.Source> sourceFigures() {
+    DeviceRegistry r = registry;
+    return sources.stream().map(name -> new StatusMessage.Source(name, true, r == null ? 0
+        : (int) r.devices().values().stream().filter(d -> d.active() && d.source().equals(name)).count())).toList();
   }
 
   @Override

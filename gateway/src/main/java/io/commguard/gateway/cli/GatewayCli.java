@@ -1,11 +1,12 @@
 package io.commguard.gateway.cli;
 
+import io.commguard.gateway.Gateway;
 import io.commguard.gateway.receiver.ReceiverCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code java -jar gateway.jar}. */
-@Command(name = "gateway", mixinStandardHelpOptions = true, version = "CommGuard gateway 0.1.0",
+@Command(name = "gateway", mixinStandardHelpOptions = true, version = "CommGuard gateway " + Gateway.VERSION,
     description = "Edge gateway for community safety devices: MQTT and Modbus in, protobuf alerts out.",
     subcommands = {
         RunCommand.class,

@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     long started = System.nanoTime();
     Gateway gateway;
     try {
-      gateway = Gateway.start(plan, Clock.systemUTC());
+      gateway = Gateway.start(plan, Clock.systemUTC(), config);
     } catch (StartRefusedException e) {
       System.err.println("Refusing to start: " + e.getMessage());
       return 2;

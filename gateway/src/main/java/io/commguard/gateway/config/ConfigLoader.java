@@ -174,6 +174,10 @@ public final class ConfigLoader {
       }
     });
     positive(u.inFlightBatches(), "uplink.inFlightBatches", problems, 1);
+    if (u.statusIntervalMs() != 0 && u.statusIntervalMs() < UplinkConfig.MIN_STATUS_INTERVAL_MS) {
+      problems.add("uplink.statusIntervalMs", "must be 0 (no heartbeat) or at least " + UplinkConfig.MIN_STATUS_INTERVAL_MS
+          + " (ms), was " + u.statusIntervalMs());
+    }
     if (u.hmacKeyFile() != null) {
       checkHmacKeyFile(Path.of(u.hmacKeyFile()), problems);
     }

@@ -18,6 +18,9 @@ import java.util.TreeMap;
  *     {@link #DEFAULT_ACK_TIMEOUT_MS}
  * @param hmacKeyFile a file of {@code 32..64} raw key bytes, owner-only: every published message is
  *     signed with HMAC-SHA256 under it (docs/alert-contract.md); absent, messages are not signed
+ * @param statusTopic where the gateway's {@code GatewayStatus} heartbeat goes; {@code {gatewayId}}
+ *     is replaced
+ * @param statusIntervalMs how often a status is sent when nothing changes; 0 sends none
  */
 public record UplinkConfig(
     String brokerUrl,
@@ -33,7 +36,9 @@ public record UplinkConfig(
     Integer inFlightBatches,
     TlsConfig tls,
     Map<Integer, Integer> ackTimeoutMsByLevel,
-    String hmacKeyFile) {
+    String hmacKeyFile,
+    String statusTopic,
+    Integer statusIntervalMs) {
 
   /**
    * Level 1: GB 26875 fire practice, confirmation within 10 s or resend. Lower levels are given
@@ -42,6 +47,11 @@ public record UplinkConfig(
   public static final Map<Integer, Integer> DEFAULT_ACK_TIMEOUT_MS = Map.of(1, 10_000, 2, 30_000, 3, 60_000, 4, 60_000);
 
   public enum AckMode { PLATFORM, BROKER }
+
+  /** The heartbeat's period when nothing changes. */
+  public static final int DEFAULT_STATUS_INTERVAL_MS = 30_000;
+  /** The shortest heartbeat period accepted (a change is reported within a second anyway). */
+  public static final int MIN_STATUS_INTERVAL_MS = 1_000;
 
   /** A config without per-level deadlines (as before they existed). */
   public UplinkConfig(String brokerUrl, String clientId, String username, String passwordEnv, String alertTopic,
@@ -56,7 +66,7 @@ public record UplinkConfig(
       String ackTopic, AckMode ackMode, Integer batchMaxAlerts, Integer batchMaxDelayMs, Integer ackTimeoutMs,
       Integer inFlightBatches, TlsConfig tls, Map<Integer, Integer> ackTimeoutMsByLevel) {
     this(brokerUrl, clientId, username, passwordEnv, alertTopic, ackTopic, ackMode, batchMaxAlerts, batchMaxDelayMs,
-        ackTimeoutMs, inFlightBatches, tls, ackTimeoutMsByLevel, null);
+        ackTimeoutMs, inFlightBatches, tls, ackTimeoutMsByLevel, null, null, null);
   }
 
   public UplinkConfig {
@@ -67,6 +77,8 @@ public record UplinkConfig(
     ackTimeoutMsByLevel = java.util.Collections.unmodifiableMap(byLevel);
     alertTopic = alertTopic == null ? "city/{gatewayId}/alerts" : alertTopic;
     ackTopic = ackTopic == null ? "city/{gatewayId}/acks" : ackTopic;
+    statusTopic = statusTopic == null ? "city/{gatewayId}/status" : statusTopic;
+    statusIntervalMs = statusIntervalMs == null ? DEFAULT_STATUS_INTERVAL_MS : statusIntervalMs;
     ackMode = ackMode == null ? AckMode.PLATFORM : ackMode;
     batchMaxAlerts = batchMaxAlerts == null ? 200 : batchMaxAlerts;
     batchMaxDelayMs = batchMaxDelayMs == null ? 20 : batchMaxDelayMs;

@@ -2,6 +2,7 @@ package io.commguard.gateway.receiver;
 
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.AlertBatch;
+import io.commguard.alert.v1.GatewayStatus;
 import io.commguard.gateway.config.TlsConfig;
 import io.commguard.gateway.net.PemTls;
 import io.commguard.gateway.net.NoDelaySockets;
@@ -32,6 +33,7 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.util.MqttTopicValidator;
 
 /**
  * The reference city receiver. Subscribes to {@code $share/<group>/<topicFilter>} so that several
@@ -39,7 +41,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  * (de-duplicated by gateway id and sequence), then publishes an {@link Ack} naming the batch and
  * every alert sequence in it (duplicates included, so the gateway stops resending them). Given HMAC
  * keys, it takes only signed batches with a valid MAC and a fresh sequence ({@link SignedSenders});
- * the others are counted by reason and logged, never stored or acknowledged.
+ * the others are counted by reason and logged, never stored or acknowledged. It also follows every
+ * gateway's {@code GatewayStatus} heartbeat and reports the gateways that went silent ({@link
+ * GatewayWatch}; checked every half second on {@code receiver-watch}).
  *
  * <p>Threading: Paho's callback thread decodes and queues batches (at most {@value #QUEUE_BATCHES};
  * when full it blocks, so the broker holds back); one store thread ({@code receiver-store}) writes
@@ -59,15 +63,27 @@ public final class CityReceiver implements AutoCloseable {
    * @param output a SQLite file, or a {@code .jsonl} file for JSON lines
    * @param hmacKeys keys signed messages must carry, each {@code FILE} or {@code GATEWAY_ID=FILE};
    *     when any is given, unsigned, wrongly signed and replayed messages are refused
+   * @param statusTopicFilter status topics ({@code GatewayStatus}) without the share prefix
+   * @param silentAfter how many of its announced status intervals a gateway may miss before it is
+   *     shown as silent
    */
   public record Options(String brokerUrl, String clientId, String group, String topicFilter, String ackTopic,
-      AckPolicy ackPolicy, Path output, String username, String passwordEnv, TlsConfig tls, List<String> hmacKeys) {
+      AckPolicy ackPolicy, Path output, String username, String passwordEnv, TlsConfig tls, List<String> hmacKeys,
+      String statusTopicFilter, Integer silentAfter) {
     public Options(String brokerUrl, String clientId, String group, String topicFilter, String ackTopic,
         AckPolicy ackPolicy, Path output, String username, String passwordEnv, TlsConfig tls) {
       this(brokerUrl, clientId, group, topicFilter, ackTopic, ackPolicy, output, username, passwordEnv, tls, null);
     }
 
+    public Options(String brokerUrl, String clientId, String group, String topicFilter, String ackTopic,
+        AckPolicy ackPolicy, Path output, String username, String passwordEnv, TlsConfig tls, List<String> hmacKeys) {
+      this(brokerUrl, clientId, group, topicFilter, ackTopic, ackPolicy, output, username, passwordEnv, tls, hmacKeys,
+          null, null);
+    }
+
     public Options {
+      statusTopicFilter = statusTopicFilter == null ? "city/+/status" : statusTopicFilter;
+      silentAfter = silentAfter == null ? 3 : silentAfter;
       hmacKeys = hmacKeys == null ? List.of() : List.copyOf(hmacKeys);
       clientId = clientId == null ? "commguard-receiver-" + ProcessHandle.current().pid() + "-" + System.nanoTime() % 100_000 : clientId;
       group = group == null ? "commguard-receivers" : group;
@@ -94,6 +110,8 @@ public final class CityReceiver implements AutoCloseable {
 
   private final Options options;
   private final Consumer<Alert> onNewAlert;
+  private final GatewayWatch watch;
+  private java.util.concurrent.ScheduledExecutorService watchThread;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong alerts = new AtomicLong();
   private final AtomicLong stored = new AtomicLong();
@@ -111,8 +129,55 @@ public final class CityReceiver implements AutoCloseable {
   private MqttAsyncClient client;
 
   public CityReceiver(Options options, Consumer<Alert> onNewAlert) {
+    this(options, onNewAlert, null);
+  }
+
+  /** @param gateways told of each status, and of gateways going silent and coming back; null for none */
+  public CityReceiver(Options options, Consumer<Alert> onNewAlert, GatewayListener gateways) {
     this.options = options;
     this.onNewAlert = onNewAlert;
+    GatewayListener l = gateways != null ? gateways : new GatewayListener() {};
+    this.watch = new GatewayWatch(options.silentAfter(), new GatewayWatch.Listener() {
+      @Override
+      public void status(GatewayStatus status) {
+        l.status(status);
+      }
+
+      @Override
+      public void silent(String gatewayId, long silentForMs, long intervalMs) {
+        LOG.log(Level.WARNING, "Gateway silent: no status for {0} s, it announced one every {1} s. gatewayId={2}",
+            silentForMs / 1000, intervalMs / 1000, Untrusted.label(gatewayId));
+        l.silent(gatewayId, silentForMs, intervalMs);
+      }
+
+      @Override
+      public void back(String gatewayId, long silentForMs) {
+        LOG.log(Level.INFO, "Gateway heard again after {0} s of silence. gatewayId={1}", silentForMs / 1000,
+            Untrusted.label(gatewayId));
+        l.back(gatewayId, silentForMs);
+      }
+    });
+  }
+
+  /** What the receiver tells about gateways' statuses (all optional). Called on the receiver's threads. */
+  public interface GatewayListener {
+    default void status(GatewayStatus status) {}
+
+    default void silent(String gatewayId, long silentForMs, long intervalMs) {}
+
+    default void back(String gatewayId, long silentForMs) {}
+  }
+
+  /** Gateways that sent a status and then none for {@code silentAfter} of their intervals. */
+  public List<String> silentGateways() {
+    return watch.silent();
+  }
+
+  /** The last status of every gateway heard, by gateway id. */
+  public Map<String, GatewayStatus> lastStatuses() {
+    Map<String, GatewayStatus> out = new TreeMap<>();
+    watch.seen().forEach((id, seen) -> out.put(id, seen.last()));
+    return out;
   }
 
   /** Opens the store and connects; blocks until subscribed (or throws). Reconnects by itself afterwards. */
@@ -123,6 +188,12 @@ public final class CityReceiver implements AutoCloseable {
     signedSenders = options.hmacKeys().isEmpty() ? null
         : new SignedSenders(options.hmacKeys().stream().map(SignedSenders.Grant::parse).toList());
     store = ReceivedStore.open(options.output());
+    watchThread = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "receiver-watch");
+      t.setDaemon(true);
+      return t;
+    });
+    watchThread.scheduleWithFixedDelay(() -> watch.check(System.currentTimeMillis()), 500, 500, TimeUnit.MILLISECONDS);
     running = true;
     storeThread = new Thread(this::storeLoop, "receiver-store");
     storeThread.setDaemon(true);
@@ -158,8 +229,36 @@ public final class CityReceiver implements AutoCloseable {
     return "$share/" + options.group() + "/" + options.topicFilter();
   }
 
+  /**
+   * Statuses are not split between receiver instances: each one subscribes to all of them, so every
+   * instance knows every gateway's last status.
+   */
+  private String statusTopic() {
+    return options.statusTopicFilter();
+  }
+
   private void subscribe() throws MqttException {
-    client.subscribe(sharedTopic(), 1).waitForCompletion(10_000);
+    client.subscribe(new String[] {sharedTopic(), statusTopic()}, new int[] {1, 0}).waitForCompletion(10_000);
+  }
+
+  /** Paho's callback thread: a gateway's heartbeat (checked like batches when keys are given). */
+  private void onStatus(byte[] payload) {
+    GatewayStatus status;
+    try {
+      status = GatewayStatus.parseFrom(payload);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      malformed.incrementAndGet();
+      LOG.log(Level.WARNING, "Receiver got a payload that is not a GatewayStatus. bytes={0} reason={1}", payload.length,
+          e.getMessage());
+      return;
+    }
+    if (signedSenders != null && refused(Seal.GATEWAY_STATUS, payload, status.getGatewayId(), false)) {
+      return;
+    }
+    if (!watch.heard(status, System.currentTimeMillis())) {
+      refusals.log(Level.WARNING, "too_many_gateways", "Receiver tracks at most " + GatewayWatch.MAX_GATEWAYS
+          + " gateways; a status of another one is ignored");
+    }
   }
 
   /** Paho's callback thread: decode and queue; blocks while the queue is full (back-pressure on the broker). */
@@ -258,6 +357,9 @@ public final class CityReceiver implements AutoCloseable {
       return;
     }
     running = false;
+    if (watchThread != null) {
+      watchThread.shutdownNow();
+    }
     if (storeThread != null) {
       try {
         storeThread.join(10_000);
@@ -298,6 +400,10 @@ public final class CityReceiver implements AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+      if (MqttTopicValidator.isMatched(options.statusTopicFilter(), topic)) {
+        onStatus(message.getPayload());
+        return;
+      }
       onMessage(message.getPayload());
     }
 
@@ -311,7 +417,7 @@ public final class CityReceiver implements AutoCloseable {
       if (reconnect) {
         // A clean-start session lost its subscription: subscribe again without blocking Paho's thread.
         try {
-          client.subscribe(sharedTopic(), 1);
+          client.subscribe(new String[] {sharedTopic(), statusTopic()}, new int[] {1, 0});
           LOG.log(Level.INFO, "Receiver reconnected. broker={0}", serverURI);
         } catch (MqttException e) {
           LOG.log(Level.ERROR, "Receiver cannot subscribe after reconnect. reason={0}", e.getMessage());

@@ -1,6 +1,8 @@
 package io.commguard.gateway.receiver;
 
+import io.commguard.alert.v1.GatewayStatus;
 import io.commguard.gateway.config.TlsConfig;
+import io.commguard.gateway.metrics.Untrusted;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +58,15 @@ public final class ReceiverCommand implements Callable<Integer> {
           + "GATEWAY_ID= binds the key to one gateway. Unsigned, wrongly signed and replayed batches are refused and counted")
   List<String> hmacKeys;
 
-  @Option(names = "--quiet", description = "Do not print each alert")
+  @Option(names = "--status-topic", defaultValue = "city/+/status",
+      description = "Gateway status topic filter; every receiver instance follows every gateway's status (default: ${DEFAULT-VALUE})")
+  String statusTopic;
+
+  @Option(names = "--silent-after", defaultValue = "3",
+      description = "Show a gateway as silent after this many of its status intervals without a status (default: ${DEFAULT-VALUE})")
+  int silentAfter;
+
+  @Option(names = "--quiet", description = "Do not print each alert or status")
   boolean quiet;
 
   @Override
@@ -64,13 +74,32 @@ public final class ReceiverCommand implements Callable<Integer> {
     PrintStream out = System.out;
     TlsConfig tls = ca == null && cert == null ? null : new TlsConfig(ca, cert, key);
     CityReceiver.Options options = new CityReceiver.Options(broker, clientId, group, topic, ackTopic, acks, this.out,
-        username, passwordEnv, tls, hmacKeys);
+        username, passwordEnv, tls, hmacKeys, statusTopic, silentAfter);
     CountDownLatch stopped = new CountDownLatch(1);
+    CityReceiver.GatewayListener gateways = new CityReceiver.GatewayListener() {
+      @Override
+      public void status(GatewayStatus status) {
+        if (!quiet) {
+          out.println(AlertPrinter.statusLine(status));
+        }
+      }
+
+      @Override
+      public void silent(String gatewayId, long silentForMs, long intervalMs) {
+        out.println("SILENT " + Untrusted.label(gatewayId) + ": no status for " + silentForMs / 1000 + " s (one every "
+            + intervalMs / 1000 + " s expected)");
+      }
+
+      @Override
+      public void back(String gatewayId, long silentForMs) {
+        out.println("BACK " + Untrusted.label(gatewayId) + " after " + silentForMs / 1000 + " s of silence");
+      }
+    };
     try (CityReceiver receiver = new CityReceiver(options, a -> {
       if (!quiet) {
         out.println(AlertPrinter.line(a));
       }
-    })) {
+    }, gateways)) {
       try {
         receiver.start();
       } catch (IllegalStateException e) {
@@ -82,7 +111,8 @@ public final class ReceiverCommand implements Callable<Integer> {
         receiver.close();
         CityReceiver.Stats s = receiver.stats();
         out.println("Receiver stopped. batches=" + s.batches() + " alerts=" + s.alerts() + " stored=" + s.stored()
-            + " duplicates=" + s.duplicates() + " malformed=" + s.malformed() + refusedCounts(s));
+            + " duplicates=" + s.duplicates() + " malformed=" + s.malformed() + refusedCounts(s)
+            + " gateways=" + receiver.lastStatuses().size() + " silent=" + receiver.silentGateways().size());
         stopped.countDown();
       }, "receiver-shutdown"));
       stopped.await();

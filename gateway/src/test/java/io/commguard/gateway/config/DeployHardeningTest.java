@@ -54,4 +54,27 @@ class DeployHardeningTest {
     assertThat(docker).containsPattern("(?m)^HEALTHCHECK ").contains("umask 027");
     assertThat(DEPLOY.resolve("healthcheck.sh")).isExecutable();
   }
+
+  /** The container's entry: the gateway as PID 1's only child, its probe a script the image copies, in exec form. */
+  @Test
+  void dockerfile_execFormEntry_copiesWhatItRuns_andBothInstallGuidesGiveTheMultiArchBuild() throws Exception {
+    String docker = Files.readString(DEPLOY.resolve("Dockerfile"));
+    assertThat(docker).containsPattern("(?m)^ENTRYPOINT \\[").containsPattern("(?m)^HEALTHCHECK .* CMD \\[")
+        .contains("exec /opt/commguard/commguard-gateway");
+    Path repo = DEPLOY.toAbsolutePath().normalize().getParent();
+    Matcher copies = Pattern.compile("(?m)^COPY (?:--\\S+ )*(\\S+) ").matcher(docker);
+    while (copies.find()) {
+      assertThat(repo.resolve(copies.group(1)).normalize().startsWith(repo)).as(copies.group(1)).isTrue();
+      if (!copies.group(1).startsWith("gateway/target/")) {
+        assertThat(repo.resolve(copies.group(1))).as(copies.group(1)).exists();
+      }
+    }
+    Process sh = new ProcessBuilder("sh", "-n", DEPLOY.resolve("healthcheck.sh").toString()).redirectErrorStream(true)
+        .start();
+    assertThat(sh.waitFor()).as(new String(sh.getInputStream().readAllBytes())).isZero();
+    for (String guide : new String[] {"install.md", "install.zh.md"}) {
+      assertThat(Files.readString(repo.resolve("docs").resolve(guide))).as(guide)
+          .contains("docker buildx build --platform linux/amd64,linux/arm64 -f deploy/Dockerfile");
+    }
+  }
 }

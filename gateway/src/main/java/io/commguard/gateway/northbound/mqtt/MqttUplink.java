@@ -40,6 +40,7 @@ public final class MqttUplink implements Transport {
   private final String clientId;
   private final String alertTopic;
   private final String ackTopic;
+  private final String statusTopic;
   private final UplinkSigner signer;
   /** Taking a signing sequence and handing the message to Paho is one step, so sequences go out in order. */
   private final Object publishing = new Object();
@@ -56,6 +57,7 @@ public final class MqttUplink implements Transport {
     this.clientId = config.clientId() != null ? config.clientId() : gatewayId;
     this.alertTopic = config.alertTopic().replace("{gatewayId}", gatewayId);
     this.ackTopic = config.ackTopic().replace("{gatewayId}", gatewayId);
+    this.statusTopic = config.statusTopic().replace("{gatewayId}", gatewayId);
   }
 
   @Override
@@ -111,6 +113,14 @@ public final class MqttUplink implements Transport {
   @Override
   public CompletionStage<Void> publish(byte[] batch) {
     return publish(alertTopic, Seal.ALERT_BATCH, batch);
+  }
+
+  /**
+   * Publishes an encoded {@code GatewayStatus} on the status topic (signed like the batches); fails
+   * at once when not connected. Any thread.
+   */
+  public CompletionStage<Void> publishStatus(byte[] status) {
+    return publish(statusTopic, Seal.GATEWAY_STATUS, status);
   }
 
   private CompletionStage<Void> publish(String topic, String messageType, byte[] message) {

@@ -55,7 +55,7 @@ class SignedUplinkIT {
     MosquittoBroker broker = MosquittoBroker.start(dir);
     GatewayConfig config = new GatewayConfig(GATEWAY, dir.resolve("gw").toString(), null, List.of(),
         new UplinkConfig(broker.url(), null, null, null, null, null, null, 50, 5, 2_000, 4, null, null,
-            keyFile.toString()), null, null, null);
+            keyFile.toString(), null, 0), null, null, null);
     Files.createDirectories(dir.resolve("gw"));
     Counters counters = new Counters();
     SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), GATEWAY, counters);
