@@ -199,11 +199,11 @@ public final class Delivery {
     }
     // A link that swallows the connect (a half-dead TCP path) must not hang delivery for good:
     // give up after the connect timeout and start over.
-    exec.schedule(guarded(() -> {
+    later(() -> {
       if (s == session && !connected) {
         onConnectFailed(s, new TimeoutException("not ready within " + options.connectTimeoutMs() + " ms"));
       }
-    }), options.connectTimeoutMs(), TimeUnit.MILLISECONDS);
+    }, options.connectTimeoutMs());
   }
 
   private void onConnected(Session s) {
@@ -233,7 +233,7 @@ public final class Delivery {
     LOG.log(reconnectAttempt <= 1 ? Level.WARNING : Level.DEBUG,
         "Northbound cannot connect; retrying. name={0} endpoint={1} retryInMs={2} reason={3}", name,
         transport.endpoint(), delay, transport.describe(error));
-    exec.schedule(guarded(this::connect), delay, TimeUnit.MILLISECONDS);
+    later(this::connect, delay);
   }
 
   private void onConnectionLost(Session s, String reason) {
@@ -248,7 +248,7 @@ public final class Delivery {
         + " endpoint={1} reason={2}", name, transport.endpoint(), reason);
     dropInFlight();
     transport.drop();
-    exec.schedule(guarded(this::connect), backoffMs(), TimeUnit.MILLISECONDS);
+    later(this::connect, backoffMs());
   }
 
   /** Exponential backoff with full jitter between half and all of the step. */
@@ -266,10 +266,10 @@ public final class Delivery {
     } else if (!pumpScheduled) {
       // Let a batch fill for up to batchMaxDelayMs before fetching it.
       pumpScheduled = true;
-      exec.schedule(guarded(() -> {
+      later(() -> {
         pumpScheduled = false;
         pump();
-      }), options.batchMaxDelayMs(), TimeUnit.MILLISECONDS);
+      }, options.batchMaxDelayMs());
     }
   }
 
@@ -538,6 +538,18 @@ public final class Delivery {
       exec.execute(guarded(task));
     } catch (RejectedExecutionException stopped) {
       // stop() has shut the thread down; late transport callbacks have nothing left to update.
+    }
+  }
+
+  /**
+   * Runs a task on the delivery thread after a delay; a task queued before {@link #stop()} may still
+   * be running while the thread shuts down, and what it would schedule has nothing left to do.
+   */
+  private void later(Runnable task, long delayMs) {
+    try {
+      exec.schedule(guarded(task), delayMs, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopped) {
+      // stop() has shut the thread down.
     }
   }
 
