@@ -76,7 +76,7 @@ class JlinkRuntimeIT {
       gateway.destroy();
       assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(gateway.exitValue()).as(Files.readString(log)).isZero();
-      assertThat(Files.readString(log)).contains("Gateway stopped signal=SIGTERM").doesNotContain("Exception");
+      assertThat(Files.readString(log)).contains("Gateway stopped signal=SIGTERM").doesNotContain(" ERROR ", "\tat ");
     } finally {
       gateway.destroyForcibly();
     }
