@@ -50,6 +50,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Delivery {
   private static final System.Logger LOG = System.getLogger(Delivery.class.getName());
+  /** With platform acks a reachable broker is not enough: the city's receiver must answer, and an installer should be told so. */
+  private static final String NO_PLATFORM_ACK_HINT =
+      " (ackMode PLATFORM: the city's receiver acknowledges each batch; a running broker with no receiver answering looks like this)";
   static final int TIMEOUTS_BEFORE_RECONNECT = 3;
   private static final long BACKOFF_MIN_MS = 250;
   private static final long BACKOFF_MAX_MS = 5_000;
@@ -462,10 +465,12 @@ public final class Delivery {
     healthy = false;
     consecutiveTimeouts++;
     LOG.log(Level.WARNING, "Northbound got no acknowledgement in time; resending. name={0} level={1} ackTimeoutMs={2}"
-        + " timeoutsInARow={3}", name, mostUrgentExpired, options.ackTimeoutMs(mostUrgentExpired), consecutiveTimeouts);
+        + " timeoutsInARow={3}{4}", name, mostUrgentExpired, options.ackTimeoutMs(mostUrgentExpired), consecutiveTimeouts,
+        options.platformAcks() ? NO_PLATFORM_ACK_HINT : "");
     if (consecutiveTimeouts >= TIMEOUTS_BEFORE_RECONNECT && connected) {
       LOG.log(Level.ERROR, "Northbound link is not delivering: no acknowledgement after {0} attempts; reconnecting."
-          + " name={1} endpoint={2}", consecutiveTimeouts, name, transport.endpoint());
+          + " name={1} endpoint={2}{3}", consecutiveTimeouts, name, transport.endpoint(),
+          options.platformAcks() ? NO_PLATFORM_ACK_HINT : "");
       counters.increment(name + "_transmission_fault");
       reportTransmissionFault(AlertState.RAISED);
       consecutiveTimeouts = 0;
