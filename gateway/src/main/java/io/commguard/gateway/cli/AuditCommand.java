@@ -5,10 +5,8 @@ import io.vertx.core.json.JsonArray;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The audit log of a data directory, read directly (the gateway may be running). */
@@ -22,20 +20,12 @@ final class AuditCommand implements Runnable {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Print the newest entries, oldest first.")
-  static final class ListEntries implements Callable<Integer> {
-    @Mixin DataDirOption dataDir;
+  static final class ListEntries extends DataDirCommand {
     @Option(names = "--limit", defaultValue = "50", description = "How many entries (default: ${DEFAULT-VALUE})") int limit;
     @Option(names = "--json", description = "One JSON array instead of a table") boolean json;
 
     @Override
-    public Integer call() throws Exception {
-      Path dir;
-      try {
-        dir = dataDir.resolve();
-      } catch (IllegalStateException e) {
-        System.err.println(e.getMessage());
-        return 2;
-      }
+    int run(Path dir) throws Exception {
       List<Audit.Entry> entries = Audit.in(dir, Clock.systemUTC()).latest(Math.max(1, limit));
       if (json) {
         JsonArray out = new JsonArray();
@@ -53,18 +43,9 @@ final class AuditCommand implements Runnable {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Check the hash chain: exit 0 when intact, 1 naming the first edited, inserted or deleted entry.")
-  static final class Verify implements Callable<Integer> {
-    @Mixin DataDirOption dataDir;
-
+  static final class Verify extends DataDirCommand {
     @Override
-    public Integer call() throws Exception {
-      Path dir;
-      try {
-        dir = dataDir.resolve();
-      } catch (IllegalStateException e) {
-        System.err.println(e.getMessage());
-        return 2;
-      }
+    int run(Path dir) throws Exception {
       Audit.Verdict v = Audit.in(dir, Clock.systemUTC()).verify();
       if (v.intact()) {
         System.out.println("Audit log intact: " + v.entries() + " entries.");

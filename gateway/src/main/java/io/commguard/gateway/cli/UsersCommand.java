@@ -14,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,27 +35,18 @@ final class UsersCommand implements Runnable {
   }
 
   /** Shared by the subcommands: the data directory, the store and the audit log, opened on demand. */
-  abstract static class Change implements Callable<Integer> {
-    @Mixin DataDirOption dataDir;
-
+  abstract static class Change extends DataDirCommand {
     @Override
-    public Integer call() throws Exception {
-      Path dir;
-      try {
-        dir = dataDir.resolve();
-      } catch (IllegalStateException e) {
-        System.err.println(e.getMessage());
-        return 2;
-      }
+    final int run(Path dir) throws IOException {
       try (UserStore store = UserStore.open(dir, Clock.systemUTC())) {
-        return run(store, Audit.in(dir, Clock.systemUTC()), "cli:" + System.getProperty("user.name"));
+        return change(store, Audit.in(dir, Clock.systemUTC()), "cli:" + System.getProperty("user.name"));
       } catch (IllegalArgumentException e) {
         System.err.println(e.getMessage());
         return 2;
       }
     }
 
-    abstract int run(UserStore store, Audit audit, String actor) throws IOException;
+    abstract int change(UserStore store, Audit audit, String actor) throws IOException;
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -67,7 +56,7 @@ final class UsersCommand implements Runnable {
     @Option(names = "--role", required = true, description = "admin, installer, technician or viewer") String role;
 
     @Override
-    int run(UserStore store, Audit audit, String actor) throws IOException {
+    int change(UserStore store, Audit audit, String actor) throws IOException {
       Role r = Role.parse(role);
       char[] password = readPassword();
       try {
@@ -86,7 +75,7 @@ final class UsersCommand implements Runnable {
     @Option(names = "--json", description = "One JSON array instead of a table") boolean json;
 
     @Override
-    int run(UserStore store, Audit audit, String actor) {
+    int change(UserStore store, Audit audit, String actor) {
       if (json) {
         JsonArray out = new JsonArray();
         store.users().forEach(u -> out.add(new JsonObject().put("user", u.name()).put("role", u.role().word())
@@ -106,7 +95,7 @@ final class UsersCommand implements Runnable {
     @Parameters(index = "0", description = "User name") String name;
 
     @Override
-    int run(UserStore store, Audit audit, String actor) {
+    int change(UserStore store, Audit audit, String actor) {
       UserStore.User before = store.removeUser(name);
       audit.record(actor, "user.remove", name, new JsonObject().put("role", before.role().word()), null);
       System.out.println("User " + name + " removed.");
@@ -120,7 +109,7 @@ final class UsersCommand implements Runnable {
     @Parameters(index = "0", description = "User name") String name;
 
     @Override
-    int run(UserStore store, Audit audit, String actor) throws IOException {
+    int change(UserStore store, Audit audit, String actor) throws IOException {
       char[] password = readPassword();
       UserStore.User before;
       try {
