@@ -107,7 +107,7 @@ class HealthAndMetricsIT {
     JsonObject health = new JsonObject(get("/health", true).body());
     assertThat(health.getJsonObject("checks").fieldNames()).containsExactly("outbox", "sources", "uplink");
     assertThat(health.getJsonObject("checks").getJsonObject("sources").getString("detail"))
-        .isEqualTo("started: mqtt (2 devices), modbus (0 devices)");
+        .startsWith("started: mqtt (2 devices), modbus (0 devices)");
 
     publishGasAlarm("gas-1");
     publish("gas-1", "generic/nbiot-gas-detector/cases/malformed-json/payload.json");
