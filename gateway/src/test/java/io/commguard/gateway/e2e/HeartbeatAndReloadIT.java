@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.commguard.alert.v1.GatewayStatus;
 import io.commguard.alert.v1.UplinkStatus;
 import io.commguard.gateway.receiver.CityReceiver;
+import io.commguard.gateway.testsupport.Protoc;
 import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.GatewayProcess;
 import io.commguard.gateway.testsupport.MosquittoBroker;
@@ -145,15 +146,6 @@ class HeartbeatAndReloadIT {
   }
 
   private String protocDecode(byte[] status) throws Exception {
-    Path protoDir = Path.of(System.getProperty("proto.dir", "src/main/proto"));
-    Path bytes = dir.resolve("status.bin");
-    Files.write(bytes, status);
-    Process protoc = new ProcessBuilder("protoc", "--decode=commguard.alert.v1.GatewayStatus",
-        "--proto_path=" + protoDir, "commguard/alert/v1/alert.proto")
-        .redirectInput(bytes.toFile()).redirectErrorStream(true).start();
-    assertThat(protoc.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String text = new String(protoc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(protoc.exitValue()).as(text).isZero();
-    return text;
+    return Protoc.decode("GatewayStatus", status, dir);
   }
 }

@@ -14,6 +14,7 @@ import io.commguard.gateway.outbox.Drafts;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.receiver.CityReceiver;
 import io.commguard.gateway.security.HmacKey;
+import io.commguard.gateway.testsupport.Protoc;
 import io.commguard.gateway.testsupport.MosquittoBroker;
 import io.commguard.gateway.testsupport.MqttProbe;
 import io.commguard.gateway.wire.AlertEncoder;
@@ -152,15 +153,6 @@ class SignedUplinkIT {
   }
 
   private String protocDecode(byte[] batch) throws Exception {
-    Path protoDir = Path.of(System.getProperty("proto.dir", "src/main/proto"));
-    Path bytes = dir.resolve("batch.bin");
-    Files.write(bytes, batch);
-    Process protoc = new ProcessBuilder("protoc", "--decode=commguard.alert.v1.AlertBatch",
-        "--proto_path=" + protoDir, "commguard/alert/v1/alert.proto")
-        .redirectInput(bytes.toFile()).redirectErrorStream(true).start();
-    assertThat(protoc.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    String text = new String(protoc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(protoc.exitValue()).as(text).isZero();
-    return text;
+    return Protoc.decode("AlertBatch", batch, dir);
   }
 }
