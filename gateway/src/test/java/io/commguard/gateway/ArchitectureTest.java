@@ -20,7 +20,7 @@ class ArchitectureTest {
   private static final String[] NEUTRAL = {
       ROOT + ".model..", ROOT + ".config..", ROOT + ".metrics..", ROOT + ".security..", ROOT + ".privacy..",
       ROOT + ".net..", ROOT + ".topic..", ROOT + ".validation..", ROOT + ".wire..", ROOT + ".sqlite..", ROOT + ".status..",
-      ROOT + ".evidence.."};
+      ROOT + ".evidence..", ROOT + ".digest.."};
   private static final String[] STAGES = {
       ROOT + ".source..", ROOT + ".profile..", ROOT + ".rule..", ROOT + ".pipeline..", ROOT + ".outbox..",
       ROOT + ".northbound..", ROOT + ".receiver..", ROOT + ".admin..", ROOT + ".cli..", ROOT + ".demo.."};
@@ -53,6 +53,10 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAPackage(ROOT + ".source.modbus..").check(main);
     noClasses().that().resideInAPackage(ROOT + ".source.modbus..")
         .should().dependOnClassesThat().resideInAPackage(ROOT + ".source.mqtt..").check(main);
+    noClasses().that().resideInAPackage(ROOT + ".source.stream..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".source.httppush..").check(main);
+    noClasses().that().resideInAPackage(ROOT + ".source.httppush..")
+        .should().dependOnClassesThat().resideInAPackage(ROOT + ".source.stream..").check(main);
     noClasses().that().resideInAPackage(ROOT + ".source..").should().dependOnClassesThat()
         .resideInAnyPackage(ROOT + ".rule..", ROOT + ".outbox..", ROOT + ".northbound..", ROOT + ".receiver..",
             ROOT + ".admin..")

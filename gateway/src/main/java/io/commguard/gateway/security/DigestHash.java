@@ -1,9 +1,6 @@
 package io.commguard.gateway.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.commguard.gateway.digest.DigestMath;
 import java.util.regex.Pattern;
 
 /**
@@ -19,8 +16,7 @@ public final class DigestHash {
 
   /** The stored value for {@code user} in {@code realm}; {@code sha256} selects SHA-256, else MD5. */
   public static String of(boolean sha256, String user, String realm, char[] password) {
-    byte[] secret = (user + ':' + realm + ':' + new String(password)).getBytes(StandardCharsets.UTF_8);
-    return (sha256 ? "sha256:" : "md5:") + hex(sha256 ? "SHA-256" : "MD5", secret);
+    return (sha256 ? "sha256:" : "md5:") + DigestMath.ha1(sha256 ? "SHA-256" : "MD5", user, realm, new String(password));
   }
 
   public static boolean isWellFormed(String stored) {
@@ -35,14 +31,5 @@ public final class DigestHash {
   /** The stored value's hex (HA1). */
   public static String secret(String stored) {
     return stored.substring(stored.indexOf(':') + 1);
-  }
-
-  /** Lower-case hex of the {@code algorithm} digest of {@code text}. */
-  public static String hex(String algorithm, byte[] text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(text));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is part of every Java runtime", e);
-    }
   }
 }

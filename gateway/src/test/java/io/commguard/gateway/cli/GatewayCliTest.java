@@ -160,7 +160,7 @@ class GatewayCliTest {
     int code = run("hash-password", "--digest", "cam-1");
 
     assertThat(code).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("md5:" + io.commguard.gateway.security.DigestHash
+    assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("md5:" + io.commguard.gateway.digest.DigestMath
         .hex("MD5", "cam-1:commguard:device-pass-123".getBytes(StandardCharsets.UTF_8)));
   }
 

@@ -8,6 +8,7 @@ import io.commguard.alert.v1.AlertType;
 import io.commguard.gateway.Gateway;
 import io.commguard.gateway.GatewayPlan;
 import io.commguard.gateway.config.ConfigLoader;
+import io.commguard.gateway.digest.DigestMath;
 import io.commguard.gateway.e2e.PushSimulator.Raw;
 import io.commguard.gateway.e2e.PushSimulator.Reply;
 import io.commguard.gateway.metrics.Counters;
@@ -204,10 +205,8 @@ class HttpPushEndToEndIT {
     assertThat(digest.status()).isEqualTo(401);
     Matcher nonce = Pattern.compile("nonce=\"([^\"]+)\"").matcher(digest.headers().get("www-authenticate"));
     assertThat(nonce.find()).isTrue();
-    String ha1 = DigestHash.hex("MD5", "cam-digest:commguard:digest-pass".getBytes(StandardCharsets.UTF_8));
-    String ha2 = DigestHash.hex("MD5", "POST:/push/cam-digest".getBytes(StandardCharsets.UTF_8));
-    String response = DigestHash.hex("MD5", (ha1 + ":" + nonce.group(1) + ":00000001:c0ffee:auth:" + ha2)
-        .getBytes(StandardCharsets.UTF_8));
+    String response = DigestMath.response("MD5", DigestMath.ha1("MD5", "cam-digest", "commguard", "digest-pass"),
+        nonce.group(1), "00000001", "c0ffee", "auth", DigestMath.ha2("MD5", "POST", "/push/cam-digest"));
     String header = "Digest username=\"cam-digest\", realm=\"commguard\", nonce=\"" + nonce.group(1)
         + "\", uri=\"/push/cam-digest\", qop=auth, nc=00000001, cnonce=\"c0ffee\", response=\"" + response + "\"";
     assertThat(device.post("/push/cam-digest", "application/xml", xml, "Authorization", header).status()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package io.commguard.gateway.source.httppush;
 
+import io.commguard.gateway.digest.DigestMath;
 import io.commguard.gateway.security.DigestHash;
 import io.commguard.gateway.security.LoginThrottle;
 import io.commguard.gateway.source.httppush.PushAuth.Verdict;
@@ -70,11 +71,8 @@ final class DigestAuth {
   }
 
   private static String expected(String ha1, String algorithm, String method, Map<String, String> p, String nonce) {
-    String ha2 = DigestHash.hex(algorithm, (method + ':' + p.get("uri")).getBytes(StandardCharsets.UTF_8));
-    String qop = p.get("qop");
-    String text = qop == null ? ha1 + ':' + nonce + ':' + ha2
-        : ha1 + ':' + nonce + ':' + p.getOrDefault("nc", "") + ':' + p.getOrDefault("cnonce", "") + ':' + qop + ':' + ha2;
-    return DigestHash.hex(algorithm, text.getBytes(StandardCharsets.UTF_8));
+    return DigestMath.response(algorithm, ha1, nonce, p.getOrDefault("nc", ""), p.getOrDefault("cnonce", ""),
+        p.get("qop"), DigestMath.ha2(algorithm, method, p.get("uri")));
   }
 
   /** The header's parameters; null when it is not a Digest header of a sane size. */

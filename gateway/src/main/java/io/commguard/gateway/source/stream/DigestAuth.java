@@ -1,8 +1,6 @@
 package io.commguard.gateway.source.stream;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.commguard.gateway.digest.DigestMath;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -55,13 +53,9 @@ final class DigestAuth {
   String authorization(String method, String uri, String user, String password, String cnonce) {
     Challenge c = challenge;
     String algorithm = c.algorithm();
-    boolean sess = algorithm.endsWith("-SESS");
-    String hash = sess ? algorithm.substring(0, algorithm.length() - 5) : algorithm;
-    String ha1 = h(hash, user + ":" + c.realm() + ":" + password);
-    if (sess) {
-      ha1 = h(hash, ha1 + ":" + c.nonce() + ":" + cnonce);
-    }
-    String ha2 = h(hash, method + ":" + uri);
+    String ha1 = DigestMath.sessionHa1(algorithm, DigestMath.ha1(algorithm, user, c.realm(), password), c.nonce(),
+        cnonce);
+    String ha2 = DigestMath.ha2(algorithm, method, uri);
     StringBuilder header = new StringBuilder("Digest username=\"").append(quote(user))
         .append("\", realm=\"").append(quote(c.realm()))
         .append("\", nonce=\"").append(quote(c.nonce()))
@@ -70,10 +64,10 @@ final class DigestAuth {
     String response;
     if (c.qopAuth()) {
       String nc = String.format(Locale.ROOT, "%08x", ++nonceCount);
-      response = h(hash, ha1 + ":" + c.nonce() + ":" + nc + ":" + cnonce + ":auth:" + ha2);
+      response = DigestMath.response(algorithm, ha1, c.nonce(), nc, cnonce, "auth", ha2);
       header.append(", qop=auth, nc=").append(nc).append(", cnonce=\"").append(cnonce).append('"');
     } else {
-      response = h(hash, ha1 + ":" + c.nonce() + ":" + ha2);
+      response = DigestMath.response(algorithm, ha1, c.nonce(), null, null, null, ha2);
     }
     header.append(", response=\"").append(response).append('"');
     if (c.opaque() != null) {
@@ -175,15 +169,6 @@ final class DigestAuth {
 
   private static String quote(String s) {
     return s.replace("\\", "\\\\").replace("\"", "\\\"");
-  }
-
-  private static String h(String algorithm, String text) {
-    try {
-      MessageDigest md = MessageDigest.getInstance(algorithm);
-      return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 and SHA-256 are part of every Java runtime", e);
-    }
   }
 
   private static byte[] randomBytes() {

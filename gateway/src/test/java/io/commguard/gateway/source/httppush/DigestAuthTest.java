@@ -2,10 +2,10 @@ package io.commguard.gateway.source.httppush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.commguard.gateway.digest.DigestMath;
 import io.commguard.gateway.security.DigestHash;
 import io.commguard.gateway.security.LoginThrottle;
 import io.commguard.gateway.source.httppush.PushAuth.Verdict;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,10 +55,10 @@ class DigestAuthTest {
   private Verdict verify(String stored, String password, boolean qop, String nonce, String address) {
     String algorithm = DigestHash.algorithm(stored);
     String uri = "/push/cam-1";
-    String ha1 = DigestHash.hex(algorithm, ("cam-1:commguard:" + password).getBytes(StandardCharsets.UTF_8));
-    String ha2 = DigestHash.hex(algorithm, ("POST:" + uri).getBytes(StandardCharsets.UTF_8));
-    String response = DigestHash.hex(algorithm, (qop ? ha1 + ":" + nonce + ":00000001:0a4f113b:auth:" + ha2
-        : ha1 + ":" + nonce + ":" + ha2).getBytes(StandardCharsets.UTF_8));
+    String ha1 = DigestMath.ha1(algorithm, "cam-1", "commguard", password);
+    String ha2 = DigestMath.ha2(algorithm, "POST", uri);
+    String response = qop ? DigestMath.response(algorithm, ha1, nonce, "00000001", "0a4f113b", "auth", ha2)
+        : DigestMath.response(algorithm, ha1, nonce, null, null, null, ha2);
     String header = "Digest username=\"cam-1\", realm=\"commguard\", nonce=\"" + nonce + "\", uri=\"" + uri + "\", "
         + (qop ? "qop=auth, nc=00000001, cnonce=\"0a4f113b\", " : "") + "response=\"" + response + "\", algorithm="
         + algorithm;
