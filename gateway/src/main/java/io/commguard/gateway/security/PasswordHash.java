@@ -13,6 +13,10 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * Salted PBKDF2-HMAC-SHA256 password hashes in the form {@code pbkdf2-sha256$<iterations>$<salt>$<hash>}
  * (salt and hash in base64). Config files hold only these, never a plaintext password.
+ *
+ * <p>The iteration count travels in the string: chosen passwords get {@value #DEFAULT_ITERATIONS}
+ * (config files must have at least {@value #MIN_ITERATIONS}), passwords the gateway generates
+ * {@link GeneratedPasswords#ITERATIONS}, and {@link #verify} takes both.
  */
 public final class PasswordHash {
   public static final String SCHEME = "pbkdf2-sha256";
