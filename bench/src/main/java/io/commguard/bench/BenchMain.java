@@ -49,11 +49,14 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--node-red-home", defaultValue = "bench/target/node-red", description = "npm prefix of Node-RED 4.1")
   Path nodeRedHome;
 
-  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, throughput, throughput_c2, alerts, drain, storm_priority, restart, http_push, modbus, mosquitto, node-red, jmh)")
+  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, steady_import, throughput, throughput_c2, alerts, drain, storm_priority, restart, http_push, modbus, mosquitto, node-red, jmh)")
   List<String> only = new ArrayList<>();
 
   @Option(names = "--uplink", description = "extra uplink keys in YAML flow style, e.g. 'batchMaxDelayMs: 5' (default: the gateway's defaults)")
   String uplinkExtra = "";
+
+  @Option(names = "--import-devices", description = "devices in steady_import's import (default: 5,000; 50 in a smoke run)")
+  Integer importDevices;
 
   @Option(names = "--gateway-jvm-arg", description = "extra JVM argument for the gateway (e.g. JFR)")
   List<String> gatewayJvmArgs = new ArrayList<>();
@@ -91,6 +94,9 @@ public final class BenchMain implements Callable<Integer> {
       case "smoke" -> Params.smoke();
       default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown run '" + what + "'");
     };
+    if (importDevices != null) {
+      p = p.withImportDevices(importDevices);
+    }
     if (out == null) {
       out = Path.of(what.equals("all") ? "bench/results" : "bench/target/smoke-results");
     }
@@ -111,6 +117,7 @@ public final class BenchMain implements Callable<Integer> {
         + "the load average before and after it. A load above the core count means the peers under test got less CPU "
         + "than they asked for, which lowers their throughput and lengthens the latency tail.");
     step(scenarios, "steady", () -> s.steady());
+    step(scenarios, "steady_import", () -> s.steadyImport());
     step(scenarios, "throughput", () -> s.throughput());
     if (what.equals("all")) {
       step(scenarios, "throughput_c2", () -> s.throughputC2());

@@ -27,6 +27,12 @@ final class GatewayConfigWriter {
 
   static String yaml(String dataDir, String profilesDir, int endpointPort, int cityPort,
       List<SimDevice> mqttDevices, List<ModbusFarm.Link> modbusLinks, int unitsPerLink) {
+    return yaml(dataDir, profilesDir, endpointPort, cityPort, mqttDevices, modbusLinks, unitsPerLink, 0, null);
+  }
+
+  /** As above, with the admin API on loopback {@code adminPort} (plain HTTP) and its token in {@code tokenFile}. */
+  static String yaml(String dataDir, String profilesDir, int endpointPort, int cityPort,
+      List<SimDevice> mqttDevices, List<ModbusFarm.Link> modbusLinks, int unitsPerLink, int adminPort, String tokenFile) {
     StringBuilder y = new StringBuilder()
         .append("gatewayId: ").append(GATEWAY_ID).append('\n')
         .append("dataDir: '").append(dataDir).append("'\n")
@@ -36,6 +42,10 @@ final class GatewayConfigWriter {
         .append(", limits: {maxConnectionsPerAddress: 5000}}\n")
         .append("uplink: {brokerUrl: 'tcp://127.0.0.1:").append(cityPort).append("', ackMode: platform")
         .append(uplinkExtra.isBlank() ? "" : ", " + uplinkExtra).append("}\n");
+    if (adminPort > 0) {
+      y.append("admin: {enabled: true, host: 127.0.0.1, port: ").append(adminPort).append(", tokenFile: '")
+          .append(tokenFile).append("'}\n");
+    }
     if (!modbusLinks.isEmpty()) {
       y.append("modbusLinks:\n");
       for (ModbusFarm.Link l : modbusLinks) {
@@ -74,6 +84,13 @@ final class GatewayConfigWriter {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A fresh admin token (32 URL-safe characters) for a run's admin API. */
+  static String randomToken() {
+    byte[] b = new byte[24];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   static byte[] utf8(String s) {

@@ -27,6 +27,8 @@ final class GatewayRig implements AutoCloseable {
   final long connectMs;
   /** The gateway's device endpoint, for a second fleet of {@code otherDevices}. */
   final int endpointPort;
+  /** The gateway's admin API on loopback (plain HTTP), or 0 when it is not enabled. */
+  final int adminPort;
 
   GatewayRig(Path workDir, EdgeJvm edge, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
       int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs) throws Exception {
@@ -40,6 +42,13 @@ final class GatewayRig implements AutoCloseable {
   GatewayRig(Path workDir, EdgeJvm edge, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
       int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs, List<SimDevice> otherDevices)
       throws Exception {
+    this(workDir, edge, profiles, name, deviceCount, device, window, modbusLinks, unitsPerLink, jvmArgs, otherDevices, null);
+  }
+
+  /** @param adminToken with it, the admin API is enabled on {@link #adminPort} with this admin token */
+  GatewayRig(Path workDir, EdgeJvm edge, Path profiles, String name, int deviceCount, IntFunction<SimDevice> device,
+      int window, int modbusLinks, int unitsPerLink, List<String> jvmArgs, List<SimDevice> otherDevices,
+      String adminToken) throws Exception {
     Path dir = Scenarios.freshDir(workDir.resolve(name));
     city = MosquittoBroker.start(Files.createDirectories(dir.resolve("city-broker")));
     subscriber = new CitySubscriber(CitySubscriber.Mode.CITY, "city/+/alerts", 1, latencies, id -> { }, n -> { });
@@ -53,8 +62,13 @@ final class GatewayRig implements AutoCloseable {
     Path config = dir.resolve("gateway.yaml");
     List<SimDevice> configured = new ArrayList<>(devices);
     configured.addAll(otherDevices);
+    String tokenFile = null;
+    adminPort = adminToken == null ? 0 : FreePort.next();
+    if (adminToken != null) {
+      tokenFile = Files.writeString(dir.resolve("admin.token"), adminToken).toString();
+    }
     Files.writeString(config, GatewayConfigWriter.yaml(dir.resolve("data").toString(), profiles.toString(), endpointPort,
-        city.port(), configured, modbus == null ? List.of() : modbus.links, unitsPerLink));
+        city.port(), configured, modbus == null ? List.of() : modbus.links, unitsPerLink, adminPort, tokenFile));
     gateway = edge.start(config, jvmArgs);
     ready = gateway.awaitReady(Duration.ofSeconds(60));
     fleet = new DeviceFleet(devices, 2, MqttQoS.AT_LEAST_ONCE, window, DeviceFleet.Credit.ON_PUBACK, latencies);

@@ -9,11 +9,17 @@ import org.HdrHistogram.Histogram;
  * Send times of tagged messages and the end-to-end latencies of those that arrived, in
  * microseconds (HdrHistogram, 3 significant digits). Send and arrival are stamped with {@link
  * System#nanoTime()} in this JVM, so no clock synchronisation is involved.
+ *
+ * <p>A message sent inside a marked span ({@link #markFrom}, {@link #markTo}) is recorded apart
+ * ({@link #markedSummaryMs}): the latency of what was sent while something else went on.
  */
 final class Latencies {
   private final ConcurrentHashMap<Long, Long> sentAt = new ConcurrentHashMap<>();
   private final Histogram histogram = new Histogram(60_000_000L, 3);
+  private final Histogram marked = new Histogram(60_000_000L, 3);
   private volatile boolean recording = true;
+  private volatile long markFrom = Long.MAX_VALUE;
+  private volatile long markTo = Long.MAX_VALUE;
 
   void sent(long tag, long nanos) {
     sentAt.put(tag, nanos);
@@ -26,8 +32,10 @@ final class Latencies {
       return false;
     }
     if (recording) {
+      long micros = Math.max(0, Math.min((nanos - sent) / 1000, 60_000_000L));
+      boolean inMark = sent >= markFrom && sent <= markTo;
       synchronized (histogram) {
-        histogram.recordValue(Math.max(0, Math.min((nanos - sent) / 1000, 60_000_000L)));
+        (inMark ? marked : histogram).recordValue(micros);
       }
     }
     return true;
@@ -38,10 +46,22 @@ final class Latencies {
     return sentAt.size();
   }
 
+  /** Messages sent from now on are recorded apart, until {@link #markTo}. */
+  void markFrom(long nanos) {
+    markTo = Long.MAX_VALUE;
+    markFrom = nanos;
+  }
+
+  /** Messages sent after {@code nanos} are recorded with the others again. */
+  void markTo(long nanos) {
+    markTo = nanos;
+  }
+
   /** Forgets everything recorded so far (end of warm-up). */
   void reset() {
     synchronized (histogram) {
       histogram.reset();
+      marked.reset();
     }
   }
 
@@ -51,9 +71,18 @@ final class Latencies {
     }
   }
 
-  /** p50, p99, p99.9 and max in milliseconds. */
+  /** p50, p99, p99.9 and max in milliseconds (outside the marked span, if any). */
   Map<String, Object> summaryMs() {
-    synchronized (histogram) {
+    return summaryMs(histogram);
+  }
+
+  /** As {@link #summaryMs()}, of the messages sent inside the marked span. */
+  Map<String, Object> markedSummaryMs() {
+    return summaryMs(marked);
+  }
+
+  private Map<String, Object> summaryMs(Histogram histogram) {
+    synchronized (this.histogram) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("samples", histogram.getTotalCount());
       if (histogram.getTotalCount() == 0) {

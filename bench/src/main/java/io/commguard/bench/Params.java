@@ -23,14 +23,22 @@ record Params(
     int fireRate,
     int modbusOnlySeconds,
     int baselineSeconds,
-    boolean nodeRed) {
+    boolean nodeRed,
+    int importDevices) {
 
   static Params standard() {
     return new Params("standard", 1000, 1000, 60, 10, 5, 200, 100, 64, 30, 200, 20, 50_000, 100_000, 30, 10, 30, 20,
-        true);
+        true, 5000);
+  }
+
+  /** The same sizes with an import of {@code devices} in {@code steady_import}. */
+  Params withImportDevices(int devices) {
+    return new Params(name, steadyDevices, steadyRate, steadySeconds, warmupSeconds, modbusLinks, modbusUnitsPerLink,
+        throughputDevices, throughputWindow, throughputSeconds, alertDevices, alertSeconds, drainAlerts, stormBacklog,
+        stormSeconds, fireRate, modbusOnlySeconds, baselineSeconds, nodeRed, devices);
   }
 
   static Params smoke() {
-    return new Params("smoke", 20, 200, 3, 1, 1, 10, 10, 16, 2, 10, 2, 300, 300, 2, 10, 0, 2, false);
+    return new Params("smoke", 20, 200, 3, 1, 1, 10, 10, 16, 2, 10, 2, 300, 300, 2, 10, 0, 2, false, 50);
   }
 }

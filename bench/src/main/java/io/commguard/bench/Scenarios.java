@@ -62,6 +62,51 @@ final class Scenarios {
     }
   }
 
+  /**
+   * The {@link #steady} load with a technician's bulk import in its measured window: after a third
+   * of the window, {@code importDevices} new gas detectors are imported through the admin API (dry
+   * run, then apply, generated passwords returned). Reports the import's wall time and the gateway's
+   * CPU for it, and the steady load's latency for messages sent during the import and outside it.
+   */
+  Map<String, Object> steadyImport() throws Exception {
+    String token = GatewayConfigWriter.randomToken();
+    try (GatewayRig rig = new GatewayRig(work, gateway, profiles, "steady-import", p.steadyDevices(),
+        i -> new SimDevice(id(i), DeviceKind.ofIndex(i), 0.1), 8, p.modbusLinks(), p.modbusUnitsPerLink(), gatewayJvmArgs,
+        List.of(), token)) {
+      AdminImport admin = new AdminImport(rig.adminPort, token);
+      byte[] csv = AdminImport.csv("imp-", p.importDevices());
+      rig.fleet.start(p.steadyRate());
+      Pause.millis(p.warmupSeconds() * 1000L);
+      rig.latencies.reset();
+      rig.subscriber.resetBreakdown();
+      Window w = new Window(rig);
+      Pause.millis(Math.max(1, p.steadySeconds() / 3) * 1000L);
+      double cpu0 = ProcStats.cpuSeconds(rig.gateway.pid());
+      long t0 = System.nanoTime();
+      rig.latencies.markFrom(t0);
+      AdminImport.Result imported = admin.run(csv, p.importDevices());
+      long t1 = System.nanoTime();
+      rig.latencies.markTo(t1);
+      double importCpu = ProcStats.cpuSeconds(rig.gateway.pid()) - cpu0;
+      long rest = p.steadySeconds() * 1000L - (t1 - w.t0) / 1_000_000;
+      Pause.millis(Math.max(1000, rest));
+      Map<String, Object> r = w.close(rig);
+      r.put("offered_rate_msgs_per_s", p.steadyRate());
+      r.put("mqtt_devices", p.steadyDevices());
+      r.put("modbus_devices", p.modbusLinks() * p.modbusUnitsPerLink());
+      r.put("imported_devices", imported.created());
+      r.put("credentials_returned", imported.credentialLines());
+      r.put("import_dry_run_ms", imported.dryRunMs());
+      r.put("import_apply_ms", imported.applyMs());
+      r.put("import_wall_ms", imported.totalMs());
+      r.put("import_gateway_cpu_s", round(importCpu));
+      finish(rig, r);
+      r.put("latency_outside_import", r.remove("latency"));
+      r.put("latency_during_import", rig.latencies.markedSummaryMs());
+      return r;
+    }
+  }
+
   /** Closed loop, ~1 % alarms: the most the gateway ingests with every publish acknowledged after commit. */
   Map<String, Object> throughput() throws Exception {
     return throughput("throughput", gatewayJvmArgs);

@@ -35,7 +35,7 @@ class BenchSmokeIT {
     assertThat(r.at("/machine/cores").asInt()).isPositive();
     assertThat(r.at("/gateway_jvm").asText()).as("the shipped line, with its class-data archive")
         .contains("-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=");
-    assertThat(r.at("/targets").size()).as("every target the report evaluates").isEqualTo(15);
+    assertThat(r.at("/targets").size()).as("every target the report evaluates").isEqualTo(17);
     for (String scenario : new String[] {"steady", "throughput", "alerts"}) {
       JsonNode s = r.at("/scenarios/" + scenario);
       assertThat(s.has("error")).as(scenario + ": " + s).isFalse();
@@ -46,6 +46,14 @@ class BenchSmokeIT {
       assertThat(s.at("/startup_ms_reported").asLong()).isPositive();
     }
     assertThat(r.at("/scenarios/steady/modbus_polls_per_s").asDouble()).isPositive();
+    JsonNode imported = r.at("/scenarios/steady_import");
+    assertThat(imported.has("error")).as("steady_import: " + imported).isFalse();
+    assertThat(imported.at("/imported_devices").asInt()).isEqualTo(50);
+    assertThat(imported.at("/credentials_returned").asInt()).as("a generated password per new device").isEqualTo(50);
+    assertThat(imported.at("/import_wall_ms").asLong()).isPositive();
+    assertThat(imported.at("/zero_loss").asBoolean()).as("steady_import accounts for every message").isTrue();
+    assertThat(imported.at("/latency_outside_import/samples").asLong()).isPositive();
+    assertThat(imported.has("latency_during_import")).isTrue();
     assertThat(r.at("/scenarios/drain/delivered_alerts").asLong())
         .isEqualTo(r.at("/scenarios/drain/backlog_alerts").asLong());
     assertThat(r.at("/scenarios/mosquitto_qos1/delivered_msgs_per_s").asDouble()).isPositive();
