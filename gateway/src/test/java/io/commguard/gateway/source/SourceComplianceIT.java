@@ -41,7 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every source must do, checked the same way for each: MQTT, Modbus, HTTP push and a line protocol that
+ * What every source must do, checked the same way for each: MQTT, Modbus, HTTP push, camera event streams and a line protocol that
  * exists only in this test (registered by adding it to the source list, nothing else). A device
  * declared in the config is heard and counted ({@code received}, {@code acknowledged} under its
  * id); a device added to the registry at run time is heard within two seconds; once removed it is
@@ -70,7 +70,7 @@ class SourceComplianceIT {
   }
 
   static Stream<Driver> drivers() {
-    return Stream.of(new MqttDriver(), new ModbusDriver(), new LineDriver(), new HttpPushDriver());
+    return Stream.of(new MqttDriver(), new ModbusDriver(), new LineDriver(), new HttpPushDriver(), new StreamDriver());
   }
 
   @AfterEach
@@ -241,6 +241,93 @@ class SourceComplianceIT {
     @Override
     public String toString() {
       return "httppush";
+    }
+  }
+
+  /**
+   * Cameras whose event stream the gateway holds open (Hikvision alertStream on one loopback server,
+   * a path per camera): "sending" is writing an event part to the camera's open stream, heard when
+   * the gateway counts it received.
+   */
+  static final class StreamDriver implements Driver {
+    private static final String EVENT = "<EventNotificationAlert version=\"2.0\"><channelID>1</channelID>"
+        + "<dateTime>2026-11-22T10:20:00+08:00</dateTime><eventType>fielddetection</eventType>"
+        + "<eventState>active</eventState><eventDescription>Intrusion detection</eventDescription>"
+        + "</EventNotificationAlert>";
+    private final Map<String, io.vertx.core.http.HttpServerResponse> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private io.vertx.core.Vertx vertx;
+    private io.vertx.core.http.HttpServer server;
+    private Path password;
+
+    /** Started at the first device (drivers are made before the test picks one). */
+    private void start() throws Exception {
+      vertx = io.vertx.core.Vertx.vertx();
+      server = vertx.createHttpServer().requestHandler(request -> {
+        String path = request.path();
+        int slash = path.indexOf('/', 1);
+        if (slash < 0) {
+          request.response().setStatusCode(404).end();
+          return;
+        }
+        String id = path.substring(1, slash);
+        var response = request.response().setChunked(true).putHeader("Content-Type", "multipart/mixed; boundary=boundary");
+        response.write("");
+        open.put(id, response);
+        response.closeHandler(v -> open.remove(id, response));
+      }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      password = java.nio.file.Files.createTempFile("compliance-camera", ".password");
+      java.nio.file.Files.writeString(password, "camera-pass\n");
+    }
+
+    @Override
+    public String sections(Path dir) {
+      return "eventStreams: {heartbeatSeconds: 5, silentAfterHeartbeats: 12}";
+    }
+
+    @Override
+    public DeviceConfig device(String id, int n) {
+      if (server == null) {
+        try {
+          start();
+        } catch (Exception e) {
+          throw new IllegalStateException("camera server did not start", e);
+        }
+      }
+      return new DeviceConfig(id, "hikvision-isapi-camera", null, Site.UNKNOWN, "").withBinding("stream", Map.of(
+          "url", "http://127.0.0.1:" + server.actualPort() + "/" + id + "/ISAPI/Event/notification/alertStream",
+          "kind", "HIKVISION", "user", "gateway", "passwordFile", password.toString()));
+    }
+
+    @Override
+    public boolean send(Gateway gateway, String id, int n) {
+      long before = gateway.counters().get("received", id, null);
+      try {
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> open.containsKey(id));
+        io.vertx.core.http.HttpServerResponse stream = open.get(id);
+        if (stream == null) {
+          return false;
+        }
+        stream.write("--boundary\r\nContent-Type: application/xml\r\nContent-Length: " + EVENT.length() + "\r\n\r\n"
+            + EVENT + "\r\n");
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+            .until(() -> gateway.counters().get("received", id, null) > before);
+        return true;
+      } catch (org.awaitility.core.ConditionTimeoutException notHeard) {
+        return false;
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        java.nio.file.Files.deleteIfExists(password);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "stream";
     }
   }
 
