@@ -4,6 +4,9 @@ import io.commguard.gateway.config.EvidenceConfig;
 import io.commguard.gateway.config.EvidenceConfig.Keep;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
+import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.model.DeviceEvent;
+import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.security.PrivateFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,7 +22,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +65,23 @@ public final class EvidenceStore implements AutoCloseable {
   private static final CompletableFuture<Optional<String>> NONE = CompletableFuture.completedFuture(Optional.empty());
 
   /** Whose picture it is: a scene, or a person's face (personal data, kept only when allowed). */
-  public enum Subject { SCENE, FACE }
+  public enum Subject {
+    SCENE, FACE;
+
+    private static final Set<CanonicalType> ACCESS_TYPES = EnumSet.of(CanonicalType.ACCESS_GRANTED,
+        CanonicalType.ACCESS_DENIED, CanonicalType.DOOR_FORCED, CanonicalType.DOOR_HELD_OPEN, CanonicalType.DURESS,
+        CanonicalType.TAILGATING, CanonicalType.GATE_FORCED, CanonicalType.TAMPER);
+
+    /**
+     * The subject of a picture that came with {@code events}: pictures of access-control events
+     * (taken at a door or gate, of the person there), of face events, and parts the device names
+     * as faces are face pictures.
+     */
+    public static Subject of(List<DeviceEvent> events, boolean namedAsFace) {
+      return namedAsFace || events.stream().anyMatch(e -> e.kind() == EventKind.ACCESS || ACCESS_TYPES.contains(e.type())
+          || e.nativeCode().toLowerCase(Locale.ROOT).contains("face")) ? FACE : SCENE;
+    }
+  }
 
   /** A kept picture as read back for an admin user. */
   public record Picture(String contentType, byte[] bytes) {}
@@ -118,6 +139,11 @@ public final class EvidenceStore implements AutoCloseable {
     }
     store.io.scheduleWithFixedDelay(() -> store.evict(0), 1, 1, TimeUnit.HOURS);
     return store;
+  }
+
+  /** The largest picture kept; a source need not read a larger one. */
+  public int maxPictureBytes() {
+    return config.maxPictureBytes();
   }
 
   /** True when pictures are written at all (else every {@link #store} is a counted drop). */

@@ -60,4 +60,15 @@ public record DeviceEvent(
   public String deviceId() {
     return device.deviceId();
   }
+
+  /** This event with {@code more} evidence after its own. */
+  public DeviceEvent withEvidence(List<Evidence> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<Evidence> all = new java.util.ArrayList<>(evidence);
+    all.addAll(more);
+    return new DeviceEvent(device, kind, type, level, phase, nativeCode, deviceTime, receivedAt, episodeKey,
+        measurements, all, attributes, description);
+  }
 }

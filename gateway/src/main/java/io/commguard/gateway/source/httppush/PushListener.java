@@ -5,9 +5,7 @@ import io.commguard.gateway.evidence.EvidenceStore.Subject;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.metrics.Untrusted;
-import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
-import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Evidence;
 import io.commguard.gateway.pipeline.Receipt;
 import io.commguard.gateway.profile.DecodeException;
@@ -31,11 +29,8 @@ import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,9 +61,6 @@ final class PushListener extends VerticleBase {
   /** Pictures beyond this many in one request are dropped and counted. */
   static final int MAX_PICTURES = 8;
   private static final int MAX_PATH_CHARS = 256;
-  private static final Set<CanonicalType> ACCESS_TYPES = EnumSet.of(CanonicalType.ACCESS_GRANTED,
-      CanonicalType.ACCESS_DENIED, CanonicalType.DOOR_FORCED, CanonicalType.DOOR_HELD_OPEN, CanonicalType.DURESS,
-      CanonicalType.TAILGATING, CanonicalType.GATE_FORCED, CanonicalType.TAMPER);
 
   private final HttpPushConfig config;
   private final PushDevices devices;
@@ -283,14 +275,8 @@ final class PushListener extends VerticleBase {
     }
   }
 
-  /**
-   * Hands the pictures to the evidence store. Pictures that come with access-control events (taken
-   * at a door or gate, of the person there) or face events, and parts named as faces, are face
-   * pictures: kept only when the operator allows it.
-   */
+  /** Hands the pictures to the evidence store; face pictures ({@link Subject#of}) are kept only when the operator allows it. */
   private List<CompletableFuture<Optional<String>>> keepPictures(Device device, Parsed parsed, List<DeviceEvent> events) {
-    boolean faceEvent = events.stream().anyMatch(e -> e.kind() == EventKind.ACCESS || ACCESS_TYPES.contains(e.type())
-        || e.nativeCode().toLowerCase(Locale.ROOT).contains("face"));
     List<CompletableFuture<Optional<String>>> out = new ArrayList<>();
     for (int i = 0; i < parsed.pictures().size(); i++) {
       Part p = parsed.pictures().get(i);
@@ -298,7 +284,7 @@ final class PushListener extends VerticleBase {
         counters.increment("pictures_dropped", device.id(), "too_many");
         continue;
       }
-      Subject subject = faceEvent || p.namedAsFace() ? Subject.FACE : Subject.SCENE;
+      Subject subject = Subject.of(events, p.namedAsFace());
       out.add(evidence.store(device.id(), subject, p.bytes()).toCompletableFuture());
     }
     return out;
@@ -307,15 +293,7 @@ final class PushListener extends VerticleBase {
   private static List<DeviceEvent> withEvidence(List<DeviceEvent> events, List<CompletableFuture<Optional<String>>> kept) {
     List<Evidence> refs = kept.stream().map(f -> f.getNow(Optional.empty())).flatMap(Optional::stream)
         .map(ref -> new Evidence("image", ref)).toList();
-    if (refs.isEmpty()) {
-      return events;
-    }
-    return events.stream().map(e -> {
-      List<Evidence> all = new ArrayList<>(e.evidence());
-      all.addAll(refs);
-      return new DeviceEvent(e.device(), e.kind(), e.type(), e.level(), e.phase(), e.nativeCode(), e.deviceTime(),
-          e.receivedAt(), e.episodeKey(), e.measurements(), all, e.attributes(), e.description());
-    }).toList();
+    return refs.isEmpty() ? events : events.stream().map(e -> e.withEvidence(refs)).toList();
   }
 
   private void commit(HttpServerRequest request, String id, long bytes, List<DeviceEvent> events, Receipt receipt) {

@@ -1,5 +1,6 @@
 package io.commguard.gateway.source.stream;
 
+import io.commguard.gateway.evidence.EvidenceStore;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.metrics.RateLimitedLog;
 import io.commguard.gateway.metrics.Untrusted;
@@ -34,12 +35,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 
 /**
@@ -56,6 +59,9 @@ import javax.net.ssl.SSLException;
  *
  * <p>Overload: at most {@code maxInFlight} parts of this device wait for the pipeline; beyond that
  * its stream is paused (TCP back-pressure to this device alone) until half of them are done.
+ *
+ * <p>Pictures: event parts go through a {@link PictureAttacher}, which keeps the picture parts that
+ * follow an event with it when the evidence store keeps pictures, and drops them otherwise.
  */
 final class EventStream {
   private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
@@ -72,6 +78,7 @@ final class EventStream {
   private final HttpClientAgent client;
   private final String target;
   private final DigestAuth digest = new DigestAuth();
+  private final PictureAttacher pictures;
 
   // Touched only on the context.
   private boolean stopped;
@@ -88,8 +95,9 @@ final class EventStream {
   private int inFlight;
   private boolean paused;
 
+  /** @param pictureBytes picture bytes being read by all streams (see {@link PictureAttacher}) */
   EventStream(DeviceRef ref, StreamDeviceConfig config, StreamsConfig limits, PayloadDecoder decoder, Ingest ingest,
-      Counters counters, RateLimitedLog log, Clock clock, Vertx vertx) {
+      EvidenceStore evidence, AtomicLong pictureBytes, Counters counters, RateLimitedLog log, Clock clock, Vertx vertx) {
     this.ref = ref;
     this.config = config;
     this.limits = limits;
@@ -109,6 +117,19 @@ final class EventStream {
       }
     }
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(2));
+    PictureAttacher.Timers timers = new PictureAttacher.Timers() {
+      @Override
+      public long start(long delayMs, Runnable action) {
+        return context.owner().setTimer(delayMs, t -> action.run());
+      }
+
+      @Override
+      public void cancel(long id) {
+        context.owner().cancelTimer(id);
+      }
+    };
+    this.pictures = new PictureAttacher(ref.deviceId(), evidence, limits.pictureWaitMs(), evidence.maxPictureBytes(),
+        pictureBytes, counters, timers, r -> context.runOnContext(v -> r.run()), this::hand);
   }
 
   String id() {
@@ -129,6 +150,7 @@ final class EventStream {
         context.owner().cancelTimer(reconnectTimer);
       }
       cancelSilenceWatch();
+      pictures.streamEnded();
       if (response != null) {
         response.request().reset();
         response = null;
@@ -268,8 +290,7 @@ final class EventStream {
     paused = false;
     counters.increment("stream_connects", id(), null);
     ingest.connected(id(), config.peer());
-    MultipartParser parser = new MultipartParser(boundary, limits.maxHeaderBytes(), limits.maxPartBytes(),
-        new Parts(attempt));
+    MultipartParser parser = new MultipartParser(boundary, limits.maxHeaderBytes(), new Parts(attempt));
     lastByteNanos = System.nanoTime();
     watchSilence(attempt, limits.silenceMs());
     r.handler(bytes -> {
@@ -325,6 +346,7 @@ final class EventStream {
     HttpClientResponse r = response;
     response = null;
     cancelSilenceWatch();
+    pictures.streamEnded();
     if (r != null) {
       ingest.disconnected(id());
       r.request().reset();
@@ -441,9 +463,10 @@ final class EventStream {
 
     @Override
     public MultipartParser.Disposition begin(Map<String, String> headers) {
-      String type = headers.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
-      return type.startsWith("image/") || type.startsWith("application/octet-stream")
-          ? MultipartParser.Disposition.DISCARD : MultipartParser.Disposition.KEEP;
+      if (attempt != generation) {
+        return MultipartParser.Disposition.DISCARD;
+      }
+      return isPicture(headers) ? pictures.picture(headers) : MultipartParser.Disposition.keep(limits.maxPartBytes());
     }
 
     @Override
@@ -452,6 +475,10 @@ final class EventStream {
         return;
       }
       establish();
+      if (isPicture(headers)) {
+        pictures.picture(headers, body);
+        return;
+      }
       int end = body.length;
       while (end > 0 && (body[end - 1] == '\n' || body[end - 1] == '\r' || body[end - 1] == ' ')) {
         end--;
@@ -462,9 +489,12 @@ final class EventStream {
       byte[] payload = end == body.length ? body : java.util.Arrays.copyOf(body, end);
       if (config.kind() == StreamDeviceConfig.Kind.DAHUA && isHeartbeat(payload)) {
         counters.increment("stream_heartbeats", id(), null);
+        pictures.release();
         return;
       }
-      hand(payload.length, () -> decoder.decode(ref, target, payload, clock.instant()));
+      Instant received = clock.instant();
+      pictures.event(payload.length, () -> decoder.decode(ref, target, payload, received));
+      pauseWhenBusy();
     }
 
     @Override
@@ -473,33 +503,53 @@ final class EventStream {
         return;
       }
       establish();
+      if (reason != MultipartParser.Skip.MALFORMED_HEADERS && isPicture(headers)) {
+        pictures.pictureSkipped(reason);
+        return;
+      }
       switch (reason) {
-        case DISCARDED -> counters.increment("pictures_dropped", id(), "not_kept");
+        case DISCARDED -> { } // only pictures are discarded
         case OVERSIZED -> ingest.oversized(id(), bytes, limits.maxPartBytes());
-        case MALFORMED_HEADERS -> hand(0, () -> {
+        case MALFORMED_HEADERS -> pictures.event(0, () -> {
           throw new DecodeException("part", "malformed_part", "part headers over " + limits.maxHeaderBytes()
               + " bytes or without their blank line");
         });
       }
     }
+  }
 
-    private void hand(int bytes, Ingest.Decoding decoding) {
-      inFlight++;
-      if (inFlight >= limits.maxInFlight() && !paused && response != null) {
-        paused = true;
-        response.pause();
-        counters.increment("stream_paused", id(), "overloaded");
-      }
-      ingest.receive(id(), bytes, limits.maxPartBytes(), decoding, null).whenComplete((ok, error) ->
-          context.runOnContext(v -> {
-            inFlight--;
-            if (paused && inFlight <= limits.maxInFlight() / 2 && attempt == generation && response != null) {
-              paused = false;
-              lastByteNanos = System.nanoTime();
-              response.resume();
-            }
-          }));
+  /** Hands one event part to the pipeline, pausing the stream while too many of this device's wait. */
+  private void hand(int bytes, Ingest.Decoding decoding) {
+    long attempt = generation;
+    inFlight++;
+    pauseWhenBusy();
+    ingest.receive(id(), bytes, limits.maxPartBytes(), decoding, null).whenComplete((ok, error) ->
+        context.runOnContext(v -> {
+          inFlight--;
+          if (paused && busy() <= limits.maxInFlight() / 2 && attempt == generation && response != null) {
+            paused = false;
+            lastByteNanos = System.nanoTime();
+            response.resume();
+          }
+        }));
+  }
+
+  /** Event parts of this device on their way: in the pipeline, held for pictures or waiting behind them. */
+  private int busy() {
+    return inFlight + pictures.pending();
+  }
+
+  private void pauseWhenBusy() {
+    if (busy() >= limits.maxInFlight() && !paused && response != null) {
+      paused = true;
+      response.pause();
+      counters.increment("stream_paused", id(), "overloaded");
     }
+  }
+
+  private static boolean isPicture(Map<String, String> headers) {
+    String type = headers.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
+    return type.startsWith("image/") || type.startsWith("application/octet-stream");
   }
 
   private static boolean isHeartbeat(byte[] payload) {

@@ -11,19 +11,25 @@ import java.util.Map;
  * reads cut: a part's end is found by matching the delimiter ({@code LF "--" boundary}) byte by
  * byte with a failure table, so a delimiter split over any number of reads is still found and no
  * read is copied to look ahead. Memory is bounded: a part's headers by {@code maxHeaderBytes}, its
- * body by {@code maxPartBytes}; a part the listener does not want (a picture) and one that grows
- * past the limit are counted and skipped without being kept. Not thread-safe: one stream, one
- * thread.
+ * body by the limit the listener sets for it from its headers; a part the listener does not want
+ * and one that grows past its limit are skipped without being kept. Not thread-safe: one stream,
+ * one thread.
  */
 final class MultipartParser {
-  /** What to do with a part, decided from its headers. */
-  enum Disposition { KEEP, DISCARD }
+  /** What to do with a part, decided from its headers: keep at most {@code maxBytes} of its body, or none. */
+  record Disposition(long maxBytes) {
+    static final Disposition DISCARD = new Disposition(0);
+
+    static Disposition keep(long maxBytes) {
+      return new Disposition(maxBytes);
+    }
+  }
 
   /** Why a part was not handed over whole. */
   enum Skip {
     /** The listener did not want it (a picture). */
     DISCARDED,
-    /** Its body passed {@code maxPartBytes}. */
+    /** Its body passed the limit its disposition set. */
     OVERSIZED,
     /** Its headers passed {@code maxHeaderBytes} or never ended before the next delimiter. */
     MALFORMED_HEADERS
@@ -48,7 +54,6 @@ final class MultipartParser {
   private final byte[] delimiter;
   private final int[] fallback;
   private final int maxHeaderBytes;
-  private final int maxPartBytes;
   private final Listener listener;
 
   private State state = State.PREAMBLE;
@@ -60,7 +65,7 @@ final class MultipartParser {
   private int headerLength;
   private int lineStart;
   private Map<String, String> headers = Map.of();
-  private Disposition disposition;
+  private long maxBodyBytes;
   private Skip skip;
   private Buffer body;
   private long bodyBytes;
@@ -71,12 +76,11 @@ final class MultipartParser {
    * @param boundary the boundary parameter of the stream's content type; a value that already
    *     starts with {@code --} is taken as the whole delimiter line, as some firmwares write it
    */
-  MultipartParser(String boundary, int maxHeaderBytes, int maxPartBytes, Listener listener) {
+  MultipartParser(String boundary, int maxHeaderBytes, Listener listener) {
     String line = boundary.startsWith("--") ? boundary : "--" + boundary;
     this.delimiter = ("\n" + line).getBytes(StandardCharsets.ISO_8859_1);
     this.fallback = failureTable(delimiter);
     this.maxHeaderBytes = maxHeaderBytes;
-    this.maxPartBytes = maxPartBytes;
     this.listener = listener;
   }
 
@@ -186,13 +190,13 @@ final class MultipartParser {
     state = State.BODY;
     bodyBytes = 0;
     lastWasCr = false;
-    disposition = listener.begin(headers);
-    skip = disposition == Disposition.DISCARD ? Skip.DISCARDED : null;
+    maxBodyBytes = listener.begin(headers).maxBytes();
+    skip = maxBodyBytes <= 0 ? Skip.DISCARDED : null;
     declared = declaredLength(headers);
-    if (skip == null && declared > maxPartBytes) {
+    if (skip == null && declared > maxBodyBytes) {
       skip = Skip.OVERSIZED;
     }
-    body = skip == null ? Buffer.buffer((int) Math.min(Math.max(declared, 64), maxPartBytes)) : null;
+    body = skip == null ? Buffer.buffer((int) Math.min(Math.max(declared, 64), maxBodyBytes)) : null;
     if (declared == 0) {
       finishPart(false);
     }
@@ -201,7 +205,7 @@ final class MultipartParser {
   private void bodyByte(byte b) {
     bodyBytes++;
     lastWasCr = b == '\r';
-    if (skip == null && bodyBytes > maxPartBytes) {
+    if (skip == null && bodyBytes > maxBodyBytes) {
       skip = Skip.OVERSIZED;
       body = null;
     }

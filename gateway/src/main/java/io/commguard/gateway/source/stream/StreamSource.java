@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Holds one event stream per device bound with a {@code stream} key; devices join and leave with
@@ -31,6 +32,7 @@ final class StreamSource implements Source {
   private final RateLimitedLog log = new RateLimitedLog(LOG, 60_000);
   private final Map<String, PayloadDecoder> decoders = new ConcurrentHashMap<>();
   private final Map<String, EventStream> streams = new ConcurrentHashMap<>();
+  private final AtomicLong pictureBytes = new AtomicLong();
 
   StreamSource(StreamsConfig limits, SourceContext context) {
     this.limits = limits;
@@ -62,8 +64,8 @@ final class StreamSource implements Source {
         id -> ProfilePayloadDecoder.create(profile, context.hashKey(), context.counters()));
     StreamDeviceConfig binding = StreamSourceType.binding(d, "device " + d.id(), new ProblemCollector("registry"));
     DeviceRef ref = new DeviceRef(d.id(), d.profile(), profile.vendor() + " " + profile.model(), d.site(), d.location());
-    EventStream stream = new EventStream(ref, binding, limits, decoder, context.ingest(), context.counters(), log,
-        context.clock(), context.vertx());
+    EventStream stream = new EventStream(ref, binding, limits, decoder, context.ingest(), context.evidence(),
+        pictureBytes, context.counters(), log, context.clock(), context.vertx());
     streams.put(d.id(), stream);
     stream.start();
   }

@@ -19,12 +19,14 @@ import io.commguard.gateway.validation.ProblemCollector;
  * @param maxHeaderBytes largest header block of a part; default 8192
  * @param maxInFlight event parts of one device waiting for the pipeline before its stream is paused
  *     (TCP back-pressure to that device only); default 32
+ * @param pictureWaitMs with {@code evidence.pictures: keep}, how long an event part waits at most
+ *     for the picture parts that follow it before it goes on without them; default 1000
  */
 public record StreamsConfig(Integer heartbeatSeconds, Integer silentAfterHeartbeats, Integer connectTimeoutMs,
     Integer minBackoffMs, Integer maxBackoffMs, Integer offlineAfterFailures, Integer maxPartBytes,
-    Integer maxHeaderBytes, Integer maxInFlight) {
+    Integer maxHeaderBytes, Integer maxInFlight, Integer pictureWaitMs) {
 
-  public static final StreamsConfig DEFAULTS = new StreamsConfig(null, null, null, null, null, null, null, null, null);
+  public static final StreamsConfig DEFAULTS = new StreamsConfig(null, null, null, null, null, null, null, null, null, null);
 
   public StreamsConfig {
     heartbeatSeconds = heartbeatSeconds == null ? 5 : heartbeatSeconds;
@@ -36,6 +38,7 @@ public record StreamsConfig(Integer heartbeatSeconds, Integer silentAfterHeartbe
     maxPartBytes = maxPartBytes == null ? 256 * 1024 : maxPartBytes;
     maxHeaderBytes = maxHeaderBytes == null ? 8192 : maxHeaderBytes;
     maxInFlight = maxInFlight == null ? 32 : maxInFlight;
+    pictureWaitMs = pictureWaitMs == null ? 1000 : pictureWaitMs;
   }
 
   /** How long a stream may stay silent. */
@@ -53,6 +56,7 @@ public record StreamsConfig(Integer heartbeatSeconds, Integer silentAfterHeartbe
     range(path + ".maxPartBytes", maxPartBytes, 1024, 16 << 20, problems);
     range(path + ".maxHeaderBytes", maxHeaderBytes, 256, 65_536, problems);
     range(path + ".maxInFlight", maxInFlight, 1, 10_000, problems);
+    range(path + ".pictureWaitMs", pictureWaitMs, 1, 1000, problems);
   }
 
   private static void range(String path, int value, int min, int max, ProblemCollector problems) {

@@ -62,9 +62,13 @@ final class CameraSimulator implements AutoCloseable {
 
     /** Writes one part to every open stream. */
     void part(String contentType, byte[] body) {
-      Buffer b = Buffer.buffer("--" + boundary() + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
+      write(encode(contentType, body));
+    }
+
+    /** One part as the camera writes it. */
+    Buffer encode(String contentType, byte[] body) {
+      return Buffer.buffer("--" + boundary() + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
           + body.length + "\r\n\r\n").appendBytes(body).appendString("\r\n");
-      write(b);
     }
 
     /** Writes raw bytes to every open stream. */
@@ -223,6 +227,8 @@ final class CameraSimulator implements AutoCloseable {
       new java.util.Random(7).nextBytes(b);
       b[0] = (byte) 0xFF;
       b[1] = (byte) 0xD8;
+      b[2] = (byte) 0xFF;
+      b[3] = (byte) 0xE0;
       b[bytes - 2] = (byte) 0xFF;
       b[bytes - 1] = (byte) 0xD9;
       return b;

@@ -12,12 +12,17 @@ import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.source.stream.CameraSimulator.Camera;
 import io.commguard.gateway.source.stream.CameraSimulator.Events;
 import io.commguard.gateway.source.stream.StreamDeviceConfig.Kind;
+import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.MosquittoBroker;
 import io.commguard.gateway.testsupport.MqttProbe;
 import io.commguard.gateway.testsupport.Protoc;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Simulated Hikvision and Dahua cameras → the gateway's stream source → a city broker, the alerts
- * read back from the uplink's bytes (by protoc for the contract check). One simulator, one gateway
- * and one broker serve every test; each test uses its own cameras. Heartbeats every second and a
+ * read back from the uplink's bytes (by protoc for the contract check), pictures kept in the evidence
+ * store and read back over the admin API. One simulator, one gateway and one broker serve every
+ * test; each test uses its own cameras. Heartbeats every second and a
  * stream silent for three of them is dropped, so failures show within seconds.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventStreamIT {
   private static final int FLEET = 50;
+  private static final String TOKEN = "stream-admin-token-0123456789abcdef";
 
   @TempDir static Path dir;
   private Vertx vertx;
@@ -53,6 +60,8 @@ class EventStreamIT {
   private Camera dahua;
   private Camera silent;
   private Camera junk;
+  private Camera pic;
+  private String admin;
   private final List<Camera> fleet = new ArrayList<>();
 
   @BeforeAll
@@ -63,6 +72,7 @@ class EventStreamIT {
     dahua = sim.add("cam-dahua", Kind.DAHUA, "SHA-256");
     silent = sim.add("cam-silent", Kind.HIKVISION, "MD5");
     junk = sim.add("cam-junk", Kind.DAHUA, "MD5");
+    pic = sim.add("cam-pic", Kind.HIKVISION, "MD5");
     IntStream.range(0, FLEET).forEach(i -> fleet.add(sim.add("cam-" + i, i % 2 == 0 ? Kind.HIKVISION : Kind.DAHUA, "MD5")));
     city = MosquittoBroker.start(dir);
     raw = new MqttProbe(city.url(), "city-capture").subscribe("city/+/alerts");
@@ -75,21 +85,26 @@ class EventStreamIT {
           .append(c.url()).append("', kind: ").append(c.kind).append(", user: ").append(CameraSimulator.USER)
           .append(", passwordFile: '").append(secret).append("'}}\n");
     }
+    int adminPort = FreePort.next();
+    admin = "http://127.0.0.1:" + adminPort;
+    Path token = Files.writeString(dir.resolve("admin.token"), TOKEN);
     String yaml = """
         gatewayId: gw-streams
         dataDir: '%s'
         eventStreams: {heartbeatSeconds: 1, silentAfterHeartbeats: 6, minBackoffMs: 200, maxBackoffMs: 1000,
                        offlineAfterFailures: 2, connectTimeoutMs: 5000, maxPartBytes: 65536}
+        evidence: {pictures: keep}
+        admin: {enabled: true, port: %d, tokenFile: '%s'}
         uplink: {brokerUrl: %s, ackMode: broker, batchMaxDelayMs: 50}
         devices:
-        %s""".formatted(dir.resolve("data"), city.url(), devices);
+        %s""".formatted(dir.resolve("data"), adminPort, token, city.url(), devices);
     var config = ConfigLoader.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "streams.yaml");
     gateway = Gateway.start(GatewayPlan.of(config, "streams.yaml"), Clock.systemUTC());
     await().atMost(Duration.ofSeconds(20)).until(() -> allCameras().stream().allMatch(c -> !c.open.isEmpty()));
   }
 
   private List<Camera> allCameras() {
-    List<Camera> all = new ArrayList<>(List.of(hik, dahua, silent, junk));
+    List<Camera> all = new ArrayList<>(List.of(hik, dahua, silent, junk, pic));
     all.addAll(fleet);
     return all;
   }
@@ -110,18 +125,50 @@ class EventStreamIT {
   }
 
   @Test
-  void hikvisionEvent_writtenByteByByteAfterAMultiMegabytePicture_reachesTheCity_decodedByProtoc() throws Exception {
+  void hikvisionEvent_writtenByteByByteAfterAMultiMegabytePictureOfNoEvent_reachesTheCity_decodedByProtoc()
+      throws Exception {
     hik.part("image/jpeg", Events.picture(3 << 20));
     hik.byteByByte = true;
     hik.part("application/xml; charset=\"UTF-8\"", Events.hikvision("fielddetection", "active", 4).getBytes(StandardCharsets.UTF_8));
 
     Alert alert = awaitAlert("cam-hik", "PERIMETER_INTRUSION");
     assertThat(alert.getNativeCode()).isEqualTo("fielddetection");
-    assertThat(counters().get("pictures_dropped", "cam-hik", "not_kept")).isEqualTo(1);
+    assertThat(counters().get("pictures_dropped", "cam-hik", "no_event")).isEqualTo(1);
     assertThat(hik.refusals.get()).as("no answer to a challenge was wrong").isZero();
     String text = Protoc.decode("AlertBatch", batchWith("cam-hik", "PERIMETER_INTRUSION"), dir);
     assertThat(text).contains("device_id: \"cam-hik\"", "type: PERIMETER_INTRUSION", "state: RAISED",
         "native_code: \"fielddetection\"", "key: \"channel\"");
+  }
+
+  @Test
+  void hikvisionEventAndItsPicture_pictureKeptAndReferencedInTheAlert_decodedByProtoc_servedOnlyToAdmins()
+      throws Exception {
+    byte[] picture = Events.picture(300_000);
+    // One write: a heartbeat cannot come between the event and its picture, as on a real camera.
+    pic.write(pic.encode("application/xml; charset=\"UTF-8\"", Events.hikvision("linedetection", "active", 2)
+        .getBytes(StandardCharsets.UTF_8)).appendBuffer(pic.encode("image/jpeg", picture)));
+
+    Alert alert = awaitAlert("cam-pic", "PERIMETER_INTRUSION");
+    String ref = alert.getEvidenceList().stream().map(e -> e.getRef()).filter(r -> r.startsWith("evidence:"))
+        .findFirst().orElseThrow();
+    assertThat(counters().get("pictures_kept", "cam-pic", null)).isEqualTo(1);
+    String text = Protoc.decode("AlertBatch", batchWith("cam-pic", "PERIMETER_INTRUSION"), dir);
+    assertThat(text).contains("device_id: \"cam-pic\"", "ref: \"" + ref + "\"", "kind: \"image\"");
+
+    HttpResponse<byte[]> asAdmin = evidence(ref, TOKEN);
+    assertThat(asAdmin.statusCode()).isEqualTo(200);
+    assertThat(asAdmin.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(asAdmin.body()).isEqualTo(picture);
+    assertThat(evidence(ref, null).statusCode()).isEqualTo(401);
+    assertThat(evidence(ref, "not-the-token-0123456789").statusCode()).isEqualTo(401);
+  }
+
+  private HttpResponse<byte[]> evidence(String ref, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(admin + "/api/v1/evidence/" + ref)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test

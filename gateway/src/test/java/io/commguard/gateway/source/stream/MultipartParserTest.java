@@ -39,7 +39,7 @@ class MultipartParserTest {
   @Test
   void hikvisionStream_inOneRead_givesTheEventsAndSkipsThePicture() {
     Recorder r = new Recorder();
-    new MultipartParser("boundary", 1024, 4096, r).feed(Buffer.buffer(hikvisionStream()));
+    new MultipartParser("boundary", 1024, r).feed(Buffer.buffer(hikvisionStream()));
     assertThat(r.parts).containsExactly(XML, "{\"eventType\":\"VMD\"}");
     assertThat(r.skips).containsExactly("DISCARDED:3000");
   }
@@ -47,7 +47,7 @@ class MultipartParserTest {
   @Property(tries = 200)
   void hikvisionStream_cutAnywhere_givesTheSameParts(@ForAll("cuts") List<Integer> cuts) {
     Recorder r = new Recorder();
-    MultipartParser parser = new MultipartParser("boundary", 1024, 4096, r);
+    MultipartParser parser = new MultipartParser("boundary", 1024, r);
     feedCut(parser, hikvisionStream(), cuts);
     assertThat(r.parts).containsExactly(XML, "{\"eventType\":\"VMD\"}");
     assertThat(r.skips).containsExactly("DISCARDED:3000");
@@ -60,7 +60,7 @@ class MultipartParserTest {
     String noLength = "--myboundary\r\nContent-Type: text/plain\r\n\r\n" + DAHUA;
     byte[] stream = (part + heartbeat + noLength + heartbeat).getBytes(StandardCharsets.UTF_8);
     Recorder r = new Recorder();
-    feedCut(new MultipartParser("myboundary", 1024, 4096, r), stream, cuts);
+    feedCut(new MultipartParser("myboundary", 1024, r), stream, cuts);
     // A declared length keeps the record's own line end; without one the CR before the delimiter goes.
     assertThat(r.parts).containsExactly(DAHUA, "Heartbeat", DAHUA.substring(0, DAHUA.length() - 2), "Heartbeat");
   }
@@ -73,7 +73,7 @@ class MultipartParserTest {
   @Test
   void byteByByte_givesTheSameParts() {
     Recorder r = new Recorder();
-    MultipartParser parser = new MultipartParser("boundary", 1024, 4096, r);
+    MultipartParser parser = new MultipartParser("boundary", 1024, r);
     for (byte b : hikvisionStream()) {
       parser.feed(Buffer.buffer(new byte[] {b}));
     }
@@ -84,7 +84,7 @@ class MultipartParserTest {
   void oversizedPart_isSkippedAndCounted_whetherDeclaredOrNot() {
     String big = "x".repeat(5000);
     Recorder r = new Recorder();
-    MultipartParser parser = new MultipartParser("b", 1024, 4096, r);
+    MultipartParser parser = new MultipartParser("b", 1024, r);
     parser.feed(Buffer.buffer("--b\r\nContent-Type: application/xml\r\n\r\n" + big + "\r\n"
         + "--b\r\nContent-Type: application/xml\r\nContent-Length: 99999999\r\n\r\n" + big + "\r\n"
         + "--b\r\nContent-Type: application/xml\r\n\r\n<ok/>\r\n--b--\r\n"));
@@ -96,7 +96,7 @@ class MultipartParserTest {
   @Test
   void headersThatNeverEndOrGrowPastTheLimit_areSkippedAndTheNextPartIsRead() {
     Recorder r = new Recorder();
-    MultipartParser parser = new MultipartParser("b", 64, 4096, r);
+    MultipartParser parser = new MultipartParser("b", 64, r);
     parser.feed(Buffer.buffer("--b\r\nX-Junk: " + "y".repeat(500) + "\r\n\r\nbody\r\n"
         + "--b\r\nContent-Type: text/plain\r\n"
         + "--b\r\nContent-Type: text/plain\r\n\r\nfine\r\n--b\r\n"));
@@ -107,7 +107,7 @@ class MultipartParserTest {
   @Test
   void preambleAndBoundaryWrittenWithItsDashes_areTolerated() {
     Recorder r = new Recorder();
-    new MultipartParser("--myboundary", 1024, 4096, r).feed(Buffer.buffer(
+    new MultipartParser("--myboundary", 1024, r).feed(Buffer.buffer(
         "junk before\r\n--myboundary\r\nContent-Type: text/plain\r\n\r\nHeartbeat\r\n--myboundary\r\n"));
     assertThat(r.parts).containsExactly("Heartbeat");
   }
@@ -115,7 +115,7 @@ class MultipartParserTest {
   @Test
   void partWithContentLength_isHandedOverAtItsLastByte_notAtTheNextDelimiter() {
     Recorder r = new Recorder();
-    MultipartParser parser = new MultipartParser("b", 1024, 4096, r);
+    MultipartParser parser = new MultipartParser("b", 1024, r);
     parser.feed(Buffer.buffer("--b\r\nContent-Length: 5\r\n\r\n<a/>"));
     assertThat(r.parts).isEmpty();
     parser.feed(Buffer.buffer("x"));
@@ -127,7 +127,7 @@ class MultipartParserTest {
   @Test
   void partHeaders_areReadCaseInsensitively() {
     Recorder r = new Recorder();
-    new MultipartParser("b", 1024, 4096, r).feed(Buffer.buffer(
+    new MultipartParser("b", 1024, r).feed(Buffer.buffer(
         "--b\r\ncontent-TYPE:  Application/JSON \r\n\r\n{}\r\n--b\r\n"));
     assertThat(r.headers.get(0)).containsEntry("content-type", "Application/JSON");
   }
@@ -151,7 +151,7 @@ class MultipartParserTest {
     public MultipartParser.Disposition begin(Map<String, String> h) {
       headers.add(h);
       return h.getOrDefault("content-type", "").startsWith("image/") ? MultipartParser.Disposition.DISCARD
-          : MultipartParser.Disposition.KEEP;
+          : MultipartParser.Disposition.keep(4096);
     }
 
     @Override
