@@ -19,6 +19,12 @@ import javax.crypto.spec.PBEKeySpec;
 final class GatewayConfigWriter {
   static final String PASSWORD = "bench-device-secret";
   static final String GATEWAY_ID = "bench-gw";
+  /**
+   * A device whose alarms are below level 1 exists to load the alert path at the box's capacity
+   * (the storm); the per-device rate limit (5 alerts/s by default, never applied to level 1) would
+   * otherwise absorb its alarms at the device.
+   */
+  private static final String UNLIMITED_ALERT_RATE = ", rules: {rateLimit: {eventsPerSecond: 100000, burst: 100000}}";
 
   private GatewayConfigWriter() {}
 
@@ -59,7 +65,8 @@ final class GatewayConfigWriter {
     for (SimDevice d : mqttDevices) {
       y.append("  - {id: ").append(d.id).append(", profile: ").append(d.kind.profile)
           .append(", passwordHash: '").append(hash).append("', site: {communityCode: '310115001', building: '")
-          .append(1 + i / 100).append("', unit: '1', floor: '").append(1 + i % 30).append("'}}\n");
+          .append(1 + i / 100).append("', unit: '1', floor: '").append(1 + i % 30).append("'}")
+          .append(d.raisesLevelOne() ? "" : UNLIMITED_ALERT_RATE).append("}\n");
       i++;
     }
     for (ModbusFarm.Link l : modbusLinks) {

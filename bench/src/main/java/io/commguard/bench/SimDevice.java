@@ -48,6 +48,11 @@ final class SimDevice {
     this.alarmEvery = alarmRatio <= 0 ? Integer.MAX_VALUE : Math.max(2, (int) Math.round(1 / alarmRatio));
   }
 
+  /** A gas detector whose alarms are level 1 ({@code high}), or any device that raises no lower-level alarm. */
+  boolean raisesLevelOne() {
+    return kind != DeviceKind.GAS || raiseStatus.equals("high");
+  }
+
   Next next(long tag) {
     long i = n++;
     return switch (kind) {

@@ -31,12 +31,6 @@ public final class PersonalDataScrubber {
   private static final Pattern URL = Pattern.compile(
       "(?i)\\b([a-z][a-z0-9+.\\-]{1,15}://)([^\\s/?#@]*@)?([^\\s?#]*)(\\?[^\\s#]*)?(#\\S*)?");
   /**
-   * {@code key} then {@code :} {@code =} or {@code ：}, optionally quoted on either side (JSON,
-   * query strings, log fields); group 3 is the opening quote of the value, if any.
-   */
-  private static final Pattern KEY_VALUE = Pattern.compile(
-      "([\\p{L}\\p{N}_.\\-]{1,48})([\"']?\\s*[:=：]\\s*)([\"']?)");
-  /**
    * A query value that names a thing, not a person ({@code name=ch01_08000000017000} in a camera's
    * picture URL): ASCII letters, digits and {@code _.-} with at least one digit. Personal numbers in
    * such a value are still caught by the number rules.
@@ -57,10 +51,9 @@ public final class PersonalDataScrubber {
     if (text == null || text.isEmpty() || !mayHoldPersonalData(text)) {
       return text;
     }
-    String s = urls(text, false);
+    String s = text.indexOf("://") >= 0 ? urls(text, false) : text;
     s = keyValues(s);
-    s = numbers(s);
-    return s;
+    return digits(s) >= 11 ? numbers(s) : s;
   }
 
   /**
@@ -72,7 +65,20 @@ public final class PersonalDataScrubber {
     if (ref == null || ref.isEmpty() || !mayHoldPersonalData(ref)) {
       return ref;
     }
-    return numbers(urls(ref, true));
+    String s = ref.indexOf("://") >= 0 ? urls(ref, true) : ref;
+    return digits(s) >= 11 ? numbers(s) : s;
+  }
+
+  /** Every rule for numbers needs at least 11 digits (a mobile number); fewer cannot match. */
+  private static int digits(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Cheap test that lets most texts (codes, plain words) through without any regex. */
@@ -131,17 +137,32 @@ public final class PersonalDataScrubber {
     return out.toString();
   }
 
+  /**
+   * Replaces the values of personal keys. A scan from each separator back to its key, not a regex
+   * search: this runs on every decoded text attribute, and a regex tried at every position of a
+   * timestamp cost more than the rest of the decoding.
+   */
   private static String keyValues(String s) {
-    s = CHINESE_NAME_GLUED.matcher(s).replaceAll(r -> Matcher.quoteReplacement(r.group(1) + REDACTED));
-    Matcher m = KEY_VALUE.matcher(s);
+    if (hasHan(s)) {
+      s = CHINESE_NAME_GLUED.matcher(s).replaceAll(r -> Matcher.quoteReplacement(r.group(1) + REDACTED));
+    }
     StringBuilder out = null;
     int copied = 0;
     int from = 0;
-    while (from < s.length() && m.find(from)) {
-      int valueStart = m.end();
-      int valueEnd = personalKey(m.group(1)) ? valueEnd(s, valueStart, m.group(3)) : valueStart;
+    for (int sep = nextSeparator(s, from); sep >= 0; sep = nextSeparator(s, Math.max(sep + 1, from))) {
+      int keyStart = keyStart(s, sep, from);
+      if (keyStart < 0) {
+        continue;
+      }
+      int valueStart = sep + 1;
+      while (valueStart < s.length() && isSpace(s.charAt(valueStart))) {
+        valueStart++;
+      }
+      String quote = valueStart < s.length() && isQuote(s.charAt(valueStart)) ? s.substring(valueStart, ++valueStart) : "";
+      String key = s.substring(keyStart, keyEnd(s, sep));
+      int valueEnd = personalKey(key) ? valueEnd(s, valueStart, quote) : valueStart;
+      from = valueEnd;
       if (valueEnd == valueStart) {
-        from = valueStart;
         continue;
       }
       if (out == null) {
@@ -149,12 +170,70 @@ public final class PersonalDataScrubber {
       }
       out.append(s, copied, valueStart).append(REDACTED);
       copied = valueEnd;
-      from = valueEnd;
     }
     if (out == null) {
       return s;
     }
     return out.append(s, copied, s.length()).toString();
+  }
+
+  private static int nextSeparator(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (isSeparator(s.charAt(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** End of the key before a separator: before the spaces and the one quote that may follow it. */
+  private static int keyEnd(String s, int sep) {
+    int i = sep;
+    while (i > 0 && isSpace(s.charAt(i - 1))) {
+      i--;
+    }
+    return i > 0 && isQuote(s.charAt(i - 1)) ? i - 1 : i;
+  }
+
+  /**
+   * Start of the key (1–{@value #MAX_KEY} letters, digits or {@code _.-}) that ends before {@code
+   * sep}, not before {@code from}; -1 when there is none.
+   */
+  private static int keyStart(String s, int sep, int from) {
+    int end = keyEnd(s, sep);
+    int i = end;
+    while (i > from && end - i < MAX_KEY && isKeyChar(s.charAt(i - 1))) {
+      i--;
+    }
+    return i < end ? i : -1;
+  }
+
+  private static final int MAX_KEY = 48;
+
+  private static boolean isKeyChar(char c) {
+    if (c == '_' || c == '.' || c == '-' || Character.isLetter(c)) {
+      return true;
+    }
+    int type = Character.getType(c);
+    return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER || type == Character.OTHER_NUMBER;
+  }
+
+  private static boolean isQuote(char c) {
+    return c == '"' || c == '\'';
+  }
+
+  /** What {@code \\s} matches. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+  }
+
+  private static boolean hasHan(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x3400) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
