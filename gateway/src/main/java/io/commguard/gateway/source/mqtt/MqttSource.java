@@ -2,6 +2,7 @@ package io.commguard.gateway.source.mqtt;
 
 import io.commguard.gateway.config.GatewayConfig;
 import io.commguard.gateway.registry.DeviceChanges;
+import io.commguard.gateway.registry.RegisteredDevice;
 import io.commguard.gateway.security.DeviceAuthenticator;
 import io.commguard.gateway.security.VerifiedPasswords;
 import io.commguard.gateway.source.Source;
@@ -12,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** The running MQTT source: the device endpoint's verticles and the site-broker client, if configured. */
 final class MqttSource implements Source {
@@ -75,10 +77,25 @@ final class MqttSource implements Source {
   @Override
   public void apply(DeviceChanges changes) {
     if (verified != null) {
-      changes.removed().forEach(d -> verified.forget(d.id()));
-      changes.updated().forEach(d -> verified.forget(d.id()));
+      forgetChangedLogins(changes, devices, verified);
     }
     devices.apply(changes);
+  }
+
+  /**
+   * Forgets the remembered login of each device that left service (removed or disabled) or whose
+   * password hash changed; a change of site, location or topic keeps it, so an import that edits
+   * every device's location does not make each of them pass PBKDF2 again. Runs before {@code
+   * devices} applies the change: it compares with the hash in service.
+   */
+  static void forgetChangedLogins(DeviceChanges changes, MqttDevices devices, VerifiedPasswords verified) {
+    changes.removed().forEach(d -> verified.forget(d.id()));
+    for (RegisteredDevice d : changes.updated()) {
+      DeviceBinding before = devices.get(d.id());
+      if (before == null || !Objects.equals(before.passwordHash(), d.config().passwordHash())) {
+        verified.forget(d.id());
+      }
+    }
   }
 
   @Override
