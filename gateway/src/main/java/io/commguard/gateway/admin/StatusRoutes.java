@@ -7,6 +7,7 @@ import io.commguard.gateway.metrics.PrometheusMetrics;
 import io.commguard.gateway.rule.MaintenanceControl;
 import io.commguard.gateway.rule.MaintenanceScope;
 import io.commguard.gateway.rule.spec.SitePath;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Health details, metrics and maintenance windows: the admin API of earlier releases, at its old
@@ -30,19 +33,23 @@ import java.util.Set;
  * GET    /metrics                        viewer   Prometheus text format (counters, gauges, JVM and process figures)
  * GET    /metrics.json                   viewer   {"counter{device=..,reason=..}": n, ...}
  * GET    /maintenance                    viewer   [{"scope":"device:gas-1","since":..,"until":..,"inhibitedEvents":n}]
- * POST   /maintenance                    technician  202; body {"device":"gas-1"} or {"site":"310115001/B3"},
- *                                        with {"until":"2026-11-22T10:00:00Z"} or {"duration":"PT2H"}
- * DELETE /maintenance?device=gas-1       technician  202 (or ?site=310115001/B3)
+ * POST   /maintenance                    technician  200 with the window as applied; body {"device":"gas-1"} or
+ *                                        {"site":"310115001/B3"}, with {"until":"2026-11-22T10:00:00Z"} or {"duration":"PT2H"}
+ * DELETE /maintenance?device=gas-1       technician  200 {"scope":..,"ended":true|false,"inhibitedEvents":n}
+ *                                        (or ?site=310115001/B3)
  * </pre>
  *
  * Bad input: 400 naming the reason (unknown keys, both or neither of until and duration, an end in
  * the past or more than {@code admin.maxMaintenanceHours} ahead); 413 for a body over {@value
- * #MAX_BODY_BYTES} bytes; 503 when too many maintenance commands are waiting. Maintenance commands
- * are applied by the rules engine on its next tick and reported as MAINTENANCE alerts; each
- * request is logged (scope, until, who, remote address) and written to the audit log.
+ * #MAX_BODY_BYTES} bytes; 503 when too many maintenance commands are waiting, or the change was not
+ * committed within {@value #COMMIT_WAIT_SECONDS} s. The rules engine applies a command at its next
+ * call (within about a second) and reports it as a MAINTENANCE alert; the answer waits for that
+ * commit, so a {@code GET} right after it lists the change. Each applied change is logged (scope,
+ * until, who, remote address) and written to the audit log.
  */
 public final class StatusRoutes implements ApiRoutes {
   static final int MAX_BODY_BYTES = 4096;
+  static final int COMMIT_WAIT_SECONDS = 10;
   private static final Set<String> BODY_KEYS = Set.of("device", "site", "until", "duration");
   private static final System.Logger LOG = System.getLogger(StatusRoutes.class.getName());
 
@@ -106,10 +113,25 @@ public final class StatusRoutes implements ApiRoutes {
 
   private void windows(RoutingContext ctx) {
     JsonArray windows = new JsonArray();
-    maintenance.maintenanceWindows().forEach(w -> windows.add(new JsonObject().put("scope", w.scope())
-        .put("since", w.since().toString()).put("until", w.until().toString())
-        .put("inhibitedEvents", w.inhibitedEvents())));
+    maintenance.maintenanceWindows().forEach(w -> windows.add(json(w)));
     AdminServer.json(ctx, 200, windows.encode());
+  }
+
+  private static JsonObject json(MaintenanceControl.Window w) {
+    return new JsonObject().put("scope", w.scope()).put("since", w.since().toString()).put("until", w.until().toString())
+        .put("inhibitedEvents", w.inhibitedEvents());
+  }
+
+  /** Waits (off the event loop) for the engine to commit a command, then answers on {@code ctx}'s context. */
+  private <T> void whenCommitted(RoutingContext ctx, MaintenanceScope scope, CompletionStage<T> applied,
+      java.util.function.Consumer<T> then) {
+    Future.fromCompletionStage(applied, vertx.getOrCreateContext()).timeout(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS)
+        .onSuccess(then::accept)
+        .onFailure(e -> {
+          LOG.log(Level.WARNING, "Maintenance change not confirmed scope={0} error={1}", scope, e.toString());
+          rejected(ctx, 503, "busy", "the maintenance change for " + scope + " was not confirmed within "
+              + COMMIT_WAIT_SECONDS + " s (" + e.getMessage() + "); GET /maintenance shows whether it applied");
+        });
   }
 
   private void enter(RoutingContext ctx) {
@@ -133,12 +155,13 @@ public final class StatusRoutes implements ApiRoutes {
       }
       MaintenanceScope scope = scope(in.getString("device"), in.getString("site"));
       Instant until = until(in.getString("until"), in.getString("duration"));
-      maintenance.enterMaintenance(scope, until);
       String actor = Access.principal(ctx).actor();
-      LOG.log(Level.INFO, "Admin maintenance requested scope={0} until={1} by={2} remote={3}", scope, until,
-          actor, ctx.request().remoteAddress());
-      JsonObject window = new JsonObject().put("scope", scope.toString()).put("until", until.toString());
-      audited(ctx, actor, "maintenance.enter", scope.toString(), window, 202, window);
+      whenCommitted(ctx, scope, maintenance.enterMaintenance(scope, until), window -> {
+        LOG.log(Level.INFO, "Admin maintenance applied scope={0} until={1} by={2} remote={3}", scope, window.until(),
+            actor, ctx.request().remoteAddress());
+        JsonObject after = new JsonObject().put("scope", scope.toString()).put("until", window.until().toString());
+        audited(ctx, actor, "maintenance.enter", scope.toString(), after, 200, json(window));
+      });
     } catch (IllegalArgumentException e) {
       rejected(ctx, 400, "bad_request", e.getMessage());
     } catch (IllegalStateException e) {
@@ -190,11 +213,14 @@ public final class StatusRoutes implements ApiRoutes {
   private void leave(RoutingContext ctx) {
     try {
       MaintenanceScope scope = scope(ctx.request().getParam("device"), ctx.request().getParam("site"));
-      maintenance.leaveMaintenance(scope);
       String actor = Access.principal(ctx).actor();
-      LOG.log(Level.INFO, "Admin maintenance end requested scope={0} by={1} remote={2}", scope, actor,
-          ctx.request().remoteAddress());
-      audited(ctx, actor, "maintenance.leave", scope.toString(), null, 202, new JsonObject().put("scope", scope.toString()));
+      whenCommitted(ctx, scope, maintenance.leaveMaintenance(scope), ended -> {
+        LOG.log(Level.INFO, "Admin maintenance end applied scope={0} ended={1} by={2} remote={3}", scope,
+            ended.isPresent(), actor, ctx.request().remoteAddress());
+        JsonObject answer = new JsonObject().put("scope", scope.toString()).put("ended", ended.isPresent())
+            .put("inhibitedEvents", ended.map(MaintenanceControl.Window::inhibitedEvents).orElse(0L));
+        audited(ctx, actor, "maintenance.leave", scope.toString(), null, 200, answer);
+      });
     } catch (IllegalArgumentException e) {
       rejected(ctx, 400, "bad_request", e.getMessage());
     } catch (IllegalStateException e) {

@@ -107,10 +107,13 @@ public final class Pipeline implements EventSink {
   private CompletableFuture<Void> commit(List<AlertDraft> alerts, Receipt receipt) {
     StateChanges state = rules.drainChanges();
     if (alerts.isEmpty() && state.isEmpty()) {
+      state.settle(DONE);
       return DONE;
     }
     Decision d = new Decision(alerts, state, receipt);
     counters.add("alerts_out", alerts.size());
-    return store.commit(d).toCompletableFuture();
+    CompletableFuture<Void> commit = store.commit(d).toCompletableFuture();
+    state.settle(commit);
+    return commit;
   }
 }

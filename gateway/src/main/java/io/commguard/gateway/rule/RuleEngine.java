@@ -27,7 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -38,7 +41,7 @@ import java.util.function.Supplier;
  * recorded in the {@link RuleStateStore} and drained by the pipeline into the same commit as the
  * alerts they explain. {@link
  * #enterMaintenance} and {@link #leaveMaintenance} are thread-safe: they queue a command applied
- * at the next call into the engine. All time comes from the injected {@link Clock} (or the {@code
+ * at the next call into the engine, whose stage completes when the pipeline has committed it. All time comes from the injected {@link Clock} (or the {@code
  * now} given to {@link #tick}).
  *
  * <p>Safety invariants of maintenance: a window is never longer than the configured maximum; a
@@ -86,7 +89,8 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
   private final OfflineWatch offline;
   private final HouseholdWatch households;
 
-  private record Command(MaintenanceScope scope, Instant until) {}
+  /** Enter (with {@code until}) or leave (without); {@code done} gets the window before the change's commit settles. */
+  private record Command(MaintenanceScope scope, Instant until, CompletableFuture<Optional<MaintenanceControl.Window>> done) {}
 
   private record DeviceCommand(DeviceRef added, String removed) {}
 
@@ -279,7 +283,7 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
   }
 
   @Override
-  public void enterMaintenance(MaintenanceScope scope, Instant until) {
+  public CompletionStage<MaintenanceControl.Window> enterMaintenance(MaintenanceScope scope, Instant until) {
     if (scope.deviceId() != null && !configuredIds.contains(scope.deviceId())) {
       throw new IllegalArgumentException("unknown device " + scope.deviceId());
     }
@@ -291,18 +295,20 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
       throw new IllegalArgumentException("until is more than " + maxMaintenance.toHours()
           + " h ahead (admin.maxMaintenanceHours), was " + until);
     }
-    offer(new Command(scope, until));
+    return offer(scope, until).thenApply(Optional::orElseThrow);
   }
 
   @Override
-  public void leaveMaintenance(MaintenanceScope scope) {
-    offer(new Command(scope, null));
+  public CompletionStage<Optional<MaintenanceControl.Window>> leaveMaintenance(MaintenanceScope scope) {
+    return offer(scope, null);
   }
 
-  private void offer(Command c) {
+  private CompletableFuture<Optional<MaintenanceControl.Window>> offer(MaintenanceScope scope, Instant until) {
+    Command c = new Command(scope, until, new CompletableFuture<>());
     if (!commands.offer(c)) {
       throw new IllegalStateException("too many maintenance commands waiting for the engine");
     }
+    return c.done();
   }
 
   @Override
@@ -364,10 +370,25 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
       any = true;
       Command command = c;
       step("maintenance_command", () -> {
-        if (command.until() == null) {
-          maintenance.leave(command.scope(), "operator", out);
-        } else {
-          maintenance.enter(command.scope(), command.until(), out, scope -> startMaintenance(scope, out));
+        try {
+          Optional<MaintenanceControl.Window> window;
+          if (command.until() == null) {
+            window = windowOf(command.scope());
+            maintenance.leave(command.scope(), "operator", out);
+          } else {
+            maintenance.enter(command.scope(), command.until(), out, scope -> startMaintenance(scope, out));
+            window = windowOf(command.scope());
+          }
+          store.whenDurable().whenComplete((v, error) -> {
+            if (error == null) {
+              command.done().complete(window);
+            } else {
+              command.done().completeExceptionally(error);
+            }
+          });
+        } catch (RuntimeException e) {
+          command.done().completeExceptionally(e);
+          throw e;
         }
         LOG.log(Level.INFO, "Maintenance command applied scope={0} until={1}", command.scope(),
             command.until() == null ? "now" : command.until());
@@ -376,6 +397,10 @@ public final class RuleEngine implements RuleStage, MaintenanceControl {
     if (any) {
       windowView = maintenance.view();
     }
+  }
+
+  private Optional<MaintenanceControl.Window> windowOf(MaintenanceScope scope) {
+    return maintenance.view().stream().filter(w -> w.scope().equals(scope.toString())).findFirst();
   }
 
   /** A window starts: its open episodes end (the work order closes), threshold levels reset. */

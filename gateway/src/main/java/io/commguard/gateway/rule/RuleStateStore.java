@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The state the engine keeps across restarts (open episodes, threshold levels, deadband baselines,
@@ -27,11 +28,17 @@ public class RuleStateStore {
 
     @Override
     void keepInhibited(String deviceId, String json) {}
+
+    @Override
+    CompletableFuture<Void> whenDurable() {
+      return CompletableFuture.completedFuture(null);
+    }
   };
 
   private final Map<String, String> loaded;
   private Map<String, String> values = new LinkedHashMap<>();
   private List<StateChanges.KeptEvent> kept = new ArrayList<>();
+  private List<CompletableFuture<Void>> durable = new ArrayList<>();
 
   /** @param loaded the state as committed before the restart: key to JSON value */
   public RuleStateStore(Map<String, String> loaded) {
@@ -56,14 +63,22 @@ public class RuleStateStore {
     kept.add(new StateChanges.KeptEvent(deviceId, json));
   }
 
+  /** Completed when the changes made so far are committed (failed when their commit fails). */
+  CompletableFuture<Void> whenDurable() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    durable.add(f);
+    return f;
+  }
+
   /** The changes since the last call, in the order made. */
   StateChanges drain() {
-    if (values.isEmpty() && kept.isEmpty()) {
+    if (values.isEmpty() && kept.isEmpty() && durable.isEmpty()) {
       return StateChanges.NONE;
     }
-    StateChanges changes = new StateChanges(values, kept);
+    StateChanges changes = new StateChanges(values, kept, durable);
     values = new LinkedHashMap<>();
     kept = new ArrayList<>();
+    durable = new ArrayList<>();
     return changes;
   }
 }

@@ -209,23 +209,43 @@ class AdminServerTest {
   }
 
   @Test
-  void maintenance_postListDelete_reachTheEngine() throws Exception {
-    HttpResponse<String> posted = send(authed("/maintenance")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT2H\"}")));
-    assertThat(posted.statusCode()).isEqualTo(202);
-    assertThat(new JsonObject(posted.body()).getString("until")).isEqualTo("2026-11-22T04:00:00Z");
-    List<AlertDraft> entered = engine.tick(clock.instant());
-    assertThat(entered).extracting(AlertDraft::type, a -> a.state().name())
+  void maintenance_postAnswersOnceApplied_soTheListShowsItAtOnce_andDeleteEndsIt() throws Exception {
+    List<AlertDraft> alerts = new java.util.ArrayList<>();
+    HttpResponse<String> posted = sendTicking(authed("/maintenance")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT2H\"}")), alerts);
+    assertThat(posted.statusCode()).isEqualTo(200);
+    JsonObject window = new JsonObject(posted.body());
+    assertThat(window.getString("scope")).isEqualTo("device:gas-1");
+    assertThat(window.getString("since")).isEqualTo("2026-11-22T02:00:00Z");
+    assertThat(window.getString("until")).isEqualTo("2026-11-22T04:00:00Z");
+    assertThat(alerts).extracting(AlertDraft::type, a -> a.state().name())
         .containsExactly(org.assertj.core.groups.Tuple.tuple(CanonicalType.MAINTENANCE, "RAISED"));
 
     JsonArray windows = new JsonArray(send(authed("/maintenance").GET()).body());
+    assertThat(windows).as("listed as soon as the POST is answered, without another tick").hasSize(1);
     assertThat(windows.getJsonObject(0).getString("scope")).isEqualTo("device:gas-1");
 
-    assertThat(send(authed("/maintenance?device=gas-1").DELETE()).statusCode()).isEqualTo(202);
-    assertThat(engine.tick(clock.instant())).extracting(a -> a.state().name()).containsExactly("CLEARED");
+    alerts.clear();
+    HttpResponse<String> ended = sendTicking(authed("/maintenance?device=gas-1").DELETE(), alerts);
+    assertThat(ended.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ended.body()).getBoolean("ended")).isTrue();
+    assertThat(alerts).extracting(a -> a.state().name()).containsExactly("CLEARED");
+    assertThat(new JsonArray(send(authed("/maintenance").GET()).body())).isEmpty();
+    assertThat(new JsonObject(sendTicking(authed("/maintenance?device=gas-1").DELETE(), alerts).body()).getBoolean("ended"))
+        .as("nothing left to end").isFalse();
     assertThat(io.commguard.gateway.audit.Audit.in(dataDir, clock).latest(10))
         .extracting(e -> e.actor() + " " + e.action() + " " + e.target())
-        .containsExactly("admin-token maintenance.enter device:gas-1", "admin-token maintenance.leave device:gas-1");
+        .contains("admin-token maintenance.enter device:gas-1", "admin-token maintenance.leave device:gas-1");
+  }
+
+  /** Sends {@code b} and runs the engine, as the gateway's one-second tick does, until it is answered. */
+  private HttpResponse<String> sendTicking(HttpRequest.Builder b, List<AlertDraft> alerts) throws Exception {
+    CompletableFuture<HttpResponse<String>> answer = http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+      alerts.addAll(engine.tick(clock.instant()));
+      return answer.isDone();
+    });
+    return answer.get();
   }
 
   @Test
@@ -271,8 +291,8 @@ class AdminServerTest {
           "{\"device\":\"gas-1\",\"duration\":\"PT3H\"}")));
       assertThat(tooLong.statusCode()).isEqualTo(400);
       assertThat(new JsonObject(tooLong.body()).getString("error")).contains("admin.maxMaintenanceHours=2");
-      assertThat(send(post.POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT2H\"}")))
-          .statusCode()).isEqualTo(202);
+      assertThat(sendTicking(post.POST(HttpRequest.BodyPublishers.ofString("{\"device\":\"gas-1\",\"duration\":\"PT2H\"}")),
+          new java.util.ArrayList<>()).statusCode()).isEqualTo(200);
     } finally {
       twoHours.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

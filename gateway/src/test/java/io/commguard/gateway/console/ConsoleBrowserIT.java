@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -198,6 +199,35 @@ class ConsoleBrowserIT {
     browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("import-apply"))).click();
     browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("import-credentials")));
     assertThat(driver.findElement(By.id("import-result")).getText()).contains("2 added");
+  }
+
+  @Test
+  void maintenanceWindow_isListedOnceOpened_withoutAReload_inEnglishAndChinese_andEndNowRemovesIt() {
+    signIn(ADMIN, ADMIN_PASSWORD);
+    driver.get(origin + "/#/maintenance");
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("maintenance-table")));
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    js.executeScript("window.commguardSamePage = true");
+
+    driver.findElement(By.id("maintenance-target")).sendKeys("gas-config-1");
+    driver.findElement(By.id("maintenance-hours")).clear();
+    driver.findElement(By.id("maintenance-hours")).sendKeys("1.5");
+    driver.findElement(By.id("maintenance-submit")).click();
+    By row = By.cssSelector("#maintenance-table tr[data-scope='device:gas-config-1']");
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(row));
+    assertThat(js.executeScript("return window.commguardSamePage === true")).as("listed without a reload").isEqualTo(true);
+    assertThat(driver.findElement(row).getText()).contains("Device: gas-config-1");
+    assertThat(driver.findElement(By.cssSelector("#maintenance-table thead")).getText()).contains("Scope", "Until");
+    assertThat(driver.findElement(By.id("maintenance-target")).getAttribute("value")).isEmpty();
+
+    new Select(driver.findElement(By.id("lang-switch"))).selectByValue("zh-CN");
+    browser.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#maintenance-table thead"), "范围"));
+    assertThat(driver.findElement(row).getText()).contains("设备: gas-config-1");
+    assertThat(driver.findElement(row).findElement(By.cssSelector("button[data-action='end']")).getText()).isEqualTo("立即结束");
+
+    driver.findElement(row).findElement(By.cssSelector("button[data-action='end']")).click();
+    browser.wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
+    assertThat(driver.findElement(By.id("maintenance-table")).getText()).contains("当前没有维护窗口");
   }
 
   @Test
