@@ -43,6 +43,7 @@ import io.commguard.gateway.source.Source;
 import io.commguard.gateway.source.SourceContext;
 import io.commguard.gateway.source.SourceType;
 import io.commguard.gateway.status.DeviceStatusBoard;
+import io.commguard.gateway.status.SqliteStatusStore;
 import io.commguard.gateway.validation.InvalidInputException;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -69,7 +70,7 @@ public final class Gateway implements AutoCloseable {
   /** The gateway's release, as {@code --version} prints it and the heartbeat reports it. */
   public static final String VERSION = "0.1.0";
   /** The SQLite files of the data dir, created 0600 before SQLite opens them (it copies the mode to its journals). */
-  private static final List<String> DATABASES = List.of("outbox.db", "devices.db");
+  private static final List<String> DATABASES = List.of("outbox.db", "devices.db", SqliteStatusStore.FILE_NAME);
   private static final RateLimitedLog TICK_FAILURES = new RateLimitedLog(LOG, 60_000);
 
   private final Counters counters = new Counters();
@@ -143,6 +144,8 @@ public final class Gateway implements AutoCloseable {
     monitoring.watchRules(rules);
     status = new DeviceStatusBoard(clock);
     trackStatus(plan);
+    // Appended: closed after the sources, so its last write has their last reports.
+    stopOrder.add(SqliteStatusStore.open(dataDir, status, counters, SqliteStatusStore.DEFAULT_INTERVAL));
     registry.listen(changes -> trackStatus(plan));
     Pipeline pipeline = new Pipeline(new ObservedRules(rules, status), outbox, counters, outbox.receipts(),
         monitoring.ingestToCommit());

@@ -6,7 +6,7 @@ public enum Connection {
   ONLINE,
   /** Heard before, but its session closed, its source lost it, or it has been silent too long. */
   OFFLINE,
-  /** Not heard since the gateway started (or since it was added). */
+  /** Never heard, not even before a restart (or not since it was added). */
   NEVER;
 
   /** The lower-case word the admin API and the CLI use. */

@@ -21,8 +21,11 @@ import java.util.function.Consumer;
  * <p>Memory is one small entry per registered device: {@link #track} replaces the set from the
  * registry, and every report about an id it does not hold is ignored, so a peer inventing ids
  * costs nothing here. Reports come from event loops, the Modbus poller and the rule stage (under
- * the pipeline lock); each is a few volatile stores, so none of them waits on anything. Status is
- * kept in memory: after a restart every device reads {@link Connection#NEVER} until it is heard.
+ * the pipeline lock); each is a few volatile stores, so none of them waits on anything. What a
+ * restart must not lose (last seen, last event, last rejection, peer, firmware) is saved by a
+ * {@link SqliteStatusStore} on its own thread, which {@link #restore restores} it at start: a
+ * device heard before the restart reads {@link Connection#OFFLINE} with its last contact until it
+ * is heard again. Counters and sessions start from zero.
  *
  * <p>Live feed: at most {@value #MAX_SUBSCRIBERS} subscribers; a subscriber is called on the
  * reporting thread and must only hand the event on (it drops what it cannot keep up with).
@@ -34,6 +37,10 @@ public final class DeviceStatusBoard {
 
   /** How one registered device is watched. */
   public record Tracked(String id, Duration silenceLimit, boolean commissioning) {}
+
+  /** What of a device's status outlives a restart; missing values are null. */
+  record Saved(Instant lastSeen, String lastEventType, Instant lastEventTime, String lastRejectionReason,
+      Instant lastRejectionTime, String peer, String firmware) {}
 
   private final Clock clock;
   private volatile Map<String, Entry> entries = Map.of();
@@ -62,6 +69,32 @@ public final class DeviceStatusBoard {
     entries = next;
   }
 
+  /** The tracked entries by id (an immutable map replaced by {@link #track}). */
+  Map<String, Entry> entries() {
+    return entries;
+  }
+
+  /**
+   * Gives a tracked device what was saved of it before a restart (an untracked id is ignored). It
+   * reads offline, last seen then, until it is heard again.
+   *
+   * @return false when {@code deviceId} is not tracked
+   */
+  boolean restore(String deviceId, Saved saved) {
+    Entry e = entries.get(deviceId);
+    if (e == null) {
+      return false;
+    }
+    e.lastSeen = saved.lastSeen();
+    e.lastLost = saved.lastSeen();
+    e.peer = saved.peer();
+    e.firmware = saved.firmware();
+    e.lastEvent = saved.lastEventType() == null ? null : new LastEvent(saved.lastEventType(), saved.lastEventTime());
+    e.lastRejection = saved.lastRejectionReason() == null ? null
+        : new Rejection(saved.lastRejectionReason(), saved.lastRejectionTime());
+    return true;
+  }
+
   /** True when {@code deviceId} is tracked and commissioning. */
   public boolean commissioning(String deviceId) {
     Entry e = entries.get(deviceId);
@@ -74,6 +107,7 @@ public final class DeviceStatusBoard {
     if (e != null) {
       e.received.increment();
       e.lastSeen = clock.instant();
+      e.changed = true;
     }
   }
 
@@ -83,6 +117,7 @@ public final class DeviceStatusBoard {
     if (e != null) {
       e.lastSeen = clock.instant();
       e.peer = peer;
+      e.changed = true;
     }
   }
 
@@ -92,6 +127,7 @@ public final class DeviceStatusBoard {
     if (e != null) {
       e.rejected.increment();
       e.lastRejection = new Rejection(reason, clock.instant());
+      e.changed = true;
     }
   }
 
@@ -116,6 +152,7 @@ public final class DeviceStatusBoard {
       e.peer = peer;
       e.sessions.incrementAndGet();
       e.lastSeen = clock.instant();
+      e.changed = true;
     }
   }
 
@@ -141,6 +178,7 @@ public final class DeviceStatusBoard {
     if (firmware != null) {
       e.firmware = firmware;
     }
+    e.changed = true;
     if (subscribers.isEmpty()) {
       return;
     }
@@ -193,7 +231,9 @@ public final class DeviceStatusBoard {
   private record LastEvent(String type, Instant time) {}
 
   /** One device's live state; fields written from several threads, each on its own (last writer wins). */
-  private static final class Entry {
+  static final class Entry {
+    /** Set by every report that changes what is {@link Saved}; cleared by the store before it reads the entry. */
+    volatile boolean changed;
     volatile Duration silenceLimit;
     volatile boolean commissioning;
     volatile Instant lastSeen;
@@ -207,6 +247,14 @@ public final class DeviceStatusBoard {
     final LongAdder rejected = new LongAdder();
     final LongAdder held = new LongAdder();
     final LongAdder dropped = new LongAdder();
+
+    /** What of this entry outlives a restart. */
+    Saved saved() {
+      Rejection rejection = lastRejection;
+      LastEvent last = lastEvent;
+      return new Saved(lastSeen, last == null ? null : last.type(), last == null ? null : last.time(),
+          rejection == null ? null : rejection.reason(), rejection == null ? null : rejection.time(), peer, firmware);
+    }
 
     DeviceStatus snapshot(Instant now) {
       Instant seen = lastSeen;

@@ -14,7 +14,16 @@ import io.commguard.gateway.registry.Origin;
 import io.commguard.gateway.security.PasswordHash;
 import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.MosquittoBroker;
+import io.commguard.gateway.status.SqliteStatusStore;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,11 +52,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LiveDevicesIT {
   private static final String NEIGHBOUR_PASSWORD = "neighbour-secret-1";
+  private static final String TOKEN = "live-devices-it-token-0123456789";
 
   @TempDir Path dir;
   private MosquittoBroker city;
   private Gateway gateway;
   private final int endpointPort = FreePort.next();
+  private final int adminPort = FreePort.next();
   private MqttClient neighbour;
 
   @BeforeEach
@@ -58,6 +69,7 @@ class LiveDevicesIT {
   }
 
   private Gateway startGateway() throws Exception {
+    Path token = Files.writeString(dir.resolve("admin.token"), TOKEN);
     String yaml = """
         gatewayId: gw-live
         dataDir: '%s'
@@ -67,7 +79,9 @@ class LiveDevicesIT {
             profile: generic-nbiot-gas-detector
             passwordHash: '%s'
         uplink: {brokerUrl: %s, ackMode: broker}
-        """.formatted(dir.resolve("data"), endpointPort, PasswordHash.hash(NEIGHBOUR_PASSWORD.toCharArray()), city.url());
+        admin: {enabled: true, port: %d, tokenFile: '%s'}
+        """.formatted(dir.resolve("data"), endpointPort, PasswordHash.hash(NEIGHBOUR_PASSWORD.toCharArray()), city.url(),
+        adminPort, token);
     var config = ConfigLoader.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "live.yaml");
     return Gateway.start(GatewayPlan.of(config, "live.yaml"), Clock.systemUTC());
   }
@@ -179,6 +193,15 @@ class LiveDevicesIT {
     shut(renewed);
   }
 
+  /** A device's status as the admin API shows it. */
+  private JsonObject status(String id) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + adminPort + "/api/v1/devices/" + id)).header("Authorization", "Bearer " + TOKEN)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body()).getJsonObject("status");
+  }
+
   @Test
   void configDevice_isChangedOnlyThroughTheFile_andRuntimeDevicesSurviveARestart() throws Exception {
     assertThatThrownBy(() -> gateway.registry().remove("gas-config").toCompletableFuture().get(5, TimeUnit.SECONDS))
@@ -187,15 +210,36 @@ class LiveDevicesIT {
         java.util.Map.of("link", "none"))).toCompletableFuture().get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).hasMessageContaining("device 'gas-x'").hasMessageContaining("no modbus section");
     gateway.registry().put(gas("gas-kept", "kept-secret-1")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    report(neighbour, "gas-config", 2);
+    assertThatThrownBy(() -> connect("gas-kept", "wrong-password", new AtomicBoolean())).isInstanceOf(MqttException.class);
+    JsonObject heard = status("gas-config");
+    assertThat(heard.getString("connection")).isEqualTo("online");
     shut(neighbour);
     neighbour = null;
     gateway.close();
 
     gateway = startGateway();
 
+    JsonObject afterRestart = status("gas-config");
+    assertThat(afterRestart.getString("connection")).as("heard before the restart, not 'never'").isEqualTo("offline");
+    assertThat(java.time.Instant.parse(afterRestart.getString("lastSeen")))
+        .isEqualTo(java.time.Instant.parse(heard.getString("lastSeen")).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    assertThat(afterRestart.getJsonObject("lastEvent")).isNotNull().isEqualTo(heard.getJsonObject("lastEvent"));
+    assertThat(afterRestart.getString("peer")).isEqualTo("127.0.0.1");
+    JsonObject refused = status("gas-kept");
+    assertThat(refused.getString("connection")).as("only ever refused").isEqualTo("never");
+    assertThat(refused.getJsonObject("lastRejection").getString("reason")).isEqualTo("bad_credentials");
+    Path data = dir.resolve("data");
+    for (String file : List.of("devices.db", "users.db", SqliteStatusStore.FILE_NAME)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(file)))).as(file)
+          .isEqualTo("rw-------");
+    }
+
     assertThat(gateway.registry().get("gas-kept").origin()).isEqualTo(Origin.RUNTIME);
     MqttClient kept = connect("gas-kept", "kept-secret-1", new AtomicBoolean());
     assertThat(kept.isConnected()).isTrue();
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(status("gas-kept").getString("connection"))
+        .isEqualTo("online"));
     shut(kept);
   }
 
