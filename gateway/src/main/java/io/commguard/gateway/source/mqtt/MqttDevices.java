@@ -11,6 +11,7 @@ import io.commguard.gateway.registry.DeviceChanges;
 import io.commguard.gateway.registry.RegisteredDevice;
 import io.commguard.gateway.topic.TopicFilter;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The MQTT devices in service, looked up by id on every login and publish: an immutable map
- * replaced on each registry change, so a lookup never waits. Listeners hear which devices must be
- * disconnected (removed, disabled, or changed in anything but the password).
+ * The MQTT devices in service, looked up by id on every login and publish: an unmodifiable map
+ * replaced on each registry change, so a lookup never waits. It is a {@link HashMap}, not {@code
+ * Map.copyOf}: ids that differ in their last characters ({@code gas-00001}, {@code gas-00002}, as an
+ * import makes them) have neighbouring hash codes, which cluster in the immutable map's linear
+ * probing, so building it for thousands of devices and each lookup in it get slow. Listeners hear
+ * which devices must be disconnected (removed, disabled, or changed in anything but the password).
  */
 public final class MqttDevices {
   /** The device key that sets the topic filter a device may publish under. */
@@ -36,7 +40,7 @@ public final class MqttDevices {
   /** @param binder how a registry entry becomes a binding (decoder, topic filter) */
   MqttDevices(Map<String, DeviceBinding> initial, Function<DeviceConfig, DeviceBinding> binder) {
     this.binder = binder;
-    this.bindings = Map.copyOf(initial);
+    this.bindings = Collections.unmodifiableMap(new HashMap<>(initial));
   }
 
   /** The registry's MQTT devices, each decoded by its profile's {@code decode} section. */
@@ -76,7 +80,7 @@ public final class MqttDevices {
     changes.removed().forEach(d -> next.remove(d.id()));
     changes.added().forEach(d -> next.put(d.id(), binder.apply(d.config())));
     changes.updated().forEach(d -> next.put(d.id(), binder.apply(d.config())));
-    bindings = Map.copyOf(next);
+    bindings = Collections.unmodifiableMap(next);
     Set<String> disconnect = new java.util.HashSet<>();
     changes.removed().forEach(d -> disconnect.add(d.id()));
     changes.updated().stream().map(RegisteredDevice::id).filter(id -> !changes.passwordOnly().contains(id))
