@@ -12,6 +12,7 @@ import io.commguard.gateway.admin.auth.AuthRoutes;
 import io.commguard.gateway.admin.auth.AuthService;
 import io.commguard.gateway.admin.auth.UserStore;
 import io.commguard.gateway.audit.Audit;
+import io.commguard.gateway.admin.devices.CommissioningRoutes;
 import io.commguard.gateway.admin.devices.DeviceRoutes;
 import io.commguard.gateway.admin.devices.ProfileInfo;
 import io.commguard.gateway.admin.devices.Provisioning;
@@ -39,6 +40,7 @@ import io.commguard.gateway.registry.RegisteredDevice;
 import io.commguard.gateway.rule.RuleEngine;
 import io.commguard.gateway.security.PrivateFiles;
 import io.commguard.gateway.source.Ingest;
+import io.commguard.gateway.source.RunningSources;
 import io.commguard.gateway.source.Source;
 import io.commguard.gateway.source.SourceContext;
 import io.commguard.gateway.source.SourceType;
@@ -85,6 +87,7 @@ public final class Gateway implements AutoCloseable {
   private GatewayMonitoring monitoring;
   private DeviceStatusBoard status;
   private Provisioning provisioning;
+  private final RunningSources sources = new RunningSources();
 
   private Gateway() {}
 
@@ -217,7 +220,8 @@ public final class Gateway implements AutoCloseable {
             clock),
         new AuthRoutes(auth, users, audit, logins),
         new EvidenceRoutes(evidence, audit),
-        new DeviceRoutes(provisioning, status, profileInfos(plan), audit::record)));
+        new DeviceRoutes(provisioning, status, profileInfos(plan), audit::record),
+        new CommissioningRoutes(provisioning, sources, audit::record, clock)));
     if (configFile != null) { // the reload re-reads the file the gateway was started with
       areas.add(new ReloadRoutes(() -> {
         Reload r = reload(configFile);
@@ -287,6 +291,7 @@ public final class Gateway implements AutoCloseable {
     Source source = type.start(new SourceContext(plan.config(), mine, plan.profiles(), ingest, vertx, loops, hashKey,
         counters, clock, evidence));
     stopOrder.add(0, source);
+    sources.add(type.name(), source);
     registry.listen(changes -> {
       DeviceChanges own = changes.ofSource(type.name());
       if (!own.isEmpty()) {

@@ -24,11 +24,11 @@ import picocli.CommandLine.Parameters;
  * (the reason on stderr), 2 for a dry run with errors.
  */
 @Command(name = "devices", mixinStandardHelpOptions = true,
-    description = "List, add, change, import and watch the running gateway's devices (through its admin API).",
+    description = "List, add, change, import, watch, test-read and scan the running gateway's devices (through its admin API).",
     subcommands = {DevicesCommand.ListDevices.class, DevicesCommand.Show.class, DevicesCommand.Add.class,
         DevicesCommand.Remove.class, DevicesCommand.Enable.class, DevicesCommand.Disable.class,
         DevicesCommand.Commission.class, DevicesCommand.Credentials.class, DevicesCommand.Import.class,
-        DevicesCommand.Export.class, DevicesCommand.Watch.class})
+        DevicesCommand.Export.class, DevicesCommand.Watch.class, DevicesCommand.TestRead.class, DevicesCommand.Scan.class})
 final class DevicesCommand implements Runnable {
   @Override
   public void run() {
@@ -370,6 +370,129 @@ final class DevicesCommand implements Runnable {
         }
       }
       return 0;
+    }
+  }
+
+  @Command(name = "test", mixinStandardHelpOptions = true,
+      description = "Read a polled device (Modbus) once: its raw registers beside the decoded fields, its conditions and the events a poll would deliver.")
+  static final class TestRead extends Base {
+    @Parameters(index = "0", description = "Device id")
+    String id;
+
+    @Override
+    int run(AdminClient api) throws Exception {
+      JsonNode r = api.json("POST", path(id) + "/test-read", null);
+      if (options.json) {
+        print(r);
+        return 0;
+      }
+      out.println(r.path("device").asText() + " at " + r.path("peer").asText() + ", read in " + r.path("durationMs").asText() + " ms");
+      String row = "%-16s %-8s %8s   %-20s %s%n";
+      out.printf(row, "REGISTER", "RAW", "", "FIELD", "VALUE");
+      for (JsonNode v : r.path("raw")) {
+        List<JsonNode> fields = new ArrayList<>();
+        for (JsonNode f : r.path("fields")) {
+          if (f.path("table").asText().equals(v.path("table").asText()) && f.path("address").asInt() == v.path("address").asInt()) {
+            fields.add(f);
+          }
+        }
+        String register = v.path("table").asText() + " " + v.path("address").asText();
+        if (fields.isEmpty()) {
+          out.printf(row, register, v.path("hex").asText(), v.path("value").asText(), "", "");
+        }
+        for (JsonNode f : fields) {
+          String unit = f.path("unit").asText();
+          out.printf(row, register, v.path("hex").asText(), v.path("value").asText(), f.path("name").asText(),
+              f.path("value").asText() + (unit.isEmpty() || !f.path("measurement").asBoolean() ? "" : " " + unit));
+        }
+      }
+      if (!r.path("conditions").isEmpty()) {
+        out.println();
+        String condition = "%-20s %-14s %-7s %s%n";
+        out.printf(condition, "CONDITION", "STATE", "ACTIVE", "TESTS");
+        for (JsonNode c : r.path("conditions")) {
+          JsonNode active = c.path("active");
+          out.printf(condition, c.path("id").asText(), c.path("state").asText(),
+              active.isNull() ? "?" : active.asBoolean() ? "yes" : "no", c.path("nativeCode").asText());
+        }
+      }
+      out.println();
+      out.println("Events a poll would deliver:" + (r.path("events").isEmpty() ? " none" : ""));
+      for (JsonNode e : r.path("events")) {
+        StringBuilder fields = new StringBuilder();
+        e.path("fields").fields().forEachRemaining(f -> fields.append(' ').append(f.getKey()).append('=').append(f.getValue().asText()));
+        out.println("  " + e.path("type").asText() + " " + e.path("phase").asText() + " level " + e.path("level").asText()
+            + (e.path("code").asText().isEmpty() ? "" : " code=" + e.path("code").asText()) + fields);
+      }
+      for (JsonNode f : r.path("failures")) {
+        out.println("FAILED " + f.path("what").asText() + ": " + f.path("reason").asText() + " (" + f.path("detail").asText() + ")");
+      }
+      return r.path("failures").isEmpty() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "scan", mixinStandardHelpOptions = true,
+      description = "Probe a Modbus link's unit ids and list the ones that answer; the running polls keep their schedule.")
+  static final class Scan extends Base {
+    @Parameters(index = "0", description = "Link id (modbusLinks in the config)")
+    String link;
+
+    @Option(names = "--units", description = "Unit ids to probe, FIRST-LAST (default 1-247)")
+    String units;
+
+    /** How often the job is asked for its progress. */
+    static final long POLL_MS = 300;
+
+    @Override
+    int run(AdminClient api) throws Exception {
+      ObjectNode body = JsonNodeFactory.instance.objectNode();
+      if (units != null) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,3})(?:-(\\d{1,3}))?").matcher(units.trim());
+        if (!m.matches()) {
+          throw new AdminClient.Failure("--units must be FIRST-LAST or one unit id, e.g. 1-247; was " + units);
+        }
+        body.put("first", Integer.parseInt(m.group(1))).put("last", Integer.parseInt(m.group(2) == null ? m.group(1) : m.group(2)));
+      }
+      String linkPath = "/links/" + URLEncoder.encode(link, StandardCharsets.UTF_8).replace("+", "%20") + "/scan";
+      JsonNode job = api.json("POST", linkPath, body.toString());
+      String jobPath = "/scans/" + URLEncoder.encode(job.path("id").asText(), StandardCharsets.UTF_8);
+      // Ctrl-C cancels the scan rather than leaving it to run on unwatched.
+      Thread cancel = new Thread(() -> {
+        try {
+          api.send("DELETE", jobPath, null, null, true);
+        } catch (AdminClient.Failure | InterruptedException ignored) {
+          // the gateway is gone or the scan ended: nothing to cancel
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(cancel);
+      int shown = -1;
+      while (job.path("state").asText().equals("running")) {
+        if (!options.json && job.path("probed").asInt() != shown) {
+          shown = job.path("probed").asInt();
+          System.err.print("\rprobed " + shown + "/" + job.path("total").asText() + ", answered " + job.path("answered").size());
+        }
+        Thread.sleep(POLL_MS);
+        job = api.json("GET", jobPath, null);
+      }
+      Runtime.getRuntime().removeShutdownHook(cancel);
+      if (options.json) {
+        print(job);
+      } else {
+        System.err.println();
+        String row = "%-6s %-34s %s%n";
+        out.printf(row, "UNIT", "ANSWER", "DEVICE");
+        for (JsonNode a : job.path("answered")) {
+          String answer = a.path("exceptionCode").isNull() ? a.path("exception").isNull() ? "ok" : a.path("exception").asText()
+              : "exception " + a.path("exceptionCode").asText() + " " + a.path("exception").asText();
+          out.printf(row, a.path("unitId").asText(), answer, text(a.path("device")));
+        }
+        out.println(job.path("answered").size() + " unit id(s) answered of " + job.path("probed").asText() + " probed on link "
+            + job.path("link").asText() + " (" + job.path("state").asText() + ")");
+      }
+      if (!job.path("failure").isNull()) {
+        System.err.println("Scan stopped: " + job.path("failure").asText());
+      }
+      return job.path("state").asText().equals("done") ? 0 : 1;
     }
   }
 }

@@ -55,6 +55,15 @@ final class ErrorReason {
     if (t instanceof ShortResponseException) {
       return SHORT_RESPONSE;
     }
+    if (t instanceof ConnectFailedException) {
+      return CONNECT_FAILED;
+    }
+    if (t instanceof LinkPoller.BusyException) {
+      return "busy";
+    }
+    if (t instanceof LinkPoller.LinkStoppedException) {
+      return "stopped";
+    }
     String message = String.valueOf(t.getMessage());
     if (message.startsWith("slave id mismatch")) {
       return UNIT_ID_MISMATCH;
@@ -79,6 +88,15 @@ final class ErrorReason {
     private static final long serialVersionUID = 1L;
 
     ShortResponseException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The link could not be connected or its port opened; the detail says why. */
+  static final class ConnectFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ConnectFailedException(String message) {
       super(message, null, false, false);
     }
   }

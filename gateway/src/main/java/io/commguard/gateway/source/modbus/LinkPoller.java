@@ -31,9 +31,16 @@ import java.util.concurrent.TimeUnit;
  * request in flight plus an inter-frame gap on serial framing). Requests go out through the
  * library's asynchronous API; nothing here ever blocks, so a dead device only costs its own
  * timeout on its own link. All state is confined to the shared poller thread.
+ *
+ * <p>Requests made on demand (a technician's test read or link scan, {@link #request}) wait in a
+ * second FIFO of at most {@value #MAX_ON_DEMAND} and take turns with the polls: while polls wait,
+ * at most one on-demand request goes out between two of theirs, so a running poll is delayed by at
+ * most one request's timeout. Overload policy: a request beyond the bound is refused at once.
  */
 final class LinkPoller {
   private static final System.Logger LOG = System.getLogger(LinkPoller.class.getName());
+  /** On-demand requests that may wait at once on one link. */
+  static final int MAX_ON_DEMAND = 16;
 
   private final ModbusLinkConfig config;
   private final ModbusClient client;
@@ -46,6 +53,9 @@ final class LinkPoller {
 
   private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.atNanos, b.atNanos));
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final ArrayDeque<OnDemand> onDemand = new ArrayDeque<>();
+  /** Whether the last request sent was made on demand: the next turn is the polls'. */
+  private boolean lastWasOnDemand;
   private int inFlight;
   private long sendNotBeforeNanos;
   private boolean connecting;
@@ -67,6 +77,20 @@ final class LinkPoller {
 
   String id() {
     return config.id();
+  }
+
+  /** The running session of a device on this link, or null; poller thread only. */
+  DeviceSession session(String deviceId) {
+    for (DeviceSession s : sessions) {
+      if (s.id().equals(deviceId)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  ModbusLinkConfig config() {
+    return config;
   }
 
   /** Schedules the first polls, spread over each group's interval so devices do not poll in lockstep. */
@@ -127,6 +151,7 @@ final class LinkPoller {
       }
       queue.clear();
       due.clear();
+      failOnDemand(new LinkStoppedException("link " + config.id() + " stopped"));
       closePort().whenComplete((v, ex) -> {
         io.shutdown();
         done.complete(null);
@@ -191,19 +216,81 @@ final class LinkPoller {
   }
 
   private void dispatch(long now) {
-    if (queue.isEmpty()) {
+    if (queue.isEmpty() && onDemand.isEmpty()) {
       return;
     }
     if (!client.isConnected()) {
       connect();
       return;
     }
-    while (!queue.isEmpty() && inFlight < config.maxConcurrentRequests() && now >= sendNotBeforeNanos) {
+    while ((!queue.isEmpty() || !onDemand.isEmpty()) && inFlight < config.maxConcurrentRequests() && now >= sendNotBeforeNanos) {
+      if (onDemandsTurn(!queue.isEmpty(), !onDemand.isEmpty(), lastWasOnDemand)) {
+        lastWasOnDemand = true;
+        send(onDemand.poll());
+        continue;
+      }
       Pending p = queue.poll();
       if (!p.cycle.failed) {
+        lastWasOnDemand = false;
         send(p);
       }
     }
+  }
+
+  /**
+   * Whether the next request is an on-demand one: when no poll waits, or when the last request
+   * sent was a poll's, so the two take turns and a poll waits for at most one on-demand request.
+   */
+  static boolean onDemandsTurn(boolean pollsWaiting, boolean onDemandWaiting, boolean lastWasOnDemand) {
+    return onDemandWaiting && (!pollsWaiting || !lastWasOnDemand);
+  }
+
+  /**
+   * Sends {@code request} to {@code unitId} in the on-demand turn described above. Any thread; the
+   * answer completes on the poller thread, with the library's error (a timeout after the link's
+   * {@code timeoutMs}) or {@link BusyException} when {@value #MAX_ON_DEMAND} are waiting already.
+   */
+  CompletableFuture<ModbusResponsePdu> request(int unitId, ModbusRequestPdu request) {
+    CompletableFuture<ModbusResponsePdu> answer = new CompletableFuture<>();
+    poller.execute(() -> {
+      if (stopped) {
+        answer.completeExceptionally(new LinkStoppedException("link " + config.id() + " stopped"));
+      } else if (onDemand.size() >= MAX_ON_DEMAND) {
+        answer.completeExceptionally(new BusyException("link " + config.id() + " has " + MAX_ON_DEMAND
+            + " on-demand requests waiting; try again when they are done"));
+      } else {
+        onDemand.add(new OnDemand(unitId, request, answer));
+        pump();
+      }
+    });
+    return answer;
+  }
+
+  private void send(OnDemand r) {
+    inFlight++;
+    io.call(() -> client.sendAsync(r.unitId(), r.request())).whenCompleteAsync((pdu, ex) -> {
+      inFlight--;
+      if (config.interFrameDelayMs() > 0) {
+        sendNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.interFrameDelayMs());
+      }
+      if (ex == null) {
+        r.answer().complete(pdu);
+      } else {
+        if (ErrorReason.of(ex).equals(ErrorReason.PORT_BLOCKED)) {
+          io.abandon();
+          closePort();
+        }
+        r.answer().completeExceptionally(ex);
+      }
+      pump();
+    }, poller);
+  }
+
+  private void failOnDemand(Throwable error) {
+    for (OnDemand r : onDemand) {
+      r.answer().completeExceptionally(error);
+    }
+    onDemand.clear();
   }
 
   private void connect() {
@@ -235,6 +322,7 @@ final class LinkPoller {
           counters.increment("modbus_errors", c.session.id(), ErrorReason.CONNECT_FAILED);
           failCycle(c, ErrorReason.CONNECT_FAILED, detail);
         }
+        failOnDemand(new ErrorReason.ConnectFailedException(detail));
       }
       pump();
     }, poller);
@@ -382,7 +470,7 @@ final class LinkPoller {
 
   private void scheduleWakeup(long now) {
     long next = due.isEmpty() ? Long.MAX_VALUE : due.peek().atNanos;
-    if (!queue.isEmpty() && inFlight < config.maxConcurrentRequests() && !connecting) {
+    if ((!queue.isEmpty() || !onDemand.isEmpty()) && inFlight < config.maxConcurrentRequests() && !connecting) {
       next = Math.min(next, sendNotBeforeNanos);
     }
     if (next == Long.MAX_VALUE) {
@@ -404,7 +492,7 @@ final class LinkPoller {
     pump();
   }
 
-  private static ModbusRequestPdu pdu(ReadRequest r) {
+  static ModbusRequestPdu pdu(ReadRequest r) {
     return switch (r.table()) {
       case COIL -> new ReadCoilsRequest(r.address(), r.quantity());
       case DISCRETE_INPUT -> new ReadDiscreteInputsRequest(r.address(), r.quantity());
@@ -414,7 +502,7 @@ final class LinkPoller {
   }
 
   /** The response's data bytes, or null when it holds fewer registers or bits than asked for. */
-  private static byte[] payload(ModbusResponsePdu pdu, ReadRequest r) {
+  static byte[] payload(ModbusResponsePdu pdu, ReadRequest r) {
     byte[] data = null;
     if (pdu instanceof ReadHoldingRegistersResponse h) {
       data = h.registers();
@@ -433,6 +521,27 @@ final class LinkPoller {
   }
 
   private record Due(long atNanos, DeviceSession session, int group) {}
+
+  /** A request made on demand and where its answer goes. */
+  private record OnDemand(int unitId, ModbusRequestPdu request, CompletableFuture<ModbusResponsePdu> answer) {}
+
+  /** Too many on-demand requests wait on the link already. */
+  static final class BusyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BusyException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The link stopped (the source is closing) before the request went out. */
+  static final class LinkStoppedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LinkStoppedException(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   /** One poll of one group of one device: its reads and their results. */
   private static final class Cycle {

@@ -9,7 +9,10 @@ import io.commguard.gateway.profile.DeviceProfile;
 import io.commguard.gateway.registry.DeviceChanges;
 import io.commguard.gateway.registry.RegisteredDevice;
 import io.commguard.gateway.source.Ingest;
+import io.commguard.gateway.source.LinkScanning;
 import io.commguard.gateway.source.Source;
+import io.commguard.gateway.source.TestRead;
+import io.commguard.gateway.source.TestReading;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
 import io.commguard.gateway.source.modbus.map.ModbusProfileParser;
 import io.commguard.gateway.validation.ProblemCollector;
@@ -18,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -29,8 +34,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: one daemon thread {@code modbus-poller} runs every link's scheduling and decoding;
  * the digitalpetri library does the I/O on its own Netty event loop (TCP, RTU over TCP) or
  * jSerialComm reader (RTU), never on a Vert.x event loop.
+ *
+ * <p>For commissioning it reads one device on demand ({@link #testRead}) and scans a link's unit ids
+ * ({@link #scan}, one scan per link at a time); both go out as on-demand requests that take turns
+ * with the running polls on the link ({@link LinkPoller}).
  */
-public final class ModbusSource implements Source {
+public final class ModbusSource implements Source, TestReading, LinkScanning {
   private static final System.Logger LOG = System.getLogger(ModbusSource.class.getName());
 
   private final PollerThread poller = new PollerThread();
@@ -42,6 +51,7 @@ public final class ModbusSource implements Source {
   /** Running links by id; touched only from {@link #start} and the registry thread. */
   private final Map<String, LinkPoller> links = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, String>> deviceByUnit = new ConcurrentHashMap<>();
+  private final Map<String, LinkScanning.Scan> scans = new ConcurrentHashMap<>();
 
   ModbusSource(List<ModbusLinkConfig> links, Map<String, DeviceProfile> profiles, Ingest ingest, Counters counters) {
     links.forEach(l -> linkById.put(l.id(), l));
@@ -83,16 +93,85 @@ public final class ModbusSource implements Source {
     for (RegisteredDevice d : arriving) {
       ModbusDevice device = device(d.config());
       deviceByUnit.computeIfAbsent(device.link(), k -> new ConcurrentHashMap<>()).put(device.unitId(), device.id());
-      LinkPoller link = links.get(device.link());
-      if (link == null) {
-        open(device.link(), List.of(new DeviceSession(device))).start();
-      } else {
-        link.add(new DeviceSession(device));
-      }
+      running(device.link()).add(new DeviceSession(device));
     }
   }
 
-  private LinkPoller open(String linkId, List<DeviceSession> sessions) {
+  /** The link's poller, opened (without devices) when it is not running yet. */
+  private synchronized LinkPoller running(String linkId) {
+    LinkPoller link = links.get(linkId);
+    if (link == null) {
+      link = open(linkId, List.of());
+      link.start();
+    }
+    return link;
+  }
+
+  @Override
+  public CompletionStage<TestRead> testRead(String deviceId) {
+    CompletableFuture<TestRead> result = new CompletableFuture<>();
+    poller.execute(() -> {
+      for (LinkPoller link : links.values()) {
+        DeviceSession session = link.session(deviceId);
+        if (session != null) {
+          LOG.log(System.Logger.Level.INFO, "Modbus test read device=" + deviceId + " link=" + link.id()
+              + " unitId=" + session.device.unitId());
+          ModbusTestRead.start(link, session, poller).whenComplete((r, ex) -> {
+            if (ex == null) {
+              result.complete(r);
+            } else {
+              result.completeExceptionally(ex);
+            }
+          });
+          return;
+        }
+      }
+      result.completeExceptionally(new NotAvailableException("device " + deviceId
+          + " is not being polled: it is disabled, or not yet applied"));
+    });
+    return result;
+  }
+
+  @Override
+  public List<ScanLink> scanLinks() {
+    return linkById.values().stream().map(l -> {
+      boolean serialFraming = l.transport() != ModbusLinkConfig.Transport.TCP;
+      return new ScanLink(l.id(), l.transport().name(), serialFraming ? 1 : 0, serialFraming ? 247 : 255, l.timeoutMs());
+    }).toList();
+  }
+
+  @Override
+  public Scan scan(String linkId, int first, int last, Consumer<ScanProgress> progress) {
+    ScanLink link = scanLinks().stream().filter(l -> l.id().equals(linkId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no Modbus link '" + linkId + "' in modbusLinks"));
+    if (first < link.minAddress() || last > link.maxAddress() || first > last) {
+      throw new IllegalArgumentException("unit ids " + first + "-" + last + " outside " + link.minAddress() + "-"
+          + link.maxAddress() + " on a " + link.transport() + " link");
+    }
+    LinkScan scan;
+    synchronized (scans) {
+      if (scans.containsKey(linkId)) {
+        throw new IllegalStateException("a scan of link '" + linkId + "' is running already");
+      }
+      LinkPoller poller = running(linkId);
+      Map<Integer, String> units = deviceByUnit.computeIfAbsent(linkId, k -> new ConcurrentHashMap<>());
+      scan = new LinkScan(first, last, poller::request, units::get, progress, this.poller);
+      scans.put(linkId, scan);
+    }
+    LOG.log(System.Logger.Level.INFO, "Modbus link scan started link=" + linkId + " units=" + first + "-" + last
+        + " timeoutMs=" + link.timeoutMs());
+    scan.done().whenComplete((end, ex) -> {
+      scans.remove(linkId);
+      if (end != null) {
+        LOG.log(System.Logger.Level.INFO, "Modbus link scan ended link=" + linkId + " probed=" + end.probed()
+            + " answered=" + end.answered().size() + (end.cancelled() ? " cancelled" : "")
+            + (end.failure() == null ? "" : " failure=\"" + end.failure() + "\""));
+      }
+    });
+    return scan.start();
+  }
+
+  private synchronized LinkPoller open(String linkId, List<DeviceSession> sessions) {
     ModbusLinkConfig config = linkById.get(linkId);
     Map<Integer, String> units = deviceByUnit.computeIfAbsent(linkId, k -> new ConcurrentHashMap<>());
     ModbusClient client = ModbusClients.create(config, (expected, actual) -> {

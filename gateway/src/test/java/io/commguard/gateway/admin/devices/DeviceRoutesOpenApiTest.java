@@ -16,7 +16,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** Every device route is in docs/openapi.yaml under the tag devices, and every path documented there is routed. */
+/**
+ * Every device and commissioning route is in docs/openapi.yaml under the tag devices or commissioning,
+ * and every path documented there under those tags is routed.
+ */
 class DeviceRoutesOpenApiTest {
   @Test
   @SuppressWarnings("unchecked")
@@ -24,14 +27,16 @@ class DeviceRoutesOpenApiTest {
     Map<String, Object> doc = new ObjectMapper(new YAMLFactory()).readValue(Path.of("../docs/openapi.yaml").toFile(), Map.class);
     Set<String> documented = new TreeSet<>();
     ((Map<String, Map<String, Object>>) doc.get("paths")).forEach((path, ops) -> ops.forEach((method, op) -> {
-      if (!method.equals("parameters") && ((Map<String, Object>) op).get("tags").toString().contains("devices")) {
+      if (!method.equals("parameters") && ((Map<String, Object>) op).get("tags").toString().matches(".*\\b(devices|commissioning)\\b.*")) {
         documented.add(method.toUpperCase(Locale.ROOT) + " " + path.replaceAll("\\{([A-Za-z]+)}", ":$1"));
       }
     }));
     Vertx vertx = Vertx.vertx();
     try {
       Router router = Router.router(vertx);
-      new DeviceRoutes(null, null, java.util.List.of(), null).mount(router, new Access(null, new Counters()));
+      Access access = new Access(null, new Counters());
+      new DeviceRoutes(null, null, java.util.List.of(), null).mount(router, access);
+      new CommissioningRoutes(null, null, null, java.time.Clock.systemUTC()).mount(router, access);
       Set<String> routed = new TreeSet<>();
       for (Route route : router.getRoutes()) {
         route.methods().forEach(m -> routed.add(m.name() + " " + route.getPath()));
