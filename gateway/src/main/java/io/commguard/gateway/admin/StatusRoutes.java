@@ -23,6 +23,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Health details, metrics and maintenance windows: the admin API of earlier releases, at its old
@@ -124,7 +125,7 @@ public final class StatusRoutes implements ApiRoutes {
 
   /** Waits (off the event loop) for the engine to commit a command, then answers on {@code ctx}'s context. */
   private <T> void whenCommitted(RoutingContext ctx, MaintenanceScope scope, CompletionStage<T> applied,
-      java.util.function.Consumer<T> then) {
+      Consumer<T> then) {
     Future.fromCompletionStage(applied, vertx.getOrCreateContext()).timeout(COMMIT_WAIT_SECONDS, TimeUnit.SECONDS)
         .onSuccess(then::accept)
         .onFailure(e -> {

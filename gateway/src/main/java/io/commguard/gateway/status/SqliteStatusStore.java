@@ -81,6 +81,7 @@ public final class SqliteStatusStore implements AutoCloseable {
       LOG.log(Level.INFO, "Device status restored devices=" + restored + " file=" + dataDir.resolve(FILE_NAME));
     } catch (ExecutionException e) {
       store.writer.shutdownNow();
+      store.closeQuietly();
       throw new IllegalStateException("Device status file " + dataDir.resolve(FILE_NAME) + " cannot be opened: "
           + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
@@ -91,6 +92,16 @@ public final class SqliteStatusStore implements AutoCloseable {
     long ms = interval.toMillis();
     store.writer.scheduleWithFixedDelay(store::writeQuietly, ms, ms, TimeUnit.MILLISECONDS);
     return store;
+  }
+
+  private void closeQuietly() {
+    try {
+      if (conn != null) {
+        conn.close();
+      }
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "Device status file not closed cleanly error=" + e.getMessage());
+    }
   }
 
   private int load(Path file) throws SQLException, IOException {
