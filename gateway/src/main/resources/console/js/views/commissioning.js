@@ -7,6 +7,7 @@ import {t} from '../i18n.js';
 import {can} from '../session.js';
 import {clearNotice, pageHeader, showError, siteText, statusBadge} from '../ui.js';
 import {eventList} from './event-list.js';
+import {linkScanPanel} from './modbus-tools.js';
 
 const REFRESH_MS = 5000;
 
@@ -59,7 +60,15 @@ export async function render(root, ctx) {
       can('technician') ? list.element : h('p', {class: 'hint'}, t('device.liveEventsRole')));
   }
 
-  replace(root, pageHeader(t('commissioning.title')), h('p', {class: 'lead'}, t('commissioning.lead')), cards);
+  const scanArea = h('div', {});
+  replace(root, pageHeader(t('commissioning.title')), h('p', {class: 'lead'}, t('commissioning.lead')), cards, scanArea);
+  let scan = null;
+  try {
+    scan = await linkScanPanel();
+    if (scan && !stopped) replace(scanArea, scan.element);
+  } catch (error) {
+    showError(error);
+  }
   // The feed is for technicians and above; a viewer sees the devices without it.
   const close = can('technician') ? events('/events', (event) => {
     const list = lists.get(event.device);
@@ -73,5 +82,6 @@ export async function render(root, ctx) {
     stopped = true;
     clearTimeout(timer);
     close();
+    if (scan) scan.stop();
   };
 }

@@ -7,6 +7,7 @@ import {formatTime, t} from '../i18n.js';
 import {can} from '../session.js';
 import {clearNotice, pageHeader, secretPanel, showError, siteText, stateBadge, statusBadge} from '../ui.js';
 import {eventList} from './event-list.js';
+import {offersTestRead, testReadPanel} from './modbus-tools.js';
 
 const REFRESH_MS = 3000;
 
@@ -15,6 +16,8 @@ export async function render(root, ctx) {
   const path = `/devices/${encodeURIComponent(id)}`;
   const summary = h('div', {id: 'device-detail', class: 'card', 'data-device-id': id});
   const secret = h('div', {});
+  const tools = h('div', {});
+  let toolsShown = false;
   const live = eventList('live-events');
   let stopped = false;
   let timer = null;
@@ -26,6 +29,10 @@ export async function render(root, ctx) {
       if (stopped) return;
       replace(summary, details(device), actions(device));
       clearNotice();
+      if (!toolsShown && can('technician')) {
+        toolsShown = true;
+        if (await offersTestRead(device) && !stopped) replace(tools, testReadPanel(id));
+      }
     } catch (error) {
       if (!stopped) showError(error);
     }
@@ -75,6 +82,7 @@ export async function render(root, ctx) {
     pageHeader(t('device.title', {id}), h('a', {class: 'button quiet', href: '#/devices'}, t('common.back'))),
     summary,
     secret,
+    tools,
     h('section', {class: 'card'}, h('h2', {}, t('device.liveEvents')),
       can('technician') ? live.element : h('p', {class: 'hint'}, t('device.liveEventsRole'))));
   showSecret();

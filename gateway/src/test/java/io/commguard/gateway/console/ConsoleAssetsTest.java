@@ -32,6 +32,7 @@ class ConsoleAssetsTest {
       "decision", Set.of("forwarded", "held", "filtered"),
       "events", Set.of("connecting", "open", "retrying", "closed"),
       "origin", Set.of("config", "runtime"),
+      "scan", Set.of("running", "done", "cancelled", "failed"),
       "site", Set.of("communityCode", "gridCell", "building", "unit", "floor", "room"));
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.GatewayProcess;
 import io.commguard.gateway.testsupport.MosquittoBroker;
+import io.commguard.gateway.testsupport.PymodbusSimulator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -46,6 +48,7 @@ class ConsoleBrowserIT {
 
   @TempDir static Path dir;
   private static MosquittoBroker city;
+  private static PymodbusSimulator slave;
   private static GatewayProcess gateway;
   private static HeadlessChromium browser;
   private static WebDriver driver;
@@ -55,6 +58,9 @@ class ConsoleBrowserIT {
   @BeforeAll
   static void start() throws Exception {
     city = MosquittoBroker.start(dir);
+    // Unit 1: a gas detector's block at 0x6000 (ready, 27.0 %LEL); unit 3 answers too.
+    slave = PymodbusSimulator.tcp(dir, "{\"units\": {\"1\": {\"hr\": {\"0x6000\": [32768, 270, 0, 0, 0, 0, 1]}},"
+        + " \"3\": {\"hr\": {\"0\": [7]}}}}", PymodbusSimulator.Framing.TCP);
     endpointPort = FreePort.next();
     int adminPort = FreePort.next();
     origin = "http://127.0.0.1:" + adminPort;
@@ -64,11 +70,14 @@ class ConsoleBrowserIT {
         dataDir: '%s'
         profilesDir: '%s'
         deviceEndpoint: {enabled: true, host: 127.0.0.1, port: %d}
+        modbusLinks:
+          - {id: bus-1, transport: TCP, host: 127.0.0.1, port: %d, timeoutMs: 100}
         devices:
           - {id: gas-config-1, profile: %s, site: {communityCode: '310115001', building: B3}}
+          - {id: gas-rs485-1, profile: generic-rs485-gas-0x6000, state: commissioning, modbus: {link: bus-1, unitId: 1}}
         uplink: {brokerUrl: '%s'}
         admin: {enabled: true, port: %d, tokenFile: '%s'}
-        """.formatted(dir.resolve("data"), PROFILES, endpointPort, PROFILE, city.url(), adminPort, token));
+        """.formatted(dir.resolve("data"), PROFILES, endpointPort, slave.port(), PROFILE, city.url(), adminPort, token));
     addUser(config, ADMIN, "admin", ADMIN_PASSWORD);
     gateway = new GatewayProcess(config).start();
     browser = new HeadlessChromium("zh-CN");
@@ -96,6 +105,29 @@ class ConsoleBrowserIT {
     if (city != null) {
       city.stop();
     }
+    if (slave != null) {
+      slave.close();
+    }
+  }
+
+  @Test
+  void modbusDevice_testReadShowsItsRegistersBesideTheirFields_andALinkScanListsTheUnitsThatAnswer() {
+    signIn(ADMIN, ADMIN_PASSWORD);
+    driver.get(origin + "/#/devices/gas-rs485-1");
+    browser.wait.until(ExpectedConditions.elementToBeClickable(By.id("test-read"))).click();
+    browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#test-read-registers tbody tr")));
+    assertThat(driver.findElement(By.id("test-read-registers")).getText())
+        .contains("holding 24577", "0x010E", "270", "concentration", "27.0 %LEL");
+
+    driver.get(origin + "/#/commissioning");
+    WebElement last = browser.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("scan-last")));
+    last.clear();
+    last.sendKeys("4");
+    driver.findElement(By.id("scan-start")).click();
+    browser.wait.until(ExpectedConditions.attributeToBe(By.id("scan-progress"), "data-state", "done"));
+    assertThat(driver.findElements(By.cssSelector("#scan-table tr[data-unit]"))).extracting(e -> e.getAttribute("data-unit"))
+        .containsExactly("1", "3");
+    assertThat(driver.findElement(By.cssSelector("#scan-table tr[data-unit='1']")).getText()).contains("gas-rs485-1");
   }
 
   @Test
