@@ -49,7 +49,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--node-red-home", defaultValue = "bench/target/node-red", description = "npm prefix of Node-RED 4.1")
   Path nodeRedHome;
 
-  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, steady_import, throughput, throughput_c2, alerts, drain, storm_priority, restart, http_push, modbus, mosquitto, node-red, jmh)")
+  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, steady_import, throughput, throughput_c2, alerts, drain, backlog, storm_priority, restart, http_push, modbus, mosquitto, node-red, jmh)")
   List<String> only = new ArrayList<>();
 
   @Option(names = "--uplink", description = "extra uplink keys in YAML flow style, e.g. 'batchMaxDelayMs: 5' (default: the gateway's defaults)")
@@ -124,6 +124,7 @@ public final class BenchMain implements Callable<Integer> {
     }
     step(scenarios, "alerts", () -> s.alertStorm());
     step(scenarios, "drain", () -> s.drain());
+    step(scenarios, "backlog", () -> BacklogHeap.run(work.toAbsolutePath(), p.backlogAlerts()));
     if (what.equals("all") || only.contains("storm_priority")) {
       // Its 100,000-alert backlog takes minutes; the test suite's smoke run leaves it out unless asked.
       step(scenarios, "storm_priority", () -> s.stormPriority());

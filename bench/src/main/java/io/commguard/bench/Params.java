@@ -18,6 +18,7 @@ record Params(
     int alertDevices,
     int alertSeconds,
     int drainAlerts,
+    int backlogAlerts,
     int stormBacklog,
     int stormSeconds,
     int fireRate,
@@ -27,18 +28,18 @@ record Params(
     int importDevices) {
 
   static Params standard() {
-    return new Params("standard", 1000, 1000, 60, 10, 5, 200, 100, 64, 30, 200, 20, 50_000, 100_000, 30, 10, 30, 20,
-        true, 5000);
+    return new Params("standard", 1000, 1000, 60, 10, 5, 200, 100, 64, 30, 200, 20, 50_000, 1_000_000, 100_000, 30, 10,
+        30, 20, true, 5000);
   }
 
   /** The same sizes with an import of {@code devices} in {@code steady_import}. */
   Params withImportDevices(int devices) {
     return new Params(name, steadyDevices, steadyRate, steadySeconds, warmupSeconds, modbusLinks, modbusUnitsPerLink,
-        throughputDevices, throughputWindow, throughputSeconds, alertDevices, alertSeconds, drainAlerts, stormBacklog,
-        stormSeconds, fireRate, modbusOnlySeconds, baselineSeconds, nodeRed, devices);
+        throughputDevices, throughputWindow, throughputSeconds, alertDevices, alertSeconds, drainAlerts, backlogAlerts,
+        stormBacklog, stormSeconds, fireRate, modbusOnlySeconds, baselineSeconds, nodeRed, devices);
   }
 
   static Params smoke() {
-    return new Params("smoke", 20, 200, 3, 1, 1, 10, 10, 16, 2, 10, 2, 300, 300, 2, 10, 0, 2, false, 50);
+    return new Params("smoke", 20, 200, 3, 1, 1, 10, 10, 16, 2, 10, 2, 300, 2_000, 300, 2, 10, 0, 2, false, 50);
   }
 }

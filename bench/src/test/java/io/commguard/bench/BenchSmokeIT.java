@@ -35,7 +35,7 @@ class BenchSmokeIT {
     assertThat(r.at("/machine/cores").asInt()).isPositive();
     assertThat(r.at("/gateway_jvm").asText()).as("the shipped line, with its class-data archive")
         .contains("-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=");
-    assertThat(r.at("/targets").size()).as("every target the report evaluates").isEqualTo(17);
+    assertThat(r.at("/targets").size()).as("every target the report evaluates").isEqualTo(18);
     for (String scenario : new String[] {"steady", "throughput", "alerts"}) {
       JsonNode s = r.at("/scenarios/" + scenario);
       assertThat(s.has("error")).as(scenario + ": " + s).isFalse();
@@ -56,6 +56,8 @@ class BenchSmokeIT {
     assertThat(imported.has("latency_during_import")).isTrue();
     assertThat(r.at("/scenarios/drain/delivered_alerts").asLong())
         .isEqualTo(r.at("/scenarios/drain/backlog_alerts").asLong());
+    assertThat(r.at("/scenarios/backlog/zero_loss").asBoolean()).as("backlog: %s", r.at("/scenarios/backlog")).isTrue();
+    assertThat(r.at("/scenarios/backlog/peak_heap_mib").asDouble()).isPositive();
     assertThat(r.at("/scenarios/mosquitto_qos1/delivered_msgs_per_s").asDouble()).isPositive();
     assertThat(r.at("/scenarios/http_push/answered_200_total").asLong()).isPositive();
     assertThat(r.at("/scenarios/http_push/non_200_answers").asLong()).isZero();
