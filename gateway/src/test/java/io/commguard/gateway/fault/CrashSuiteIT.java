@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * id, every RAISED cleared once its device is back to normal, and it measures the time from each
  * restart until every device is acknowledged again.
  *
- * <p>{@code -Dcrash.kills=200} runs 200 kill points (default 20), {@code -Dcrash.seed=N} repeats a run.
+ * <p>{@code -Dcrash.kills=200} runs 200 kill points (default 8), {@code -Dcrash.seed=N} repeats a run.
  */
 class CrashSuiteIT {
   private static final int DEVICES = 6;
@@ -41,7 +41,7 @@ class CrashSuiteIT {
 
   @Test
   void randomKills_neverLoseAnAcknowledgedReport_norLeaveAnAlarmOpen_norClearAnUnknownOne() throws Exception {
-    int kills = Integer.getInteger("crash.kills", 20);
+    int kills = Integer.getInteger("crash.kills", 8);
     long seed = Long.getLong("crash.seed", System.nanoTime());
     Random random = new Random(seed);
     System.out.println("CrashSuiteIT seed=" + seed + " kills=" + kills);
@@ -61,9 +61,9 @@ class CrashSuiteIT {
 
       for (int k = 0; k < kills; k++) {
         // A random kill point: load shape, not synchronisation.
-        TimeUnit.MILLISECONDS.sleep(500 + random.nextInt(2500));
+        TimeUnit.MILLISECONDS.sleep(300 + random.nextInt(1200));
         rig.gateway.kill();
-        TimeUnit.MILLISECONDS.sleep(100 + random.nextInt(900));
+        TimeUnit.MILLISECONDS.sleep(100 + random.nextInt(400));
         long restart = System.nanoTime();
         rig.gateway.start();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {

@@ -47,14 +47,14 @@ class FaultSuiteIT {
       awaitSomeDelivered(rig);
 
       rig.cityBroker.stop(); // alerts pile up unsent in the outbox
-      keepLoadRunningFor(Duration.ofSeconds(3));
+      keepLoadRunningFor(Duration.ofSeconds(2));
       int unsentAtKill = rig.fleet.ackedAlarms().size() - rig.receivedTokens.size();
       rig.gateway.kill();
-      keepLoadRunningFor(Duration.ofSeconds(2));
+      keepLoadRunningFor(Duration.ofSeconds(1));
       rig.gateway.start();
       rig.awaitEndpoint();
       rig.cityBroker.start();
-      keepLoadRunningFor(Duration.ofSeconds(4));
+      keepLoadRunningFor(Duration.ofSeconds(2));
 
       finish(rig, "1-sigkill unsentAtKill~" + unsentAtKill, -1);
     }
@@ -68,8 +68,8 @@ class FaultSuiteIT {
       rig.startFleet(RATE, 0);
       awaitSomeDelivered(rig);
 
-      rig.cityBroker.stop(); // outage shortened from 60 s to 15 s
-      keepLoadRunningFor(Duration.ofSeconds(15));
+      rig.cityBroker.stop(); // outage shortened from 60 s to 6 s
+      keepLoadRunningFor(Duration.ofSeconds(6));
       rig.fleet.close();
       Set<String> produced = rig.fleet.ackedAlarms();
       int before = rig.receivedTokens.size();
@@ -82,13 +82,13 @@ class FaultSuiteIT {
       double drainRate = backlog / ((System.nanoTime() - t1) / 1e9);
       String firstAfterRestart = String.format("firstDeliveryAfterBrokerRestart=%.1fs backlog=%d", (t1 - t0) / 1e9, backlog);
 
-      rig.stopReceiver(); // receiver down for 5 s while the broker is up
+      rig.stopReceiver(); // receiver down for 3 s while the broker is up
       rig.startFleet(RATE, 0);
-      keepLoadRunningFor(Duration.ofSeconds(5));
+      keepLoadRunningFor(Duration.ofSeconds(3));
       rig.startReceiver();
       keepLoadRunningFor(Duration.ofSeconds(2));
 
-      finish(rig, "2-broker-down-15s+receiver-down-5s " + firstAfterRestart, drainRate, produced);
+      finish(rig, "2-broker-down-6s+receiver-down-3s " + firstAfterRestart, drainRate, produced);
     }
   }
 
@@ -148,7 +148,7 @@ class FaultSuiteIT {
       rig.cityBroker.stop();
       Path filler = rig.dataDir.resolve("filler");
       fill(filler);
-      keepLoadRunningFor(Duration.ofSeconds(6));
+      keepLoadRunningFor(Duration.ofSeconds(4));
       long retransmissionsWhileFull = rig.fleet.retransmissions();
       Files.delete(filler);
       rig.cityBroker.start();
@@ -156,7 +156,7 @@ class FaultSuiteIT {
 
       await().atMost(DRAIN).until(() -> rig.gatewayAlert("outbox_storage_full", AlertState.RAISED)
           && rig.gatewayAlert("outbox_storage_full", AlertState.CLEARED));
-      finish(rig, "5-disk-full-6s retransmissionsWhileFull=" + retransmissionsWhileFull, -1);
+      finish(rig, "5-disk-full-4s retransmissionsWhileFull=" + retransmissionsWhileFull, -1);
     }
   }
 
@@ -168,7 +168,7 @@ class FaultSuiteIT {
       rig.startReceiver();
       rig.startGateway(rig.writeConfig(rig.cityBroker.url(), null));
       rig.startFleet(RATE, 0);
-      keepLoadRunningFor(Duration.ofSeconds(4));
+      keepLoadRunningFor(Duration.ofSeconds(2));
 
       await().atMost(DRAIN).until(() -> rig.gatewayAlert("outbox_db_moved_aside", AlertState.RAISED));
       try (Stream<Path> files = Files.list(rig.dataDir)) {

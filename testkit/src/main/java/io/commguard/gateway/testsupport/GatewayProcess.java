@@ -17,13 +17,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The packaged gateway run as a child process: {@code java -jar gateway.jar run --config FILE}, or
+ * The packaged gateway run as a child process: {@code java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+ * -jar gateway.jar run --config FILE} (the shipped line's compiler and collector), or
  * through the shipped launcher ({@link #throughLauncher}).
  * Output goes to a log file next to the config. {@link #kill()} sends SIGKILL (no shutdown hook
  * runs), {@link #stop()} SIGTERM. {@link #awaitReady} times a start the way an operator sees it:
  * from launch to the gateway's "Gateway ready" line.
  */
 public final class GatewayProcess implements AutoCloseable {
+  /**
+   * The compiler and collector of the shipped JVM line (deploy/commguard-gateway), before the
+   * caller's flags (later flags win): a start then costs about half the CPU of the JVM's defaults
+   * (C2, G1), which on a 2-core box is most of a test's wait for its gateway.
+   */
+  private static final List<String> SHIPPED_COMPILER_AND_GC = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   private static final Pattern READY = Pattern.compile("Gateway ready .*startup_ms=(\\d+)");
   /** How often {@link #awaitReady} reads the log: the error of its wall-clock figure. */
   private static final Duration READY_POLL = Duration.ofMillis(5);
@@ -96,6 +103,7 @@ public final class GatewayProcess implements AutoCloseable {
     // some CI runners), since an ignored signal stays ignored across exec.
     cmd.addAll(List.of("env", "--default-signal=HUP"));
     cmd.add(javaBinary());
+    cmd.addAll(SHIPPED_COMPILER_AND_GC);
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
     return cmd;
