@@ -124,7 +124,7 @@ public final class BenchMain implements Callable<Integer> {
     }
     step(scenarios, "alerts", () -> s.alertStorm());
     step(scenarios, "drain", () -> s.drain());
-    step(scenarios, "backlog", () -> BacklogHeap.run(work.toAbsolutePath(), p.backlogAlerts()));
+    step(scenarios, "backlog", () -> s.backlog());
     if (what.equals("all") || only.contains("storm_priority")) {
       // Its 100,000-alert backlog takes minutes; the test suite's smoke run leaves it out unless asked.
       step(scenarios, "storm_priority", () -> s.stormPriority());

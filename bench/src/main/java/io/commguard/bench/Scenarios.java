@@ -133,6 +133,11 @@ final class Scenarios {
         p.throughputSeconds());
   }
 
+  /** The outbox's memory bound with a backlog of {@code backlogAlerts} ({@link BacklogHeap}). */
+  Map<String, Object> backlog() throws Exception {
+    return BacklogHeap.run(work, p.backlogAlerts());
+  }
+
   /** Re-enables C2 over the edge line (later flags win) with room for its code. */
   static final List<String> C2_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=4", "-XX:ReservedCodeCacheSize=48m");
 
