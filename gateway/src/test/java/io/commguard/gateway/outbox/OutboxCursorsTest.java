@@ -2,11 +2,12 @@ package io.commguard.gateway.outbox;
 
 import static io.commguard.gateway.outbox.Drafts.alarm;
 import static io.commguard.gateway.outbox.Drafts.telemetry;
+import static io.commguard.gateway.outbox.OutboxFixture.decode;
+import static io.commguard.gateway.outbox.OutboxFixture.join;
+import static io.commguard.gateway.outbox.OutboxFixture.sequences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import io.commguard.alert.v1.Alert;
 import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
@@ -19,39 +20,22 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One cursor per northbound: each delivers on its own; a row leaves when all have it delivered. */
 class OutboxCursorsTest {
   @TempDir Path dir;
-  private final Counters counters = new Counters();
-  private final List<SqliteOutbox> opened = new ArrayList<>();
+  @RegisterExtension final OutboxFixture outboxes = new OutboxFixture();
+  private final Counters counters = outboxes.counters;
 
   private SqliteOutbox open(String... northbounds) {
-    return open(OutboxConfig.DEFAULTS, northbounds);
+    return outboxes.open(dir, OutboxConfig.DEFAULTS, northbounds);
   }
 
   private SqliteOutbox open(OutboxConfig config, String... northbounds) {
-    SqliteOutbox outbox = new SqliteOutbox(config, dir, "gw-test", counters);
-    outbox.start(List.of(northbounds));
-    opened.add(outbox);
-    return outbox;
-  }
-
-  @AfterEach
-  void closeAll() {
-    opened.forEach(SqliteOutbox::close);
-  }
-
-  private static <T> T join(CompletionStage<T> stage) {
-    return stage.toCompletableFuture().join();
-  }
-
-  private static List<Long> sequences(List<OutboxRow> rows) {
-    return rows.stream().map(OutboxRow::sequence).toList();
+    return outboxes.open(dir, config, northbounds);
   }
 
   @Test
@@ -224,7 +208,7 @@ class OutboxCursorsTest {
   }
 
   private static void insertOld(PreparedStatement ins, long seq, AlertDraft d, int evictable) throws Exception {
-    byte[] payload = AlertEncoder.encode(d, seq, "gw-test").toByteArray();
+    byte[] payload = AlertEncoder.encode(d, seq, OutboxFixture.GATEWAY_ID).toByteArray();
     ins.setLong(1, seq);
     ins.setString(2, d.alertId());
     ins.setString(3, d.device().deviceId());
@@ -237,13 +221,5 @@ class OutboxCursorsTest {
     ins.setInt(10, payload.length);
     ins.setBytes(11, payload);
     ins.executeUpdate();
-  }
-
-  private static Alert decode(OutboxRow row) {
-    try {
-      return Alert.parseFrom(row.payload());
-    } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError(e);
-    }
   }
 }

@@ -2,10 +2,10 @@ package io.commguard.gateway.outbox;
 
 import static io.commguard.gateway.outbox.Drafts.alarm;
 import static io.commguard.gateway.outbox.Drafts.telemetry;
+import static io.commguard.gateway.outbox.OutboxFixture.join;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.commguard.gateway.config.OutboxConfig;
-import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
 import java.nio.file.Path;
@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,23 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SendOrderTest {
   @TempDir Path dir;
-  private final List<SqliteOutbox> opened = new ArrayList<>();
+  @RegisterExtension final OutboxFixture outboxes = new OutboxFixture();
 
   private SqliteOutbox open(String... northbounds) {
-    SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve(String.join("+", northbounds)),
-        "gw-order", new Counters());
-    outbox.start(List.of(northbounds));
-    opened.add(outbox);
-    return outbox;
-  }
-
-  @AfterEach
-  void closeAll() {
-    opened.forEach(SqliteOutbox::close);
-  }
-
-  private static <T> T join(CompletionStage<T> stage) {
-    return stage.toCompletableFuture().join();
+    return outboxes.open(dir.resolve(String.join("+", northbounds)), OutboxConfig.DEFAULTS, northbounds);
   }
 
   @Test

@@ -2,54 +2,36 @@ package io.commguard.gateway.outbox;
 
 import static io.commguard.gateway.outbox.Drafts.alarm;
 import static io.commguard.gateway.outbox.Drafts.telemetry;
+import static io.commguard.gateway.outbox.OutboxFixture.decode;
+import static io.commguard.gateway.outbox.OutboxFixture.join;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.commguard.alert.v1.Alert;
 import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.AlertDraft;
 import io.commguard.gateway.model.CanonicalType;
+import io.commguard.gateway.testsupport.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteOutboxTest {
   @TempDir Path dir;
-  private final Counters counters = new Counters();
-  private final List<SqliteOutbox> opened = new ArrayList<>();
+  @RegisterExtension final OutboxFixture outboxes = new OutboxFixture();
+  private final Counters counters = outboxes.counters;
 
   private SqliteOutbox open(OutboxConfig config) {
-    SqliteOutbox outbox = new SqliteOutbox(config, dir, "gw-test", counters);
-    outbox.start(List.of("uplink"));
-    opened.add(outbox);
-    return outbox;
-  }
-
-  @AfterEach
-  void closeAll() {
-    opened.forEach(SqliteOutbox::close);
-  }
-
-  private static <T> T join(CompletionStage<T> stage) {
-    return stage.toCompletableFuture().join();
-  }
-
-  private static Alert decode(OutboxRow row) {
-    try {
-      return Alert.parseFrom(row.payload());
-    } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError(e);
-    }
+    return outboxes.open(dir, config, "uplink");
   }
 
   @Test
@@ -63,7 +45,7 @@ class SqliteOutboxTest {
     assertThat(rows).extracting(OutboxRow::sequence).containsExactly(1L, 2L);
     Alert first = decode(rows.get(0));
     assertThat(first.getAlertId()).isEqualTo(gas.alertId());
-    assertThat(first.getGatewayId()).isEqualTo("gw-test");
+    assertThat(first.getGatewayId()).isEqualTo(OutboxFixture.GATEWAY_ID);
     assertThat(first.getSequence()).isEqualTo(1);
     assertThat(first.getSite().getGridCell()).isEqualTo("G-07");
     assertThat(first.getDevice().getDeviceId()).isEqualTo("gas-1");
@@ -222,37 +204,10 @@ class SqliteOutboxTest {
     assertThat(join(outbox.stats()).pendingRows()).isEqualTo(2);
   }
 
-  /** A clock the test moves by hand. */
-  private static final class ManualClock extends java.time.Clock {
-    private volatile java.time.Instant now = java.time.Instant.parse("2026-11-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public java.time.Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void oldEvictableRows_areEvictedByAge_andHistoryIsPurgedAfterRetention() {
-    ManualClock clock = new ManualClock();
-    SqliteOutbox outbox = new SqliteOutbox(new OutboxConfig(null, null, null, null, 24, 30, null, null), dir,
-        "gw-test", counters, clock);
-    outbox.start(List.of("uplink"));
-    opened.add(outbox);
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-01T00:00:00Z"));
+    SqliteOutbox outbox = outboxes.open(dir, new OutboxConfig(null, null, null, null, 24, 30, null, null), clock, "uplink");
     join(outbox.append(List.of(telemetry("t"), alarm("g", CanonicalType.GAS_LEAK, 1), alarm("c", CanonicalType.LOITERING, 4))));
     join(outbox.cursor("uplink").nextBatch(1));
     join(outbox.cursor("uplink").markDelivered(List.of(2L)));

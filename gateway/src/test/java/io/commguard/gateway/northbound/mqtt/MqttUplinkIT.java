@@ -8,8 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.commguard.alert.v1.Ack;
 import io.commguard.alert.v1.Alert;
 import io.commguard.alert.v1.AlertBatch;
-import io.commguard.gateway.config.OutboxConfig;
-import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.northbound.Delivery;
@@ -26,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,11 +70,9 @@ class MqttUplinkIT {
   }
 
   private void startGateway(String brokerUrl, AckMode mode, int ackTimeoutMs) {
-    outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
-    outbox.start(List.of("uplink"));
-    UplinkConfig config = new UplinkConfig(brokerUrl, null, null, null, null, null, mode, 50, 5, ackTimeoutMs, 4, null);
-    uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, config, "gw-it").delivery("gw-it", outbox, counters);
-    uplink.start();
+    outbox = UplinkFixture.outbox(dir.resolve("gw"), "gw-it", counters, MqttNorthbound.NAME);
+    uplink = UplinkFixture.start(MqttNorthbound.NAME, UplinkFixture.config(brokerUrl, mode, ackTimeoutMs, Map.of()), "gw-it",
+        outbox, counters);
   }
 
   private CityReceiver startReceiver(AckPolicy policy) throws Exception {
@@ -90,19 +87,11 @@ class MqttUplinkIT {
   }
 
   private List<String> appendMix(int n) {
-    List<String> ids = new ArrayList<>();
-    List<CompletableFuture<Void>> done = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      AlertDraft d = i % 10 == 0 ? alarm("gas-" + i % 7, CanonicalType.GAS_LEAK, 1) : telemetry("gas-" + i % 7);
-      ids.add(d.alertId());
-      done.add(outbox.append(List.of(d)).toCompletableFuture());
-    }
-    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-    return ids;
+    return UplinkFixture.appendMix(outbox, n);
   }
 
   private long pending() {
-    return outbox.stats().toCompletableFuture().join().pendingRows();
+    return UplinkFixture.pending(outbox);
   }
 
   @Test
@@ -110,13 +99,10 @@ class MqttUplinkIT {
     io.commguard.gateway.testsupport.MqttProbe probe =
         new io.commguard.gateway.testsupport.MqttProbe(broker.url(), "deadline-probe").subscribe("city/+/alerts");
     try {
-      outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-it", counters);
-      outbox.start(List.of("uplink"));
+      outbox = UplinkFixture.outbox(dir.resolve("gw"), "gw-it", counters, MqttNorthbound.NAME);
       // No receiver: nothing is acknowledged, so each batch is resent when its own deadline passes.
-      uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, new UplinkConfig(broker.url(), null, null, null, null, null,
-          AckMode.PLATFORM, 50, 5, null,
-          4, null, java.util.Map.of(1, 1000, 3, 20_000)), "gw-it").delivery("gw-it", outbox, counters);
-      uplink.start();
+      uplink = UplinkFixture.start(MqttNorthbound.NAME, UplinkFixture.config(broker.url(), AckMode.PLATFORM, null,
+          Map.of(1, 1000, 3, 20_000)), "gw-it", outbox, counters);
 
       AlertDraft loitering = alarm("cam-1", CanonicalType.LOITERING, 3);
       outbox.append(List.of(loitering)).toCompletableFuture().join();

@@ -1,16 +1,11 @@
 package io.commguard.gateway.northbound.mqtt;
 
-import static io.commguard.gateway.outbox.Drafts.alarm;
-import static io.commguard.gateway.outbox.Drafts.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.commguard.gateway.config.OutboxConfig;
 import io.commguard.gateway.config.UplinkConfig;
 import io.commguard.gateway.config.UplinkConfig.AckMode;
 import io.commguard.gateway.metrics.Counters;
-import io.commguard.gateway.model.AlertDraft;
-import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.northbound.Delivery;
 import io.commguard.gateway.outbox.SqliteOutbox;
 import io.commguard.gateway.receiver.CityReceiver;
@@ -25,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -61,28 +55,25 @@ class TwoNorthboundsIT {
     MqttProbe cityWire = new MqttProbe(city.url(), "city-wire").subscribe("city/+/alerts");
     List<MqttProbe> backupWire = new ArrayList<>(List.of(new MqttProbe(backup.url(), "backup-wire-1")
         .subscribe("city/+/alerts")));
-    SqliteOutbox outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir.resolve("gw"), "gw-two", counters);
-    outbox.start(List.of(MqttNorthbound.NAME, "backup"));
-    Delivery uplink = MqttNorthbound.uplink(MqttNorthbound.NAME, uplinkConfig(city), "gw-two")
-        .delivery("gw-two", outbox, counters);
-    Delivery second = MqttNorthbound.uplink("backup", uplinkConfig(backup), "gw-two")
-        .delivery("gw-two", outbox, counters);
+    SqliteOutbox outbox = UplinkFixture.outbox(dir.resolve("gw"), "gw-two", counters, MqttNorthbound.NAME, "backup");
+    Delivery uplink = null;
+    Delivery second = null;
     try {
       cityReceiver.start();
       backupReceiver.start();
-      uplink.start();
-      second.start();
+      uplink = UplinkFixture.start(MqttNorthbound.NAME, uplinkConfig(city), "gw-two", outbox, counters);
+      second = UplinkFixture.start("backup", uplinkConfig(backup), "gw-two", outbox, counters);
 
-      List<String> before = append(outbox, 100);
+      List<String> before = UplinkFixture.appendMix(outbox, 100);
       await().atMost(WAIT).until(() -> atCity.containsAll(before) && atBackup.containsAll(before));
-      await().atMost(WAIT).until(() -> outbox.stats().toCompletableFuture().join().pendingRows() == 0);
+      await().atMost(WAIT).until(() -> UplinkFixture.pending(outbox) == 0);
 
       backup.stop();
       await().atMost(WAIT).until(() -> counters.get("backup_connection_lost") > 0);
-      List<String> during = append(outbox, 300);
+      List<String> during = UplinkFixture.appendMix(outbox, 300);
       await().atMost(WAIT).until(() -> atCity.containsAll(during));
       assertThat(atBackup).as("the backup's broker is down").doesNotContainAnyElementsOf(during);
-      assertThat(outbox.stats().toCompletableFuture().join().pendingRows())
+      assertThat(UplinkFixture.pending(outbox))
           .as("delivered by the uplink, still owed to the backup").isEqualTo(during.size());
       long uplinkAcked = counters.get("uplink_alerts_acked");
 
@@ -90,7 +81,7 @@ class TwoNorthboundsIT {
       // Subscribed before the receiver's reconnect (1-2 s), so it sees every batch the receiver acknowledges.
       backupWire.add(new MqttProbe(backup.url(), "backup-wire-2").subscribe("city/+/alerts"));
       await().atMost(WAIT).until(() -> atBackup.containsAll(during));
-      await().atMost(WAIT).until(() -> outbox.stats().toCompletableFuture().join().pendingRows() == 0);
+      await().atMost(WAIT).until(() -> UplinkFixture.pending(outbox) == 0);
 
       assertThat(counters.get("uplink_alerts_acked")).as("the uplink sent nothing again for the backup's sake")
           .isEqualTo(uplinkAcked);
@@ -104,8 +95,12 @@ class TwoNorthboundsIT {
       assertThat(protocAlertIds(backupWire.get(1).messages())).as("the backup broker's catch-up, decoded by protoc")
           .containsAll(during);
     } finally {
-      second.stop();
-      uplink.stop();
+      if (second != null) {
+        second.stop();
+      }
+      if (uplink != null) {
+        uplink.stop();
+      }
       outbox.close();
       cityReceiver.close();
       backupReceiver.close();
@@ -119,20 +114,7 @@ class TwoNorthboundsIT {
   }
 
   private static UplinkConfig uplinkConfig(MosquittoBroker broker) {
-    return new UplinkConfig(broker.url(), null, null, null, null, null, AckMode.PLATFORM, 50, 5, null, 4, null,
-        Map.of(1, 2000, 2, 2000, 3, 2000, 4, 2000));
-  }
-
-  private static List<String> append(SqliteOutbox outbox, int n) {
-    List<String> ids = new ArrayList<>();
-    List<CompletableFuture<Void>> done = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      AlertDraft d = i % 10 == 0 ? alarm("gas-" + i % 7, CanonicalType.GAS_LEAK, 1) : telemetry("gas-" + i % 7);
-      ids.add(d.alertId());
-      done.add(outbox.append(List.of(d)).toCompletableFuture());
-    }
-    CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-    return ids;
+    return UplinkFixture.config(broker.url(), AckMode.PLATFORM, 2000, Map.of());
   }
 
   private Set<String> protocAlertIds(List<byte[]> batches) throws Exception {

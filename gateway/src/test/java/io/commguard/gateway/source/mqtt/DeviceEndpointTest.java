@@ -4,36 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.commguard.gateway.source.mqtt.DeviceEndpointConfig;
 import io.commguard.gateway.metrics.Counters;
 import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceEvent;
-import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.EventKind;
 import io.commguard.gateway.model.Phase;
-import io.commguard.gateway.pipeline.EventSink;
 import io.commguard.gateway.source.Ingest;
 import io.commguard.gateway.profile.DecodeException;
 import io.commguard.gateway.profile.PayloadDecoder;
-import io.commguard.gateway.security.DeviceAuthenticator;
-import io.commguard.gateway.security.PasswordHash;
-import io.commguard.gateway.security.VerifiedPasswords;
-import io.commguard.gateway.testsupport.FreePort;
-import io.commguard.gateway.topic.TopicFilter;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -41,12 +29,11 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The embedded endpoint against a real MQTT 5 client (Paho) on loopback. */
 class DeviceEndpointTest {
-  private static final String PASSWORD = "dev-secret-1";
+  private static final String PASSWORD = EndpointFixture.PASSWORD;
 
   /** Test decoder: payload "TYPE" or "TYPE;bad" → one alarm event, or a decode error. */
   private static final PayloadDecoder DECODER = (device, topic, payload, at) -> {
@@ -58,38 +45,12 @@ class DeviceEndpointTest {
         text, at, at, "", List.of(), List.of(), Map.of(), ""));
   };
 
-  private final Counters counters = new Counters();
-  private final List<DeviceEvent> received = new CopyOnWriteArrayList<>();
-  private final List<CompletableFuture<Void>> pendingAccepts = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor();
-  private Vertx vertx;
-  private int port;
+  private final EndpointFixture endpoint = new EndpointFixture(DECODER, null, true);
+  private final Counters counters = endpoint.counters;
+  private final List<DeviceEvent> received = endpoint.received;
+  private final List<CompletableFuture<Void>> pendingAccepts = endpoint.pendingAccepts;
+  private final int port = endpoint.port;
   private MqttAsyncClient device;
-  private DeviceAuthenticator authenticator;
-
-  @BeforeEach
-  void startEndpoint() throws Exception {
-    vertx = Vertx.vertx();
-    port = FreePort.next();
-    DeviceRef ref = new DeviceRef("cam-01", "test-profile", "test", null, "gate 1");
-    DeviceBinding binding = new DeviceBinding(ref, DECODER, new TopicFilter("devices/cam-01/#"),
-        PasswordHash.hash(PASSWORD.toCharArray()));
-    EventSink sink = (events, receipt) -> {
-      received.addAll(events);
-      CompletableFuture<Void> accepted = new CompletableFuture<>();
-      pendingAccepts.add(accepted);
-      return accepted;
-    };
-    Ingest ingest = new Ingest(sink, counters, retry);
-    DeviceEndpointConfig config = new DeviceEndpointConfig(true, "127.0.0.1", port, 1024, null);
-    authenticator = new DeviceAuthenticator(config.auth().policy(), new VerifiedPasswords(), System::nanoTime,
-        List.of(binding.passwordHash()));
-    MqttDevices devices = new MqttDevices(Map.of("cam-01", binding), d -> {
-      throw new IllegalStateException("no registry in this test");
-    });
-    vertx.deployVerticle(new DeviceEndpoint(config, devices, ingest, authenticator, new ConnectionLimits(100, 10), counters,
-        Clock.systemUTC())).await();
-  }
 
   @AfterEach
   void stop() throws Exception {
@@ -99,9 +60,7 @@ class DeviceEndpointTest {
       }
       device.close(true);
     }
-    vertx.close().await();
-    authenticator.close();
-    retry.shutdownNow();
+    endpoint.close();
   }
 
   @Test
@@ -264,7 +223,7 @@ class DeviceEndpointTest {
 
   @Test
   void publishMqtt311_outsideOwnTopic_connectionClosedWithoutPuback() {
-    MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId("cam-01-311")
+    MqttClient client = MqttClient.create(endpoint.vertx, new MqttClientOptions().setClientId("cam-01-311")
         .setUsername("cam-01").setPassword(PASSWORD));
     client.connect(port, "127.0.0.1").await();
     CompletableFuture<Void> closed = new CompletableFuture<>();
