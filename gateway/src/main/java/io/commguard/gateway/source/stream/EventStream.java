@@ -234,7 +234,7 @@ final class EventStream {
       AsyncResult<HttpClientResponse> ar) {
     if (attempt != generation) {
       if (ar.succeeded()) {
-        ar.result().request().reset();
+        discard(ar.result());
       }
       return;
     }
@@ -244,10 +244,10 @@ final class EventStream {
     }
     HttpClientResponse r = ar.result();
     if (r.statusCode() == 401) {
-      r.request().reset();
+      discard(r);
       unauthorized(attempt, password, authRound, sentDigest, r.headers().getAll("WWW-Authenticate"));
     } else if (r.statusCode() != 200) {
-      r.request().reset();
+      discard(r);
       failed(attempt, "http_" + r.statusCode(), "the device answered " + r.statusCode());
     } else {
       streaming(attempt, r);
@@ -281,7 +281,7 @@ final class EventStream {
   private void streaming(long attempt, HttpClientResponse r) {
     String boundary = boundary(r.getHeader(HttpHeaders.CONTENT_TYPE));
     if (boundary == null) {
-      r.request().reset();
+      discard(r);
       failed(attempt, "not_a_stream", "the answer is not multipart with a boundary");
       return;
     }
@@ -317,6 +317,15 @@ final class EventStream {
         lost(attempt, "silent", "no byte for " + quietMs + " ms");
       }
     });
+  }
+
+  /**
+   * Closes an answer that is not read on (a challenge, an error, a stale connection's). Without a
+   * handler for the reset it causes, Vert.x would log each one as an error with a stack trace.
+   */
+  private static void discard(HttpClientResponse r) {
+    r.exceptionHandler(e -> { });
+    r.request().reset();
   }
 
   /** The boundary parameter of a multipart content type, unquoted; null when there is none. */

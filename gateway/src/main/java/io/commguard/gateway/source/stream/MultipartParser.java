@@ -37,7 +37,7 @@ final class MultipartParser {
 
   /** Hears the parts of one stream. */
   interface Listener {
-    /** Whether to keep the part that starts with {@code headers} (lower-case names). */
+    /** How much of the part that starts with {@code headers} (lower-case names) to keep, if any. */
     Disposition begin(Map<String, String> headers);
 
     /** A whole part kept by {@link #begin}, its trailing CR removed. */
