@@ -49,7 +49,7 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--node-red-home", defaultValue = "bench/target/node-red", description = "npm prefix of Node-RED 4.1")
   Path nodeRedHome;
 
-  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, steady_import, throughput, throughput_c2, alerts, drain, backlog, storm_priority, restart, http_push, modbus, mosquitto, node-red, jmh)")
+  @Option(names = "--only", split = ",", description = "run only these scenarios (steady, steady_import, throughput, throughput_c2, alerts, drain, backlog, storm_priority, restart, http_push, streams_held, modbus, mosquitto, node-red, jmh)")
   List<String> only = new ArrayList<>();
 
   @Option(names = "--uplink", description = "extra uplink keys in YAML flow style, e.g. 'batchMaxDelayMs: 5' (default: the gateway's defaults)")
@@ -57,6 +57,12 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(names = "--import-devices", description = "devices in steady_import's import (default: 5,000; 50 in a smoke run)")
   Integer importDevices;
+
+  @Option(names = "--held-streams", description = "cameras in streams_held (default: 500; 10 in a smoke run)")
+  Integer heldStreams;
+
+  @Option(names = "--held-streams-seconds", description = "measured window of streams_held in seconds (default: 60; 3 in a smoke run)")
+  Integer heldStreamsSeconds;
 
   @Option(names = "--gateway-jvm-arg", description = "extra JVM argument for the gateway (e.g. JFR)")
   List<String> gatewayJvmArgs = new ArrayList<>();
@@ -97,6 +103,10 @@ public final class BenchMain implements Callable<Integer> {
     if (importDevices != null) {
       p = p.withImportDevices(importDevices);
     }
+    if (heldStreams != null || heldStreamsSeconds != null) {
+      p = p.withHeldStreams(heldStreams == null ? p.heldStreams() : heldStreams,
+          heldStreamsSeconds == null ? p.heldStreamsSeconds() : heldStreamsSeconds);
+    }
     if (out == null) {
       out = Path.of(what.equals("all") ? "bench/results" : "bench/target/smoke-results");
     }
@@ -131,6 +141,7 @@ public final class BenchMain implements Callable<Integer> {
     }
     step(scenarios, "restart", () -> s.restart());
     step(scenarios, "http_push", () -> s.httpPush());
+    step(scenarios, "streams_held", () -> s.streamsHeld());
     if (p.modbusOnlySeconds() > 0) {
       step(scenarios, "modbus", () -> s.modbusOnly());
     }

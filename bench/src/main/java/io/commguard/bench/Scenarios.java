@@ -138,6 +138,15 @@ final class Scenarios {
     return BacklogHeap.run(work, p.backlogAlerts());
   }
 
+  /**
+   * Cameras (500 in the standard run) whose event streams one gateway holds, with keep-alives and
+   * occasional events ({@link StreamsHeldBench}).
+   */
+  Map<String, Object> streamsHeld() throws Exception {
+    return new StreamsHeldBench(work, gateway, profiles, gatewayJvmArgs).run(p.heldStreams(),
+        p.heldStreamEventEverySeconds(), p.heldStreamsSeconds());
+  }
+
   /** Re-enables C2 over the edge line (later flags win) with room for its code. */
   static final List<String> C2_JVM_FLAGS = List.of("-XX:TieredStopAtLevel=4", "-XX:ReservedCodeCacheSize=48m");
 

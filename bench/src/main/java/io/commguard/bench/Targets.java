@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The targets of issues 5, 6, 12, 16 and 17, checked against a run's figures (never in tests: only in the report). */
+/** The targets of issues 5, 6, 12, 13, 16 and 17, checked against a run's figures (never in tests: only in the report). */
 final class Targets {
   private Targets() {}
 
@@ -84,6 +84,12 @@ final class Targets {
     Double restart = num(scenarios, "restart.restart_to_pubacks_ms");
     add(out, "Restart: launch -> every device connected and acknowledged (1,000 in the full run; issue 17)",
         "<= 5,000 ms", restart, "ms", restart == null ? null : restart <= 5000);
+    Double heldRss = num(scenarios, "streams_held.peak_rss_mib");
+    Double heldCameras = num(scenarios, "streams_held.cameras");
+    Double heldOpen = num(scenarios, "streams_held.streams_open_at_end");
+    add(out, "Peak RSS, 500 held camera event streams (Hikvision + Dahua, keep-alive 5 s, occasional events; issue 13)",
+        "<= 160 MB", heldRss, "MiB", heldRss == null ? null
+            : heldRss <= 160 && heldCameras != null && heldCameras >= 500 && heldCameras.equals(heldOpen));
     return out;
   }
 

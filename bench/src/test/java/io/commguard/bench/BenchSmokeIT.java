@@ -35,7 +35,7 @@ class BenchSmokeIT {
     assertThat(r.at("/machine/cores").asInt()).isPositive();
     assertThat(r.at("/gateway_jvm").asText()).as("the shipped line, with its class-data archive")
         .contains("-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=");
-    assertThat(r.at("/targets").size()).as("every target the report evaluates").isEqualTo(18);
+    assertThat(r.at("/targets").size()).as("every target the report evaluates").isEqualTo(19);
     for (String scenario : new String[] {"steady", "throughput", "alerts"}) {
       JsonNode s = r.at("/scenarios/" + scenario);
       assertThat(s.has("error")).as(scenario + ": " + s).isFalse();
@@ -61,6 +61,11 @@ class BenchSmokeIT {
     assertThat(r.at("/scenarios/mosquitto_qos1/delivered_msgs_per_s").asDouble()).isPositive();
     assertThat(r.at("/scenarios/http_push/answered_200_total").asLong()).isPositive();
     assertThat(r.at("/scenarios/http_push/non_200_answers").asLong()).isZero();
+    JsonNode held = r.at("/scenarios/streams_held");
+    assertThat(held.has("error")).as("streams_held: " + held).isFalse();
+    assertThat(held.at("/streams_open_at_start").asLong()).isEqualTo(held.at("/cameras").asLong()).isPositive();
+    assertThat(held.at("/heartbeats_sent").asLong()).isPositive();
+    assertThat(held.at("/peak_rss_mib").asDouble()).isPositive();
     assertThat(r.at("/scenarios/restart/restart_to_pubacks_ms").asLong())
         .isGreaterThanOrEqualTo(r.at("/scenarios/restart/restart_to_all_connected_ms").asLong()).isPositive();
   }
