@@ -46,6 +46,19 @@ final class AdminImport {
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Downloads the CSV template, as a technician does before filling it in: the connection, the
+   * token check and the admin API's routes are then in use before the import is timed.
+   */
+  void template() throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(importUri + "/template")).timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + token).GET().build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200 || !response.body().contains("id,profile")) {
+      throw new IllegalStateException("import template answered " + response.statusCode());
+    }
+  }
+
   /** Dry run, then apply; fails unless the dry run finds every row valid and the apply creates them all. */
   Result run(byte[] csv, int rows) throws IOException, InterruptedException {
     long t0 = System.nanoTime();

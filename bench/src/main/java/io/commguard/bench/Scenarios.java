@@ -77,6 +77,7 @@ final class Scenarios {
         List.of(), token)) {
       AdminImport admin = new AdminImport(rig.adminPort, token);
       byte[] csv = AdminImport.csv("imp-", p.importDevices());
+      admin.template();
       rig.fleet.start(p.steadyRate());
       Pause.millis(p.warmupSeconds() * 1000L);
       rig.latencies.reset();
