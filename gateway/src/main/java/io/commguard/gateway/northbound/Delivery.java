@@ -126,7 +126,11 @@ public final class Delivery {
       running = true;
       connect();
       long tick = Math.max(50, Math.min(500, options.shortestAckTimeoutMs() / 4));
-      ticker = exec.scheduleWithFixedDelay(guarded(this::checkTimeouts), tick, tick, TimeUnit.MILLISECONDS);
+      try {
+        ticker = exec.scheduleWithFixedDelay(guarded(this::checkTimeouts), tick, tick, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException stopped) {
+        // stop() came while connecting (a SIGTERM during start-up) and has shut the thread down.
+      }
     });
   }
 
@@ -570,6 +574,7 @@ public final class Delivery {
   }
 
   private <T> T logFailure(Throwable e) {
+    counters.increment(name + "_internal_error");
     LOG.log(Level.ERROR, "Northbound internal error. name=" + name + " reason=" + e, e);
     return null;
   }

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,7 @@ class DeliveryTest {
     volatile boolean ready = true;
     volatile boolean up;
     volatile Session session;
+    volatile Runnable blockConnect = () -> { };
 
     @Override
     public String endpoint() {
@@ -52,6 +55,7 @@ class DeliveryTest {
     @Override
     public CompletionStage<Void> connect(Session s) {
       connects.incrementAndGet();
+      blockConnect.run();
       session = s;
       if (!ready) {
         return new CompletableFuture<>(); // a peer that swallows the connect
@@ -171,6 +175,28 @@ class DeliveryTest {
     await().atMost(WAIT).until(() -> transport.connects.get() == 2 && transport.sends(fire.alertId()) == 2);
     assertThat(counters.get("test_connection_lost")).isEqualTo(1);
     assertThat(pending()).isEqualTo(1);
+  }
+
+  @Test
+  void stopWhileTheFirstConnectIsUnderWay_endsCleanly() throws Exception {
+    TestTransport transport = start(true, 5_000);
+    CountDownLatch connecting = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    transport.blockConnect = () -> {
+      connecting.countDown();
+      await().atMost(WAIT).until(() -> release.getCount() == 0);
+    };
+    delivery.start();
+    assertThat(connecting.await(10, TimeUnit.SECONDS)).isTrue();
+    Thread stopper = new Thread(delivery::stop);
+    stopper.start();
+    await().atMost(WAIT).until(() -> stopper.getState() == Thread.State.TIMED_WAITING);
+    release.countDown();
+    stopper.join(10_000);
+
+    assertThat(stopper.isAlive()).isFalse();
+    assertThat(counters.get("test_internal_error")).isZero();
+    delivery = null;
   }
 
   @Test
