@@ -10,7 +10,9 @@ import java.time.format.DateTimeFormatter;
  * shipped profile cases: a gas detector reports every time it is asked (mostly {@code normal}; one
  * report in {@code 1/alarmRatio} is {@code high} and the next one clears it), a camera sends keep-alive
  * heartbeats with an intrusion burst (three re-posts, then inactive) now and then, an access
- * controller reports residents passing.
+ * controller reports residents passing. Each device starts at its own point of these cycles (from its
+ * id), so a fleet's alarms are spread over time as a community's are; in phase, a 1,000-device
+ * fleet at 10 % would raise 700 alarms in one second and clear them in the next, every ten seconds.
  *
  * <p>Latency tagging: a gas report that is expected to produce an alert (the {@code high} that
  * raises and the {@code normal} that clears) carries a unique sequence number in {@code
@@ -26,6 +28,8 @@ final class SimDevice {
   final DeviceKind kind;
   final String topic;
   private final int alarmEvery;
+  /** Where in its alarm cycle the device starts, so that a fleet's alarms are spread in time. */
+  private final int alarmPhase;
   private final String raiseStatus;
   private long n;
   private boolean alarmOpen;
@@ -46,6 +50,7 @@ final class SimDevice {
     this.kind = kind;
     this.topic = "devices/" + id + "/event";
     this.alarmEvery = alarmRatio <= 0 ? Integer.MAX_VALUE : Math.max(2, (int) Math.round(1 / alarmRatio));
+    this.alarmPhase = alarmRatio <= 0 ? 0 : Math.floorMod(id.hashCode(), alarmEvery);
   }
 
   /** A gas detector whose alarms are level 1 ({@code high}), or any device that raises no lower-level alarm. */
@@ -63,7 +68,7 @@ final class SimDevice {
   }
 
   private Next gas(long i, long tag) {
-    boolean raise = !alarmOpen && i % alarmEvery == alarmEvery - 1;
+    boolean raise = !alarmOpen && (i + alarmPhase) % alarmEvery == alarmEvery - 1;
     boolean clear = alarmOpen;
     alarmOpen = raise;
     String status = raise ? raiseStatus : "normal";
@@ -78,7 +83,7 @@ final class SimDevice {
 
   /** A heartbeat most of the time; every 50th report starts a burst: active, 2 re-posts, inactive. */
   private Next camera(long i) {
-    int phase = (int) (i % 50);
+    int phase = (int) ((i + Math.floorMod(id.hashCode(), 50)) % 50);
     if (phase > 3) {
       return new Next(bytes(heartbeat()), -1, false);
     }

@@ -268,7 +268,9 @@ public final class Delivery {
   // ---------------------------------------------------------------- sending
 
   private void onCommitted(int priority) {
-    if (priority == 1) {
+    // Waiting for a batch to fill pays only while earlier batches are unacknowledged: an idle link
+    // sends at once, so batches grow with load instead of every alert below level 1 waiting.
+    if (priority == 1 || inFlight.isEmpty()) {
       pump();
     } else if (!pumpScheduled) {
       // Let a batch fill for up to batchMaxDelayMs before fetching it.

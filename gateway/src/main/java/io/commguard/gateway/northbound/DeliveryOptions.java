@@ -7,7 +7,8 @@ import java.util.Map;
  * supplies them (for MQTT, the {@code uplink} section).
  *
  * @param batchMaxAlerts most alerts in one batch
- * @param batchMaxDelayMs longest a committed alert below level 1 waits for its batch to fill
+ * @param batchMaxDelayMs longest a committed alert below level 1 waits for its batch to fill while
+ *     earlier batches are unacknowledged (on an idle link it is sent at once)
  * @param inFlightBatches unacknowledged batches at a time (plus one slot kept for level 1)
  * @param ackTimeoutMsByLevel acknowledgement deadline per level 1..4 of a batch's most urgent alert
  * @param connectTimeoutMs a connect not ready within this is given up and retried
