@@ -396,8 +396,9 @@ public final class SqliteOutbox implements AlertStore, Outbox {
   }
 
   /**
-   * Waits up to groupCommitMaxWaitMs for more appends, then commits them together. A group holding
-   * a level-1 alert waits for nobody: it takes what is queued already and commits.
+   * Takes what is queued and, while appends keep arriving, waits up to groupCommitMaxWaitMs for more,
+   * then commits them together. An append that found the writer idle, and a group holding a level-1
+   * alert, wait for nobody: under load the appends that queue during one fsync share the next.
    */
   private boolean gatherAndCommit(Append first) {
     List<Append> group = new ArrayList<>();
@@ -410,7 +411,7 @@ public final class SqliteOutbox implements AlertStore, Outbox {
     while (rows < config.groupCommitMaxRows()) {
       Object next = tasks.poll();
       if (next == null) {
-        long left = urgent ? 0 : deadline - System.nanoTime();
+        long left = urgent || group.size() == 1 ? 0 : deadline - System.nanoTime();
         if (left <= 0) {
           break;
         }
