@@ -12,8 +12,15 @@ public record OfflineSpec(Duration expectedInterval, Integer missedIntervals) {
         Merge.pick(over.missedIntervals, missedIntervals));
   }
 
-  /** Silence after which the device is offline, or null when detection is off. */
+  /**
+   * Silence after which the device is offline, or null when detection is off. Asked for every device
+   * at every rule tick: {@link Duration#multipliedBy} goes through BigDecimal, this does not.
+   */
   public Duration silenceLimit() {
-    return expectedInterval == null ? null : expectedInterval.multipliedBy(missedIntervals == null ? 3 : missedIntervals);
+    if (expectedInterval == null) {
+      return null;
+    }
+    long times = missedIntervals == null ? 3 : missedIntervals;
+    return Duration.ofSeconds(Math.multiplyExact(expectedInterval.getSeconds(), times), expectedInterval.getNano() * times);
   }
 }
