@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * credentials, bulk import and export — over the {@link DeviceRegistry}. Devices of the config file
  * are refused ({@link ConfigDeviceException}): the file is how they change.
  *
- * <p>Threads: CSV parsing and password hashing run on the {@code provisioning} threads (one per
- * core: an import's hashing is a short burst, split across them), never on an event loop and never
- * on the devices' login verifiers;
+ * <p>Threads: CSV parsing and password hashing run on the {@code provisioning} threads (one fewer
+ * than the cores, at least one: an import's hashing is a short burst, split across them, and never
+ * takes every core from the alarm path), never on an event loop and never on the devices' login
+ * verifiers;
  * every method returns at once with a stage that completes there or on the registry's thread.
  */
 public final class Provisioning implements AutoCloseable {
@@ -79,7 +80,7 @@ public final class Provisioning implements AutoCloseable {
   public Provisioning(DeviceRegistry registry, Predicate<DeviceConfig> logsIn) {
     this.registry = registry;
     this.logsIn = logsIn;
-    this.threads = Runtime.getRuntime().availableProcessors();
+    this.threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "provisioning-" + n.incrementAndGet());
