@@ -96,11 +96,15 @@ class DeliveryTest {
   }
 
   private TestTransport start(boolean platformAcks, int connectTimeoutMs) {
+    return start(platformAcks, connectTimeoutMs, 5);
+  }
+
+  private TestTransport start(boolean platformAcks, int connectTimeoutMs, int batchMaxDelayMs) {
     outbox = new SqliteOutbox(OutboxConfig.DEFAULTS, dir, "gw-test", counters);
     outbox.start(List.of("test"));
     TestTransport transport = new TestTransport();
-    DeliveryOptions options = new DeliveryOptions(50, 5, 4, Map.of(1, 60_000, 2, 60_000, 3, 60_000, 4, 60_000),
-        connectTimeoutMs, platformAcks);
+    DeliveryOptions options = new DeliveryOptions(50, batchMaxDelayMs, 4,
+        Map.of(1, 60_000, 2, 60_000, 3, 60_000, 4, 60_000), connectTimeoutMs, platformAcks);
     delivery = new Northbound("test", options, transport).delivery("gw-test", outbox, counters);
     return transport;
   }
@@ -134,6 +138,22 @@ class DeliveryTest {
     await().atMost(WAIT).until(() -> pending() == 0);
     assertThat(counters.get("test_alerts_acked")).isEqualTo(1);
     assertThat(delivery.healthy()).isTrue();
+  }
+
+  @Test
+  void lowerLevelAlert_onAnIdleLink_goesAtOnce_butWaitsForItsBatchWhileAnotherIsUnacknowledged() {
+    TestTransport transport = start(true, 5000, 600_000);
+    delivery.start();
+    AlertDraft first = alarm("cam-1", CanonicalType.PERIMETER_INTRUSION, 3);
+    outbox.append(List.of(first)).toCompletableFuture().join();
+    await().atMost(WAIT).until(() -> transport.sends(first.alertId()) == 1);
+
+    AlertDraft second = alarm("cam-2", CanonicalType.PERIMETER_INTRUSION, 3);
+    outbox.append(List.of(second)).toCompletableFuture().join();
+    await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> transport.sends(second.alertId()) == 0);
+
+    transport.session.ackReceived(Acks.forBatch(transport.published.get(0)));
+    await().atMost(WAIT).until(() -> transport.sends(second.alertId()) == 1);
   }
 
   @Test

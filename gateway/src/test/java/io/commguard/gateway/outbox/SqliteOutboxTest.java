@@ -54,6 +54,15 @@ class SqliteOutboxTest {
   }
 
   @Test
+  void appendFindingTheWriterIdle_commitsWithoutWaitingForOthers() {
+    SqliteOutbox outbox = open(new OutboxConfig(600_000, 1000, null, null, null, null, null, null));
+    CompletableFuture<Void> done = outbox.append(List.of(telemetry("t-1"))).toCompletableFuture();
+
+    await().atMost(Duration.ofSeconds(10)).until(done::isDone);
+    assertThat(counters.get("outbox_commits")).isEqualTo(1);
+  }
+
+  @Test
   void concurrentAppends_shareCommits() {
     SqliteOutbox outbox = open(new OutboxConfig(5, 1000, null, null, null, null, null, null));
     List<CompletableFuture<Void>> all = new ArrayList<>();
