@@ -372,10 +372,25 @@ final class EpisodeBook {
 
   /** Re-checks gas episodes of the same zone that confirmation held at a lower level. */
   private void confirmNeighbours(Episode source, Instant now, Output out) {
-    String zone = zoneOf(source.device);
-    for (Episode other : new ArrayList<>(episodes.values())) {
-      if (other != source && other.open() && other.key.type() == CanonicalType.GAS_LEAK
-          && zone.equals(zoneOf(other.device)) && effectiveLevel(other, now) != other.level) {
+    // Runs for every gas sample: only the open gas episodes of the same zone are copied out.
+    String zone = null;
+    List<Episode> neighbours = List.of();
+    for (Episode other : episodes.values()) {
+      if (other == source || !other.open() || other.key.type() != CanonicalType.GAS_LEAK) {
+        continue;
+      }
+      if (zone == null) {
+        zone = zoneOf(source.device);
+      }
+      if (zone.equals(zoneOf(other.device))) {
+        if (neighbours.isEmpty()) {
+          neighbours = new ArrayList<>();
+        }
+        neighbours.add(other);
+      }
+    }
+    for (Episode other : neighbours) {
+      if (effectiveLevel(other, now) != other.level) {
         RulesSection rules = rulesOf.apply(other.key.deviceId());
         maybeUpdate(other, rules.alarmFor(CanonicalType.GAS_LEAK), rules, now, out);
       }
