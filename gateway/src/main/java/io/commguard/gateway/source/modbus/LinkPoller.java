@@ -309,15 +309,16 @@ final class LinkPoller {
           io.abandon();
           closePort();
         }
-        rateLimited.log(Level.WARNING, "connect/" + config.id(), "Modbus link connect failed link=" + config.id()
-            + " transport=" + config.transport() + " detail=" + detail);
-        // Every device waiting on this link counts a failed poll and backs off.
+        // Every device waiting on this link counts a failed poll and backs off; the link's line
+        // speaks for them all (a bus of 200 detectors behind a dead converter is one line, not 200).
         List<Cycle> waiting = new ArrayList<>();
         for (Pending p : queue) {
           if (!waiting.contains(p.cycle)) {
             waiting.add(p.cycle);
           }
         }
+        rateLimited.log(Level.WARNING, "connect/" + config.id(), "Modbus link connect failed link=" + config.id()
+            + " transport=" + config.transport() + " devicesWaiting=" + waiting.size() + " detail=" + detail);
         for (Cycle c : waiting) {
           counters.increment("modbus_errors", c.session.id(), ErrorReason.CONNECT_FAILED);
           failCycle(c, ErrorReason.CONNECT_FAILED, detail);
@@ -426,9 +427,11 @@ final class LinkPoller {
     counters.increment("modbus_polls", s.id(), "failed");
     boolean wentOffline = s.recordFailure(reason, now, config.offlineAfterFailures(),
         TimeUnit.MILLISECONDS.toNanos(config.maxBackoffMs()));
-    rateLimited.log(Level.WARNING, s.id() + "/" + reason, "Modbus poll failed device=" + s.id() + " link=" + config.id()
-        + " unitId=" + s.device.unitId() + " reason=" + reason + " failures=" + s.failures
-        + " retryInMs=" + TimeUnit.NANOSECONDS.toMillis(s.backoffUntilNanos - now) + " detail=" + detail);
+    if (!reason.equals(ErrorReason.CONNECT_FAILED)) {
+      rateLimited.log(Level.WARNING, s.id() + "/" + reason, "Modbus poll failed device=" + s.id() + " link="
+          + config.id() + " unitId=" + s.device.unitId() + " reason=" + reason + " failures=" + s.failures
+          + " retryInMs=" + TimeUnit.NANOSECONDS.toMillis(s.backoffUntilNanos - now) + " detail=" + detail);
+    }
     if (wentOffline) {
       LOG.log(Level.WARNING, "Modbus device offline device=" + s.id() + " link=" + config.id()
           + " failures=" + s.failures + " reason=" + reason);

@@ -11,12 +11,17 @@ import io.commguard.gateway.model.CanonicalType;
 import io.commguard.gateway.model.DeviceRef;
 import io.commguard.gateway.model.Phase;
 import io.commguard.gateway.source.modbus.map.ModbusProfile;
+import io.commguard.gateway.testsupport.FreePort;
 import io.commguard.gateway.testsupport.PymodbusSimulator;
 import io.commguard.gateway.testsupport.PymodbusSimulator.Framing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +99,40 @@ class ModbusFaultIT {
     during.run();
     double seconds = (System.nanoTime() - t0) / 1e9;
     return (ok(device) - before) / seconds;
+  }
+
+  @Test
+  void linkThatCannotConnect_isOneLogLine_notOnePerDevice_whileEveryDeviceCountsItsFailure() {
+    // The gateway's System.Logger lines go to java.util.logging unless the application routes them.
+    Logger modbusLog = Logger.getLogger("io.commguard.gateway.source.modbus");
+    List<String> messages = new CopyOnWriteArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        messages.add(r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    modbusLog.addHandler(capture);
+    try {
+      List<ModbusDevice> devices = new ArrayList<>();
+      for (int unit = 1; unit <= 20; unit++) {
+        devices.add(device("dead-" + unit, "dead", unit));
+      }
+      source = ModbusSourceKit.start(List.of(link("dead", Transport.TCP, FreePort.next(), 300)), devices, sink, counters);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> devices.stream().allMatch(d -> errors(d.id()) > 0));
+      assertThat(messages).filteredOn(m -> m.startsWith("Modbus link connect failed link=dead")).hasSize(1)
+          .allMatch(m -> m.contains("devicesWaiting="));
+      assertThat(messages).noneMatch(m -> m.startsWith("Modbus poll failed"));
+    } finally {
+      modbusLog.removeHandler(capture);
+    }
   }
 
   @Test
