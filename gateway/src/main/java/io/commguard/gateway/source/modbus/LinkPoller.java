@@ -319,9 +319,14 @@ final class LinkPoller {
         }
         rateLimited.log(Level.WARNING, "connect/" + config.id(), "Modbus link connect failed link=" + config.id()
             + " transport=" + config.transport() + " devicesWaiting=" + waiting.size() + " detail=" + detail);
+        int offline = 0;
         for (Cycle c : waiting) {
           counters.increment("modbus_errors", c.session.id(), ErrorReason.CONNECT_FAILED);
-          failCycle(c, ErrorReason.CONNECT_FAILED, detail);
+          offline += failCycle(c, ErrorReason.CONNECT_FAILED, detail) ? 1 : 0;
+        }
+        if (offline > 0) {
+          LOG.log(Level.WARNING, "Modbus devices offline with their link link=" + config.id() + " devices=" + offline
+              + " reason=" + ErrorReason.CONNECT_FAILED);
         }
         failOnDemand(new ErrorReason.ConnectFailedException(detail));
       }
@@ -408,9 +413,10 @@ final class LinkPoller {
     failCycle(c, reason, detail);
   }
 
-  private void failCycle(Cycle c, String reason, String detail) {
+  /** Returns true when the device went offline with this failure. */
+  private boolean failCycle(Cycle c, String reason, String detail) {
     if (c.failed) {
-      return;
+      return false;
     }
     DeviceSession s = c.session;
     long now = System.nanoTime();
@@ -433,11 +439,14 @@ final class LinkPoller {
           + " retryInMs=" + TimeUnit.NANOSECONDS.toMillis(s.backoffUntilNanos - now) + " detail=" + detail);
     }
     if (wentOffline) {
-      LOG.log(Level.WARNING, "Modbus device offline device=" + s.id() + " link=" + config.id()
-          + " failures=" + s.failures + " reason=" + reason);
+      if (!reason.equals(ErrorReason.CONNECT_FAILED)) {
+        LOG.log(Level.WARNING, "Modbus device offline device=" + s.id() + " link=" + config.id()
+            + " failures=" + s.failures + " reason=" + reason);
+      }
       events.lost(s);
       events.emitOffline(s, Phase.ACTIVE, Instant.now());
     }
+    return wentOffline;
   }
 
   /** Closes the connection or port without ever waiting on the poller thread. */

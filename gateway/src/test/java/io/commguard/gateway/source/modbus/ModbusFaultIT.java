@@ -102,7 +102,7 @@ class ModbusFaultIT {
   }
 
   @Test
-  void linkThatCannotConnect_isOneLogLine_notOnePerDevice_whileEveryDeviceCountsItsFailure() {
+  void linkThatCannotConnect_isLoggedForTheLink_notPerDevice_whileEveryDeviceCountsItsFailureAndGoesOffline() {
     // The gateway's System.Logger lines go to java.util.logging unless the application routes them.
     Logger modbusLog = Logger.getLogger("io.commguard.gateway.source.modbus");
     List<String> messages = new CopyOnWriteArrayList<>();
@@ -126,10 +126,16 @@ class ModbusFaultIT {
       }
       source = ModbusSourceKit.start(List.of(link("dead", Transport.TCP, FreePort.next(), 300)), devices, sink, counters);
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> devices.stream().allMatch(d -> errors(d.id()) > 0));
+      await().atMost(Duration.ofSeconds(20)).until(() -> devices.stream()
+          .allMatch(d -> sink.count(d.id(), CanonicalType.DEVICE_OFFLINE, Phase.ACTIVE) == 1));
       assertThat(messages).filteredOn(m -> m.startsWith("Modbus link connect failed link=dead")).hasSize(1)
           .allMatch(m -> m.contains("devicesWaiting="));
-      assertThat(messages).noneMatch(m -> m.startsWith("Modbus poll failed"));
+      assertThat(messages).noneMatch(m -> m.startsWith("Modbus poll failed"))
+          .noneMatch(m -> m.startsWith("Modbus device offline"));
+      int offlineOnTheLinksLines = messages.stream()
+          .filter(m -> m.startsWith("Modbus devices offline with their link link=dead"))
+          .mapToInt(m -> Integer.parseInt(m.replaceAll(".* devices=(\\d+) .*", "$1"))).sum();
+      assertThat(offlineOnTheLinksLines).isEqualTo(20);
     } finally {
       modbusLog.removeHandler(capture);
     }
