@@ -322,7 +322,7 @@ final class LinkPoller {
         int offline = 0;
         for (Cycle c : waiting) {
           counters.increment("modbus_errors", c.session.id(), ErrorReason.CONNECT_FAILED);
-          offline += failCycle(c, ErrorReason.CONNECT_FAILED, detail) ? 1 : 0;
+          offline += failCycle(c, ErrorReason.CONNECT_FAILED, detail, false) ? 1 : 0;
         }
         if (offline > 0) {
           LOG.log(Level.WARNING, "Modbus devices offline with their link link=" + config.id() + " devices=" + offline
@@ -410,11 +410,15 @@ final class LinkPoller {
       queue.addFirst(p);
       return;
     }
-    failCycle(c, reason, detail);
+    failCycle(c, reason, detail, true);
   }
 
-  /** Returns true when the device went offline with this failure. */
-  private boolean failCycle(Cycle c, String reason, String detail) {
+  /**
+   * Returns true when the device went offline with this failure.
+   *
+   * @param deviceLines false when the caller logs for all the devices it fails at once (a link down)
+   */
+  private boolean failCycle(Cycle c, String reason, String detail, boolean deviceLines) {
     if (c.failed) {
       return false;
     }
@@ -433,13 +437,13 @@ final class LinkPoller {
     counters.increment("modbus_polls", s.id(), "failed");
     boolean wentOffline = s.recordFailure(reason, now, config.offlineAfterFailures(),
         TimeUnit.MILLISECONDS.toNanos(config.maxBackoffMs()));
-    if (!reason.equals(ErrorReason.CONNECT_FAILED)) {
+    if (deviceLines) {
       rateLimited.log(Level.WARNING, s.id() + "/" + reason, "Modbus poll failed device=" + s.id() + " link="
           + config.id() + " unitId=" + s.device.unitId() + " reason=" + reason + " failures=" + s.failures
           + " retryInMs=" + TimeUnit.NANOSECONDS.toMillis(s.backoffUntilNanos - now) + " detail=" + detail);
     }
     if (wentOffline) {
-      if (!reason.equals(ErrorReason.CONNECT_FAILED)) {
+      if (deviceLines) {
         LOG.log(Level.WARNING, "Modbus device offline device=" + s.id() + " link=" + config.id()
             + " failures=" + s.failures + " reason=" + reason);
       }
